@@ -1,0 +1,27 @@
+//! copydesk: a copy desk for news corpora.
+//!
+//! The core turns raw scraped articles into documents with character-offset spans, and (as
+//! the project grows) cleans them, extracts entities and finds text reuse. Everything outside
+//! [`py`] is pure Rust: `cargo test` runs without Python. The `python` feature adds the PyO3
+//! bindings that maturin builds into `copydesk._core`.
+//!
+//! * [`document`]: the document model, repairs and load reports.
+//! * [`text`]: spans and the byte → character offset conversion.
+//! * [`decode`]: bytes → text under an invalid-UTF-8 policy.
+//! * [`dates`]: written dates → ISO 8601.
+//! * [`load`]: directory, CSV, JSONL and in-memory loaders.
+//! * [`parallel`]: the `workers` knob and interruptible chunked batches.
+
+pub mod dates;
+pub mod decode;
+pub mod document;
+pub mod error;
+pub mod load;
+pub mod parallel;
+pub mod text;
+
+#[cfg(feature = "python")]
+pub mod py;
+
+pub use document::{Document, LoadReport, Loaded, Repair};
+pub use error::{Error, Result};

@@ -1,0 +1,460 @@
+//! Loaders: directories of `.txt` files, CSV, JSONL and in-memory records into [`Document`]s.
+//!
+//! Each loader only finds records and their fields ([`RecordView`]); turning a record into a
+//! document is shared: [`build_document`] decodes bytes under the [`DecodePolicy`], maps the
+//! user's field names onto the document's roles, normalises `published`, and either yields a
+//! document (with its repairs) or a rejection reason. Records are built in parallel in chunks
+//! ([`Workers::map_chunks`]); a sequential pass then makes ids unique and writes the
+//! [`LoadReport`]. Nothing is dropped without a note in the report.
+
+pub mod csv;
+pub mod dir;
+pub mod jsonl;
+pub mod records;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::dates::normalize_date;
+use crate::decode::{DecodePolicy, decode, escape_bytes};
+use crate::document::{Document, LoadReport, Loaded, MetaValue, RecordNote, Repair};
+use crate::error::{Error, Result};
+use crate::parallel::Workers;
+use crate::text::Span;
+
+/// A record field named for a document role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The field's name in the input.
+    pub name: String,
+    /// Whether a CSV without this column is an error (a field the user named) or the role is
+    /// simply left empty (a default that applies where such a field exists).
+    pub required: bool,
+}
+
+impl FieldSpec {
+    /// A field the user named: its absence from a CSV header is an error.
+    pub fn named(name: impl Into<String>) -> Option<Self> {
+        Some(FieldSpec { name: name.into(), required: true })
+    }
+
+    /// A default: used where the input has such a field.
+    pub fn auto(name: impl Into<String>) -> Option<Self> {
+        Some(FieldSpec { name: name.into(), required: false })
+    }
+}
+
+/// Which record fields become which document fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldMap {
+    /// Field holding the article text (required).
+    pub text: String,
+    /// Field holding the id; records without one are numbered from 0.
+    pub id: Option<FieldSpec>,
+    /// Field holding the headline.
+    pub title: Option<FieldSpec>,
+    /// Field holding the outlet.
+    pub source: Option<FieldSpec>,
+    /// Field holding the URL.
+    pub url: Option<FieldSpec>,
+    /// Field holding the publication date.
+    pub published: Option<FieldSpec>,
+    /// Which other fields go into `meta`.
+    pub meta: MetaFields,
+}
+
+impl Default for FieldMap {
+    /// `text` is the text field; every other role uses the field of its own name if present.
+    fn default() -> Self {
+        FieldMap {
+            text: "text".into(),
+            id: FieldSpec::auto("id"),
+            title: FieldSpec::auto("title"),
+            source: FieldSpec::auto("source"),
+            url: FieldSpec::auto("url"),
+            published: FieldSpec::auto("published"),
+            meta: MetaFields::Rest,
+        }
+    }
+}
+
+impl FieldMap {
+    /// The fields mapped to a role, as `(role, field, required)`.
+    pub fn roles(&self) -> Vec<(&'static str, &str, bool)> {
+        let mut out = vec![("text", self.text.as_str(), true)];
+        for (role, field) in [
+            ("id", &self.id),
+            ("title", &self.title),
+            ("source", &self.source),
+            ("url", &self.url),
+            ("published", &self.published),
+        ] {
+            if let Some(f) = field {
+                out.push((role, f.name.as_str(), f.required));
+            }
+        }
+        out
+    }
+
+    fn is_mapped(&self, key: &str) -> bool {
+        self.roles().iter().any(|(_, f, _)| *f == key)
+    }
+}
+
+/// Which unmapped fields are kept in `meta`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetaFields {
+    /// All fields not mapped to a role.
+    Rest,
+    /// Only these.
+    Only(Vec<String>),
+}
+
+/// What to do with a malformed record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BadRecordPolicy {
+    /// Leave it out and note it in the report.
+    #[default]
+    Reject,
+    /// Stop the load with [`Error::BadRecord`].
+    Raise,
+}
+
+impl BadRecordPolicy {
+    /// Parses the Python-facing names `reject`, `raise`.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "reject" => Some(BadRecordPolicy::Reject),
+            "raise" => Some(BadRecordPolicy::Raise),
+            _ => None,
+        }
+    }
+}
+
+/// Options shared by every loader.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Field mapping.
+    pub fields: FieldMap,
+    /// Invalid UTF-8 policy.
+    pub errors: DecodePolicy,
+    /// Malformed record policy.
+    pub on_bad_record: BadRecordPolicy,
+    /// Read numeric dates day first (`4/5/2017` = 4 May).
+    pub dayfirst: bool,
+}
+
+/// A field value as a record holds it.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldRef<'a> {
+    /// Undecoded bytes (CSV cells, file contents).
+    Bytes(&'a [u8]),
+    /// Text.
+    Str(&'a str),
+    /// A JSON value (JSONL, or Python values converted to JSON).
+    Json(&'a MetaValue),
+    /// An explicit null / missing value.
+    Null,
+}
+
+/// Read access to one input record.
+pub trait RecordView {
+    /// The value of field `name`, or `None` when the record has no such field.
+    fn get(&self, name: &str) -> Option<FieldRef<'_>>;
+    /// Every field, in input order.
+    fn fields(&self) -> Vec<(&str, FieldRef<'_>)>;
+}
+
+impl<T: RecordView + ?Sized> RecordView for &T {
+    fn get(&self, name: &str) -> Option<FieldRef<'_>> {
+        (**self).get(name)
+    }
+
+    fn fields(&self) -> Vec<(&str, FieldRef<'_>)> {
+        (**self).fields()
+    }
+}
+
+/// Where a record came from, for messages.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordPlace<'a> {
+    /// The input.
+    pub origin: &'a str,
+    /// 0-based record number.
+    pub record: usize,
+    /// 1-based line, where known.
+    pub line: Option<u64>,
+}
+
+/// What became of one record.
+#[derive(Debug)]
+pub enum Built {
+    /// A document.
+    Document(Document),
+    /// No document, for this reason.
+    Rejected {
+        /// The id, where one was read.
+        id: Option<String>,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A decoded field: its text, plus repairs.
+struct FieldText {
+    text: Option<String>,
+    repairs: Vec<Repair>,
+}
+
+fn field_text(value: FieldRef<'_>, field: &str, place: RecordPlace<'_>, policy: DecodePolicy) -> Result<FieldText> {
+    let text = match value {
+        FieldRef::Null | FieldRef::Json(MetaValue::Null) => None,
+        FieldRef::Str(s) => Some(s.to_owned()),
+        FieldRef::Json(MetaValue::String(s)) => Some(s.clone()),
+        FieldRef::Json(other) => Some(other.to_string()),
+        FieldRef::Bytes(bytes) => {
+            let decoded = decode(bytes, policy).map_err(|at| Error::InvalidUtf8 {
+                origin: place.origin.to_owned(),
+                record: Some(place.record),
+                line: place.line,
+                field: Some(field.to_owned()),
+                byte_offset: at.0 as u64,
+            })?;
+            let repairs = decoded
+                .repairs
+                .iter()
+                .map(|run| Repair {
+                    field: field.to_owned(),
+                    span: run.span,
+                    original: escape_bytes(&run.bytes),
+                    replacement: run.replacement.clone(),
+                    rule: policy.rule().to_owned(),
+                    reason: format!(
+                        "invalid UTF-8 bytes at byte {} of the field {}",
+                        run.byte_offset,
+                        if policy == DecodePolicy::Repair { "decoded as cp1252" } else { "replaced by U+FFFD" }
+                    ),
+                })
+                .collect();
+            return Ok(FieldText { text: Some(decoded.text.into_owned()), repairs });
+        }
+    };
+    Ok(FieldText { text, repairs: Vec::new() })
+}
+
+fn meta_value(value: FieldRef<'_>, key: &str, place: RecordPlace<'_>, policy: DecodePolicy, repairs: &mut Vec<Repair>) -> Result<MetaValue> {
+    Ok(match value {
+        FieldRef::Json(v) => v.clone(),
+        other => {
+            let decoded = field_text(other, key, place, policy)?;
+            repairs.extend(decoded.repairs);
+            decoded.text.map_or(MetaValue::Null, MetaValue::String)
+        }
+    })
+}
+
+/// Turns one record into a document or a rejection.
+pub fn build_document(record: &dyn RecordView, place: RecordPlace<'_>, opts: &LoadOptions) -> Result<Built> {
+    let fields = &opts.fields;
+    let mut repairs = Vec::new();
+    let text_of = |role_field: &Option<FieldSpec>, repairs: &mut Vec<Repair>| -> Result<Option<String>> {
+        let Some(FieldSpec { name, .. }) = role_field else { return Ok(None) };
+        let Some(value) = record.get(name) else { return Ok(None) };
+        let decoded = field_text(value, name, place, opts.errors)?;
+        repairs.extend(decoded.repairs);
+        Ok(decoded.text)
+    };
+    let id = text_of(&fields.id, &mut repairs)?.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let text = match record.get(&fields.text) {
+        None => return Ok(Built::Rejected { id, reason: format!("no field {:?}", fields.text) }),
+        Some(FieldRef::Json(v @ (MetaValue::Array(_) | MetaValue::Object(_)))) => {
+            let kind = if v.is_array() { "an array" } else { "an object" };
+            return Ok(Built::Rejected { id, reason: format!("field {:?} is {kind}, not text", fields.text) });
+        }
+        Some(value) => {
+            let decoded = field_text(value, &fields.text, place, opts.errors)?;
+            repairs.extend(decoded.repairs);
+            decoded.text
+        }
+    };
+    let Some(text) = text else {
+        return Ok(Built::Rejected { id, reason: format!("field {:?} is null", fields.text) });
+    };
+    if text.trim().is_empty() {
+        return Ok(Built::Rejected { id, reason: format!("field {:?} is empty", fields.text) });
+    }
+    let title = text_of(&fields.title, &mut repairs)?;
+    let source = text_of(&fields.source, &mut repairs)?;
+    let url = text_of(&fields.url, &mut repairs)?;
+    let published_raw = text_of(&fields.published, &mut repairs)?.filter(|s| !s.trim().is_empty());
+    let published = published_raw.as_deref().and_then(|raw| {
+        let iso = normalize_date(raw, opts.dayfirst);
+        if iso.is_none() {
+            repairs.push(Repair {
+                field: "published".into(),
+                span: Span::default(),
+                original: raw.to_owned(),
+                replacement: String::new(),
+                rule: "published-unparsed".into(),
+                reason: format!("{raw:?} is not a date form copydesk reads; published left empty"),
+            });
+        }
+        iso
+    });
+    let mut meta = BTreeMap::new();
+    match &fields.meta {
+        MetaFields::Rest => {
+            for (key, value) in record.fields() {
+                if !fields.is_mapped(key) {
+                    meta.insert(key.to_owned(), meta_value(value, key, place, opts.errors, &mut repairs)?);
+                }
+            }
+        }
+        MetaFields::Only(keys) => {
+            for key in keys {
+                if let Some(value) = record.get(key) {
+                    meta.insert(key.clone(), meta_value(value, key, place, opts.errors, &mut repairs)?);
+                }
+            }
+        }
+    }
+    Ok(Built::Document(Document {
+        id: id.unwrap_or_else(|| place.record.to_string()),
+        text,
+        title,
+        source,
+        url,
+        published,
+        meta,
+        repairs,
+    }))
+}
+
+/// Gives every document a unique id: the second `x` becomes `x#2`, and so on (recorded).
+pub fn make_ids_unique(documents: &mut [Document]) {
+    let mut seen: HashSet<String> = documents.iter().map(|d| d.id.clone()).collect();
+    if seen.len() == documents.len() {
+        return;
+    }
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for doc in documents.iter_mut() {
+        let n = count.entry(doc.id.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            continue;
+        }
+        let mut k = *n;
+        let mut new_id = format!("{}#{k}", doc.id);
+        while seen.contains(&new_id) {
+            k += 1;
+            new_id = format!("{}#{k}", doc.id);
+        }
+        seen.insert(new_id.clone());
+        doc.repairs.push(Repair {
+            field: "id".into(),
+            span: Span::new(0, new_id.chars().count()),
+            original: doc.id.clone(),
+            replacement: new_id.clone(),
+            rule: "duplicate-id".into(),
+            reason: format!("id {:?} already used by an earlier record; renamed {new_id:?}", doc.id),
+        });
+        doc.id = new_id;
+    }
+}
+
+/// Summarises a document's repairs in one line for the report.
+pub fn summarize_repairs(repairs: &[Repair]) -> String {
+    let mut by_rule: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for r in repairs {
+        *by_rule.entry((r.rule.as_str(), r.field.as_str())).or_default() += 1;
+    }
+    by_rule
+        .iter()
+        .map(|((rule, field), n)| format!("{rule} x{n} in {field}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The outcome of building one record: its number, line and what became of it.
+pub type BuiltRecord = (usize, Option<u64>, Result<Built>);
+
+/// Builds documents from records in parallel (`build_one(index, record)`), then makes ids
+/// unique and writes the report. The first error (strict decoding, or a rejection under
+/// [`BadRecordPolicy::Raise`]) stops the load.
+pub fn assemble<R, F, C>(origin: &str, records: &[R], build_one: F, opts: &LoadOptions, workers: &Workers, checkpoint: C) -> Result<Loaded>
+where
+    R: Sync,
+    F: Fn(usize, &R) -> BuiltRecord + Sync + Send,
+    C: FnMut(usize, usize) -> bool,
+{
+    let indexed: Vec<(usize, &R)> = records.iter().enumerate().collect();
+    let built = workers.map_chunks(&indexed, crate::parallel::DEFAULT_CHUNK, |(i, r)| build_one(*i, r), checkpoint)?;
+    finish(origin, records.len(), built, opts)
+}
+
+/// Fails with [`Error::MissingField`] when records exist but none has the text field: the
+/// user named the wrong field, and rejecting every record would bury that in the report.
+pub fn require_text_field<V, I>(origin: &str, fields: &FieldMap, records: I) -> Result<()>
+where
+    V: RecordView,
+    I: IntoIterator<Item = V>,
+{
+    let mut records = records.into_iter();
+    let Some(first) = records.next() else { return Ok(()) };
+    if first.get(&fields.text).is_some() || records.any(|r| r.get(&fields.text).is_some()) {
+        return Ok(());
+    }
+    Err(Error::MissingField {
+        origin: origin.to_owned(),
+        field: fields.text.clone(),
+        role: "text".into(),
+        available: first.fields().iter().map(|(k, _)| (*k).to_owned()).collect(),
+    })
+}
+
+/// Collects built records into documents and a report (sequential pass).
+pub fn finish(origin: &str, read: usize, built: Vec<BuiltRecord>, opts: &LoadOptions) -> Result<Loaded> {
+    let mut documents = Vec::with_capacity(built.len());
+    let mut places = Vec::with_capacity(built.len());
+    let mut report = LoadReport { origin: origin.to_owned(), read, ..LoadReport::default() };
+    for (record, line, outcome) in built {
+        match outcome? {
+            Built::Document(doc) => {
+                documents.push(doc);
+                places.push((record, line));
+            }
+            Built::Rejected { id, reason } => {
+                if opts.on_bad_record == BadRecordPolicy::Raise {
+                    return Err(Error::BadRecord { origin: origin.to_owned(), record, line, reason });
+                }
+                report.rejected.push(RecordNote { record, line, id, reason });
+            }
+        }
+    }
+    make_ids_unique(&mut documents);
+    for (doc, (record, line)) in documents.iter().zip(places) {
+        if !doc.repairs.is_empty() {
+            report.repaired.push(RecordNote { record, line, id: Some(doc.id.clone()), reason: summarize_repairs(&doc.repairs) });
+        }
+    }
+    report.loaded = documents.len();
+    Ok(Loaded { documents, report })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str) -> Document {
+        Document { id: id.into(), text: "x".into(), ..Document::default() }
+    }
+
+    #[test]
+    fn duplicate_ids_are_renamed_and_recorded() {
+        let mut docs = vec![doc("a"), doc("a"), doc("a#2"), doc("a")];
+        make_ids_unique(&mut docs);
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a#3", "a#2", "a#4"]);
+        assert_eq!(docs[1].repairs[0].rule, "duplicate-id");
+        assert_eq!(docs[1].repairs[0].original, "a");
+    }
+}
