@@ -90,3 +90,15 @@ pub struct Loaded {
     /// What happened.
     pub report: LoadReport,
 }
+
+/// A stable id for a document that has none: 16 hex digits of the XXH3 hash of its text
+/// (the same on every run and machine).
+///
+/// # Examples
+/// ```
+/// assert_eq!(copydesk::document::content_id("Aleppo").len(), 16);
+/// assert_eq!(copydesk::document::content_id("a"), copydesk::document::content_id("a"));
+/// ```
+pub fn content_id(text: &str) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}

@@ -25,3 +25,17 @@ pub mod py;
 
 pub use document::{Document, LoadReport, Loaded, Repair};
 pub use error::{Error, Result};
+
+/// The native module `copydesk._core`: the single list of what Python sees.
+#[cfg(feature = "python")]
+#[pyo3::pymodule(gil_used = false)]
+mod _core {
+    #[pymodule_export]
+    use crate::py::documents::{PyCorpusStore, PyDocument, PyRepair};
+    #[pymodule_export]
+    use crate::py::load::{load_records, read_csv, read_dir, read_jsonl};
+
+    #[allow(non_upper_case_globals)]
+    #[pymodule_export]
+    const __version__: &str = env!("CARGO_PKG_VERSION");
+}

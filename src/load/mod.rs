@@ -141,6 +141,8 @@ pub struct LoadOptions {
     pub on_bad_record: BadRecordPolicy,
     /// Read numeric dates day first (`4/5/2017` = 4 May).
     pub dayfirst: bool,
+    /// Keep records whose text is empty or blank (by default they are rejected).
+    pub keep_empty: bool,
 }
 
 /// A field value as a record holds it.
@@ -279,7 +281,7 @@ pub fn build_document(record: &dyn RecordView, place: RecordPlace<'_>, opts: &Lo
     let Some(text) = text else {
         return Ok(Built::Rejected { id, reason: format!("field {:?} is null", fields.text) });
     };
-    if text.trim().is_empty() {
+    if text.trim().is_empty() && !opts.keep_empty {
         return Ok(Built::Rejected { id, reason: format!("field {:?} is empty", fields.text) });
     }
     let title = text_of(&fields.title, &mut repairs)?;

@@ -1,1 +1,8 @@
-//! placeholder
+//! Python bindings (feature `python`): thin wrappers that convert arguments, run the core
+//! with the GIL released, and convert results and errors. No algorithm lives here.
+
+pub mod convert;
+pub mod documents;
+pub mod errors;
+pub mod load;
+pub mod parallel;
