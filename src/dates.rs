@@ -61,17 +61,15 @@ pub fn normalize_date(raw: &str, dayfirst: bool) -> Option<String> {
             return Some(format_naive(dt));
         }
     }
-    let numeric: &[&str] = if dayfirst {
-        &["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"]
-    } else {
-        &["%m/%d/%Y", "%d.%m.%Y", "%m-%d-%Y"]
-    };
+    let numeric: &[&str] =
+        if dayfirst { &["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"] } else { &["%m/%d/%Y", "%d.%m.%Y", "%m-%d-%Y"] };
     for fmt in DATE_FORMATS.iter().chain(numeric) {
         if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
             return Some(d.format("%Y-%m-%d").to_string());
         }
     }
-    let with_time: &[&str] = if dayfirst { &["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"] } else { &["%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M"] };
+    let with_time: &[&str] =
+        if dayfirst { &["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"] } else { &["%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M"] };
     for fmt in with_time {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(format_naive(dt));

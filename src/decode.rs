@@ -111,7 +111,8 @@ pub fn decode(bytes: &[u8], policy: DecodePolicy) -> Result<Decoded<'_>, Invalid
         let len = replacement.chars().count();
         // `utf8_chunks` yields one chunk per maximal invalid sequence; merge adjacent ones
         // so that `\x95\x81` is one repair (and one U+FFFD under `Replace`).
-        let extends_last = repairs.last().is_some_and(|last: &InvalidRun| last.byte_offset + last.bytes.len() == offset);
+        let extends_last =
+            repairs.last().is_some_and(|last: &InvalidRun| last.byte_offset + last.bytes.len() == offset);
         if extends_last {
             let last = repairs.last_mut().expect("checked above");
             last.bytes.extend_from_slice(invalid);

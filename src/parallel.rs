@@ -86,7 +86,10 @@ impl Workers {
             .num_threads(threads)
             .thread_name(|i| format!("copydesk-{i}"))
             .build()
-            .map_err(|e| Error::InvalidOption { name: "workers".into(), reason: format!("cannot start {threads} threads: {e}") })?;
+            .map_err(|e| Error::InvalidOption {
+                name: "workers".into(),
+                reason: format!("cannot start {threads} threads: {e}"),
+            })?;
         let pool = Arc::new(pool);
         cache.insert(key, pool.clone());
         Ok(Workers { threads, pool: Some(pool) })
@@ -151,10 +154,15 @@ mod tests {
         let mut calls = 0;
         let err = Workers::new(2)
             .unwrap()
-            .map_chunks(&items, 10, |x| *x, |_, _| {
-                calls += 1;
-                calls < 3
-            })
+            .map_chunks(
+                &items,
+                10,
+                |x| *x,
+                |_, _| {
+                    calls += 1;
+                    calls < 3
+                },
+            )
             .unwrap_err();
         assert!(matches!(err, Error::Interrupted));
         assert_eq!(calls, 3);

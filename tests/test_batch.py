@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import copydesk as cd
 from hypothesis import given
 from hypothesis import strategies as st
 
-import copydesk as cd
 
 def blank(text: str) -> bool:
     """Only Unicode White_Space (Python's isspace() also counts \\x1c-\\x1f; Unicode does not)."""
@@ -24,7 +24,9 @@ def test_from_texts_equals_one_document_per_text(items: list[str | bytes], worke
     kept = [d for d in singles if not blank(d.text)]
     assert [d.id for d in corpus] == [d.id for d in kept]
     assert [d.text for d in corpus] == [d.text for d in kept]
-    assert [[r.rule for r in d.repairs] for d in corpus] == [[r.rule for r in d.repairs] for d in kept]
+    assert [[r.rule for r in d.repairs] for d in corpus] == [
+        [r.rule for r in d.repairs] for d in kept
+    ]
     assert corpus.report.read == len(items)
 
 

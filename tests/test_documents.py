@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pickle
 
+import copydesk as cd
 import pytest
+from copydesk.errors import CopydeskError
 from hypothesis import given
 from hypothesis import strategies as st
-
-import copydesk as cd
-from copydesk.errors import CopydeskError
 
 
 def test_fields_and_defaults() -> None:
@@ -22,7 +21,13 @@ def test_fields_and_defaults() -> None:
         published="Tue Dec 13, 2016 22:11:53",
         meta={"n": 3, "tags": ["a", "b"], "nested": {"k": None}},
     )
-    assert (doc.id, doc.text, doc.title, doc.source, doc.url) == ("a1", "Aleppo fell.", "T", "FNA", "http://x")
+    assert (doc.id, doc.text, doc.title, doc.source, doc.url) == (
+        "a1",
+        "Aleppo fell.",
+        "T",
+        "FNA",
+        "http://x",
+    )
     assert doc.published == "2016-12-13T22:11:53"
     assert doc.meta == {"n": 3, "tags": ["a", "b"], "nested": {"k": None}}
     assert doc.repairs == []

@@ -7,9 +7,8 @@ import json
 import signal
 from pathlib import Path
 
-import pytest
-
 import copydesk as cd
+import pytest
 from copydesk.errors import (
     BadRecordError,
     CopydeskError,
@@ -111,7 +110,12 @@ def test_pandas_round_trip(news_sample_csv: Path) -> None:
     assert len(again) == len(corpus)
     for a, b in zip(corpus, again, strict=True):
         assert (a.id, a.text, a.title, a.source, a.url, a.published) == (
-            b.id, b.text, b.title, b.source, b.url, b.published,
+            b.id,
+            b.text,
+            b.title,
+            b.source,
+            b.url,
+            b.published,
         )
 
 
@@ -142,7 +146,7 @@ def test_empty_and_binary_files_are_rejected_with_reasons(tmp_path: Path) -> Non
     reasons = {n.id: n.reason for n in corpus.report.rejected}
     assert "empty" in reasons["b"] and "binary" in reasons["c"]
     assert cd.read_dir(tmp_path, keep_empty=True, on_bad_record="reject").ids == ["a", "b"]
-    with pytest.raises(BadRecordError, match="b.txt"):
+    with pytest.raises(BadRecordError, match=r"b\.txt"):
         cd.read_dir(tmp_path, on_bad_record="raise")
 
 
@@ -296,7 +300,7 @@ def test_corpus_sequence_protocol_and_lookup() -> None:
     assert corpus.position("z") == 2
     with pytest.raises(IndexError, match="out of range"):
         corpus[3]
-    with pytest.raises(TypeError, match="corpus.get"):
+    with pytest.raises(TypeError, match=r"corpus\.get"):
         corpus["x"]  # type: ignore[call-overload]
     with pytest.raises(CopydeskError, match="more than once"):
         cd.Corpus([corpus[0], corpus[0]])

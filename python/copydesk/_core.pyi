@@ -2,9 +2,19 @@
 
 from collections.abc import Iterable
 from os import PathLike
-from typing import Any, Literal, final
+from typing import Any, final
 
 __version__: str
+__all__ = [
+    "CorpusStore",
+    "Document",
+    "Repair",
+    "__version__",
+    "load_records",
+    "read_csv",
+    "read_dir",
+    "read_jsonl",
+]
 
 _Role = tuple[str, bool] | None
 _Report = dict[str, Any]
@@ -46,7 +56,7 @@ class Document:
     @staticmethod
     def from_json(data: str) -> Document: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
 @final
 class Repair:
@@ -91,7 +101,7 @@ def read_dir(
     errors: str = "repair",
     on_bad_record: str = "reject",
     keep_empty: bool = False,
-    workers: int = -1,
+    workers: int | None = None,
 ) -> tuple[CorpusStore, _Report]: ...
 def read_csv(
     path: str | PathLike[str],
@@ -110,7 +120,7 @@ def read_csv(
     on_bad_record: str = "reject",
     dayfirst: bool = False,
     keep_empty: bool = False,
-    workers: int = -1,
+    workers: int | None = None,
 ) -> tuple[CorpusStore, _Report]: ...
 def read_jsonl(
     path: str | PathLike[str],
@@ -127,7 +137,7 @@ def read_jsonl(
     on_bad_record: str = "reject",
     dayfirst: bool = False,
     keep_empty: bool = False,
-    workers: int = -1,
+    workers: int | None = None,
 ) -> tuple[CorpusStore, _Report]: ...
 def load_records(
     records: Iterable[Any],
@@ -144,6 +154,6 @@ def load_records(
     on_bad_record: str = "reject",
     dayfirst: bool = False,
     keep_empty: bool = False,
-    workers: int = -1,
+    workers: int | None = None,
     origin: str = "<python>",
 ) -> tuple[CorpusStore, _Report]: ...

@@ -64,7 +64,9 @@ def describe(corpus: Corpus) -> dict[str, Any]:
         "with_title": sum(1 for d in corpus if d.title),
         "read": report.read,
         "repaired": len(report.repaired),
-        "rejected": [{"record": n.record, "line": n.line, "reason": n.reason} for n in report.rejected],
+        "rejected": [
+            {"record": n.record, "line": n.line, "reason": n.reason} for n in report.rejected
+        ],
         "repairs": sum(len(d.repairs) for d in corpus),
     }
 
@@ -101,14 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--text", default="text", help="field holding the article text")
     for role in ("id", "title", "source", "url", "published"):
         summary.add_argument(
-            f"--{role}", default=None, help=f"field holding the {role} (default: a field named {role!r})"
+            f"--{role}",
+            default=None,
+            help=f"field holding the {role} (default: a field named {role!r})",
         )
     summary.add_argument("--delimiter", default=",", help="CSV delimiter")
     summary.add_argument(
         "--errors",
         choices=["repair", "replace", "strict"],
         default="repair",
-        help="invalid UTF-8: decode as cp1252 and record (repair), U+FFFD (replace) or fail (strict)",
+        help="invalid UTF-8: decode as cp1252 and record it (repair), U+FFFD (replace), "
+        "or fail (strict)",
     )
     summary.add_argument("--dayfirst", action="store_true", help="read 4/5/2017 as 4 May")
     summary.add_argument("--workers", type=int, default=-1, help="threads (-1: all cores)")

@@ -29,7 +29,9 @@ def role(name: str, value: FieldOption) -> tuple[str, bool] | None:
     if value is None:
         return (name, False)
     if not isinstance(value, str):
-        raise TypeError(f"{name}= must be a column name (str), None or False, not {type(value).__name__}")
+        raise TypeError(
+            f"{name}= must be a column name (str), None or False, not {type(value).__name__}"
+        )
     return (value, True)
 
 
@@ -151,7 +153,9 @@ class Corpus(Sequence[Document]):
             dup = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
             from copydesk.errors import InputError
 
-            raise InputError(f"Corpus: document id {dup!r} occurs more than once; ids must be unique")
+            raise InputError(
+                f"Corpus: document id {dup!r} occurs more than once; ids must be unique"
+            )
         self._store = store
         self.report = report or LoadReport(origin="<python>", read=len(ids), loaded=len(ids))
 
@@ -266,12 +270,16 @@ class Corpus(Sequence[Document]):
         8601 strings. ``Corpus.from_pandas(corpus.to_pandas())`` gives the corpus back.
         """
         if not hasattr(df, "to_dict") or not hasattr(df, "columns"):
-            raise TypeError(f"Corpus.from_pandas: expected a pandas DataFrame, got {type(df).__name__}")
+            raise TypeError(
+                f"Corpus.from_pandas: expected a pandas DataFrame, got {type(df).__name__}"
+            )
         if text not in df.columns:
             from copydesk.errors import MissingFieldError
 
             cols = ", ".join(repr(str(c)) for c in df.columns[:30])
-            raise MissingFieldError(f"DataFrame: no column {text!r} (asked for as text=); it has: {cols}")
+            raise MissingFieldError(
+                f"DataFrame: no column {text!r} (asked for as text=); it has: {cols}"
+            )
         if "repairs" in df.columns and text != "repairs":
             # to_pandas() adds a count of load repairs; it is not metadata of the article.
             df = df.drop(columns=["repairs"])
@@ -362,8 +370,16 @@ class Corpus(Sequence[Document]):
     def _repr_html_(self) -> str:
         rows = []
         for doc in self._store.take(list(range(min(len(self), 20)))).documents():
-            cells = (doc.id, doc.source or "", doc.published or "", doc.title or "", f"{len(doc.text):,}")
-            rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+            cells = (
+                doc.id,
+                doc.source or "",
+                doc.published or "",
+                doc.title or "",
+                f"{len(doc.text):,}",
+            )
+            rows.append(
+                "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>"
+            )
         more = f"<p>… {len(self) - 20:,} more</p>" if len(self) > 20 else ""
         r = self.report
         return (

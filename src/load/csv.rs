@@ -67,14 +67,23 @@ fn header_names(raw: &csv::ByteRecord) -> Vec<String> {
 /// Fails when the file cannot be read, has no header row, or lacks a column named in the
 /// field map; rows with more fields than the header, or without usable text, are rejected
 /// with a reason in the report.
-pub fn read_csv<C>(path: &Path, csv_opts: CsvOptions, opts: &LoadOptions, workers: &Workers, mut checkpoint: C) -> Result<Loaded>
+pub fn read_csv<C>(
+    path: &Path,
+    csv_opts: CsvOptions,
+    opts: &LoadOptions,
+    workers: &Workers,
+    mut checkpoint: C,
+) -> Result<Loaded>
 where
     C: FnMut(usize, usize) -> bool,
 {
     let origin = path.display().to_string();
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(Error::InvalidValue { what: "CSV path".into(), reason: format!("{origin} is a directory; use read_dir") });
+        return Err(Error::InvalidValue {
+            what: "CSV path".into(),
+            reason: format!("{origin} is a directory; use read_dir"),
+        });
     }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(csv_opts.delimiter)
@@ -92,8 +101,13 @@ where
     }
     let headers = header_names(&header);
     let index: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (h.clone(), i)).collect();
-    let mut wanted: Vec<(String, String)> =
-        opts.fields.roles().iter().filter(|(_, _, required)| *required).map(|(r, f, _)| ((*r).to_owned(), (*f).to_owned())).collect();
+    let mut wanted: Vec<(String, String)> = opts
+        .fields
+        .roles()
+        .iter()
+        .filter(|(_, _, required)| *required)
+        .map(|(r, f, _)| ((*r).to_owned(), (*f).to_owned()))
+        .collect();
     if let MetaFields::Only(keys) = &opts.fields.meta {
         wanted.extend(keys.iter().map(|k| ("meta".to_owned(), k.clone())));
     }
@@ -119,7 +133,11 @@ where
         |i, (record, line)| {
             let place = RecordPlace { origin, record: i, line: Some(*line) };
             if record.len() > headers.len() {
-                let reason = format!("row has {} fields, the header has {} (an unquoted delimiter?)", record.len(), headers.len());
+                let reason = format!(
+                    "row has {} fields, the header has {} (an unquoted delimiter?)",
+                    record.len(),
+                    headers.len()
+                );
                 return (i, Some(*line), Ok(Built::Rejected { id: None, reason }));
             }
             let row = Row { headers: &headers, index: &index, record };
@@ -164,7 +182,8 @@ mod tests {
     #[test]
     fn invalid_bytes_repair_or_fail_with_place() {
         let f = write(b"text\nok\nbad \x95\x81 quote\n");
-        let loaded = read_csv(f.path(), CsvOptions::default(), &opts("text"), &Workers::inline(), no_checkpoint).unwrap();
+        let loaded =
+            read_csv(f.path(), CsvOptions::default(), &opts("text"), &Workers::inline(), no_checkpoint).unwrap();
         assert_eq!(loaded.documents[1].text, "bad •\u{81} quote");
         assert_eq!(loaded.report.repaired.len(), 1);
         let mut strict = opts("text");
@@ -177,7 +196,8 @@ mod tests {
     #[test]
     fn missing_column_and_long_rows() {
         let f = write(b"a,b\n1,2\n3,4,5\n");
-        let err = read_csv(f.path(), CsvOptions::default(), &opts("text"), &Workers::inline(), no_checkpoint).unwrap_err();
+        let err =
+            read_csv(f.path(), CsvOptions::default(), &opts("text"), &Workers::inline(), no_checkpoint).unwrap_err();
         assert!(matches!(err, Error::MissingField { .. }));
         let loaded = read_csv(f.path(), CsvOptions::default(), &opts("b"), &Workers::inline(), no_checkpoint).unwrap();
         assert_eq!(loaded.report.read, 2);
@@ -187,7 +207,8 @@ mod tests {
     #[test]
     fn empty_file() {
         let f = write(b"");
-        let err = read_csv(f.path(), CsvOptions::default(), &opts("text"), &Workers::inline(), no_checkpoint).unwrap_err();
+        let err =
+            read_csv(f.path(), CsvOptions::default(), &opts("text"), &Workers::inline(), no_checkpoint).unwrap_err();
         assert!(matches!(err, Error::NoDocuments { .. }));
     }
 }

@@ -55,14 +55,23 @@ fn first_line_title(text: &str) -> Option<String> {
 }
 
 /// Reads every matching file in `dir` as one document.
-pub fn read_dir<C>(dir: &Path, dir_opts: &DirOptions, opts: &LoadOptions, workers: &Workers, checkpoint: C) -> Result<Loaded>
+pub fn read_dir<C>(
+    dir: &Path,
+    dir_opts: &DirOptions,
+    opts: &LoadOptions,
+    workers: &Workers,
+    checkpoint: C,
+) -> Result<Loaded>
 where
     C: FnMut(usize, usize) -> bool,
 {
     let origin = dir.display().to_string();
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
     if !meta.is_dir() {
-        return Err(Error::InvalidValue { what: "directory".into(), reason: format!("{origin} is a file, not a directory") });
+        return Err(Error::InvalidValue {
+            what: "directory".into(),
+            reason: format!("{origin} is a file, not a directory"),
+        });
     }
     let mut files = Vec::new();
     list_files(dir, dir, dir_opts, &mut files)?;
@@ -94,7 +103,13 @@ where
             let stem = rel.with_extension("").to_string_lossy().replace('\\', "/");
             let bytes = match std::fs::read(&path) {
                 Ok(b) => b,
-                Err(e) => return (i, None, Ok(Built::Rejected { id: Some(stem), reason: format!("{rel_name}: cannot read: {e}") })),
+                Err(e) => {
+                    return (
+                        i,
+                        None,
+                        Ok(Built::Rejected { id: Some(stem), reason: format!("{rel_name}: cannot read: {e}") }),
+                    );
+                }
             };
             if let Some(at) = bytes.iter().position(|&b| b == 0) {
                 let reason = format!("{rel_name}: binary file (NUL byte at offset {at})");
@@ -123,7 +138,7 @@ where
         workers,
         checkpoint,
     )?;
-    loaded.report.origin = origin.to_owned();
+    origin.clone_into(&mut loaded.report.origin);
     Ok(loaded)
 }
 
@@ -141,7 +156,8 @@ mod tests {
         std::fs::write(dir.path().join("bin.txt"), b"\x00\x01").unwrap();
         std::fs::write(dir.path().join("notes.md"), "skip").unwrap();
         let dopts = DirOptions { title_from_first_line: true, ..DirOptions::default() };
-        let loaded = read_dir(dir.path(), &dopts, &LoadOptions::default(), &Workers::new(2).unwrap(), no_checkpoint).unwrap();
+        let loaded =
+            read_dir(dir.path(), &dopts, &LoadOptions::default(), &Workers::new(2).unwrap(), no_checkpoint).unwrap();
         let ids: Vec<&str> = loaded.documents.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
         assert_eq!(loaded.documents[0].text, "First\nbody");
@@ -154,9 +170,18 @@ mod tests {
     #[test]
     fn errors_for_missing_and_empty_dirs() {
         let dir = tempfile::tempdir().unwrap();
-        let err = read_dir(dir.path(), &DirOptions::default(), &LoadOptions::default(), &Workers::inline(), no_checkpoint).unwrap_err();
+        let err =
+            read_dir(dir.path(), &DirOptions::default(), &LoadOptions::default(), &Workers::inline(), no_checkpoint)
+                .unwrap_err();
         assert!(matches!(err, Error::NoDocuments { .. }));
-        let err = read_dir(&dir.path().join("nope"), &DirOptions::default(), &LoadOptions::default(), &Workers::inline(), no_checkpoint).unwrap_err();
+        let err = read_dir(
+            &dir.path().join("nope"),
+            &DirOptions::default(),
+            &LoadOptions::default(),
+            &Workers::inline(),
+            no_checkpoint,
+        )
+        .unwrap_err();
         assert!(matches!(err, Error::PathNotFound { .. }));
     }
 }

@@ -12,7 +12,9 @@ use serde_json::{Map, Value};
 use crate::decode::{DecodePolicy, decode, escape_bytes};
 use crate::document::{Loaded, Repair};
 use crate::error::{Error, Result};
-use crate::load::{Built, FieldRef, LoadOptions, RecordPlace, RecordView, assemble, build_document, require_text_field};
+use crate::load::{
+    Built, FieldRef, LoadOptions, RecordPlace, RecordView, assemble, build_document, require_text_field,
+};
 use crate::parallel::{DEFAULT_CHUNK, Workers};
 
 struct Object<'a>(&'a Map<String, Value>);
@@ -75,7 +77,10 @@ where
 {
     let origin = path.display().to_string();
     if path.is_dir() {
-        return Err(Error::InvalidValue { what: "JSONL path".into(), reason: format!("{origin} is a directory; use read_dir") });
+        return Err(Error::InvalidValue {
+            what: "JSONL path".into(),
+            reason: format!("{origin} is a directory; use read_dir"),
+        });
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -92,14 +97,18 @@ where
         |(i, (line, b))| parse_line(origin, *i, *line, b, opts.errors),
         &mut checkpoint,
     )?;
-    let parsed: Vec<(u64, Parsed)> = lines.iter().map(|(l, _)| *l).zip(parsed.into_iter().collect::<Result<Vec<_>>>()?).collect();
+    let parsed: Vec<(u64, Parsed)> =
+        lines.iter().map(|(l, _)| *l).zip(parsed.into_iter().collect::<Result<Vec<_>>>()?).collect();
     require_text_field(
         origin,
         &opts.fields,
-        parsed.iter().filter_map(|(_, p)| match p {
-            Parsed::Object(map, _) => Some(map),
-            Parsed::Bad(_) => None,
-        }).map(Object),
+        parsed
+            .iter()
+            .filter_map(|(_, p)| match p {
+                Parsed::Object(map, _) => Some(map),
+                Parsed::Bad(_) => None,
+            })
+            .map(Object),
     )?;
     assemble(
         origin,

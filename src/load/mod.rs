@@ -243,7 +243,13 @@ fn field_text(value: FieldRef<'_>, field: &str, place: RecordPlace<'_>, policy: 
     Ok(FieldText { text, repairs: Vec::new() })
 }
 
-fn meta_value(value: FieldRef<'_>, key: &str, place: RecordPlace<'_>, policy: DecodePolicy, repairs: &mut Vec<Repair>) -> Result<MetaValue> {
+fn meta_value(
+    value: FieldRef<'_>,
+    key: &str,
+    place: RecordPlace<'_>,
+    policy: DecodePolicy,
+    repairs: &mut Vec<Repair>,
+) -> Result<MetaValue> {
     Ok(match value {
         FieldRef::Json(v) => v.clone(),
         other => {
@@ -369,11 +375,7 @@ pub fn summarize_repairs(repairs: &[Repair]) -> String {
     for r in repairs {
         *by_rule.entry((r.rule.as_str(), r.field.as_str())).or_default() += 1;
     }
-    by_rule
-        .iter()
-        .map(|((rule, field), n)| format!("{rule} x{n} in {field}"))
-        .collect::<Vec<_>>()
-        .join("; ")
+    by_rule.iter().map(|((rule, field), n)| format!("{rule} x{n} in {field}")).collect::<Vec<_>>().join("; ")
 }
 
 /// The outcome of building one record: its number, line and what became of it.
@@ -382,7 +384,14 @@ pub type BuiltRecord = (usize, Option<u64>, Result<Built>);
 /// Builds documents from records in parallel (`build_one(index, record)`), then makes ids
 /// unique and writes the report. The first error (strict decoding, or a rejection under
 /// [`BadRecordPolicy::Raise`]) stops the load.
-pub fn assemble<R, F, C>(origin: &str, records: &[R], build_one: F, opts: &LoadOptions, workers: &Workers, checkpoint: C) -> Result<Loaded>
+pub fn assemble<R, F, C>(
+    origin: &str,
+    records: &[R],
+    build_one: F,
+    opts: &LoadOptions,
+    workers: &Workers,
+    checkpoint: C,
+) -> Result<Loaded>
 where
     R: Sync,
     F: Fn(usize, &R) -> BuiltRecord + Sync + Send,
@@ -435,7 +444,12 @@ pub fn finish(origin: &str, read: usize, built: Vec<BuiltRecord>, opts: &LoadOpt
     make_ids_unique(&mut documents);
     for (doc, (record, line)) in documents.iter().zip(places) {
         if !doc.repairs.is_empty() {
-            report.repaired.push(RecordNote { record, line, id: Some(doc.id.clone()), reason: summarize_repairs(&doc.repairs) });
+            report.repaired.push(RecordNote {
+                record,
+                line,
+                id: Some(doc.id.clone()),
+                reason: summarize_repairs(&doc.repairs),
+            });
         }
     }
     report.loaded = documents.len();

@@ -56,7 +56,13 @@ impl RecordView for OwnedRecord {
 /// let loaded = load_records("<python>", &[rec], &LoadOptions::default(), &Workers::inline(), no_checkpoint).unwrap();
 /// assert_eq!(loaded.documents[0].id, "0");
 /// ```
-pub fn load_records<C>(origin: &str, records: &[OwnedRecord], opts: &LoadOptions, workers: &Workers, checkpoint: C) -> Result<Loaded>
+pub fn load_records<C>(
+    origin: &str,
+    records: &[OwnedRecord],
+    opts: &LoadOptions,
+    workers: &Workers,
+    checkpoint: C,
+) -> Result<Loaded>
 where
     C: FnMut(usize, usize) -> bool,
 {
@@ -93,7 +99,8 @@ mod tests {
             rec(&[("body", OwnedField::Str("x".into()))]),
             rec(&[("text", OwnedField::Bytes(b"caf\xe9".to_vec())), ("n", OwnedField::Json(3.into()))]),
         ];
-        let loaded = load_records("<test>", &records, &LoadOptions::default(), &Workers::inline(), no_checkpoint).unwrap();
+        let loaded =
+            load_records("<test>", &records, &LoadOptions::default(), &Workers::inline(), no_checkpoint).unwrap();
         let r = &loaded.report;
         assert_eq!((r.read, r.loaded, r.rejected.len(), r.repaired.len()), (5, 2, 3, 1));
         assert_eq!(loaded.documents[1].text, "café");
@@ -105,7 +112,8 @@ mod tests {
     #[test]
     fn wrong_text_field_everywhere_is_an_error() {
         let records = vec![rec(&[("body", OwnedField::Str("x".into()))])];
-        let err = load_records("<test>", &records, &LoadOptions::default(), &Workers::inline(), no_checkpoint).unwrap_err();
+        let err =
+            load_records("<test>", &records, &LoadOptions::default(), &Workers::inline(), no_checkpoint).unwrap_err();
         assert!(matches!(err, Error::MissingField { .. }), "{err}");
         assert!(err.to_string().contains("\"body\""));
     }

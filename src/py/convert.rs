@@ -18,7 +18,9 @@ pub fn str_or_bytes(s: &Bound<'_, PyString>) -> PyResult<Result<String, Vec<u8>>
     if let Ok(text) = s.to_str() {
         return Ok(Ok(text.to_owned()));
     }
-    let escaped = s.call_method1("encode", ("utf-8", "surrogateescape")).or_else(|_| s.call_method1("encode", ("utf-8", "surrogatepass")))?;
+    let escaped = s
+        .call_method1("encode", ("utf-8", "surrogateescape"))
+        .or_else(|_| s.call_method1("encode", ("utf-8", "surrogatepass")))?;
     Ok(Err(escaped.cast_into::<PyBytes>()?.as_bytes().to_vec()))
 }
 

@@ -44,7 +44,8 @@ impl PyDocument {
             return Err(PyTypeError::new_err("Document text is None, expected str (or bytes)"));
         }
         let mut fields = vec![("text".to_owned(), to_field(text, true, &|| "Document text".to_owned())?)];
-        for (name, value) in [("id", id), ("title", title), ("source", source), ("url", url), ("published", published)] {
+        for (name, value) in [("id", id), ("title", title), ("source", source), ("url", url), ("published", published)]
+        {
             let value = if name == "id" {
                 id.map(|o| to_field(o, false, &|| "Document id".to_owned())).transpose()?
             } else {
@@ -139,7 +140,9 @@ impl PyDocument {
     #[staticmethod]
     fn from_json(data: &str) -> PyResult<Self> {
         let doc: Document = serde_json::from_str(data).map_err(|e| {
-            Python::attach(|py| new_error(py, "InputError", format!("Document.from_json: not a copydesk document: {e}")))
+            Python::attach(|py| {
+                new_error(py, "InputError", format!("Document.from_json: not a copydesk document: {e}"))
+            })
         })?;
         Ok(PyDocument { inner: Arc::new(doc) })
     }
@@ -159,8 +162,17 @@ impl PyDocument {
         if self.inner.title.as_ref().is_some_and(|t| t.chars().count() > 40) {
             title.push('…');
         }
-        let repairs = if self.inner.repairs.is_empty() { String::new() } else { format!(", repairs={}", self.inner.repairs.len()) };
-        format!("Document(id={:?}, title={:?}, chars={}{repairs})", self.inner.id, title, self.inner.text.chars().count())
+        let repairs = if self.inner.repairs.is_empty() {
+            String::new()
+        } else {
+            format!(", repairs={}", self.inner.repairs.len())
+        };
+        format!(
+            "Document(id={:?}, title={:?}, chars={}{repairs})",
+            self.inner.id,
+            title,
+            self.inner.text.chars().count()
+        )
     }
 }
 
@@ -193,7 +205,10 @@ impl From<&Repair> for PyRepair {
 #[pymethods]
 impl PyRepair {
     fn __repr__(&self) -> String {
-        format!("Repair(field={:?}, rule={:?}, original={:?}, replacement={:?})", self.field, self.rule, self.original, self.replacement)
+        format!(
+            "Repair(field={:?}, rule={:?}, original={:?}, replacement={:?})",
+            self.field, self.rule, self.original, self.replacement
+        )
     }
 }
 
@@ -212,12 +227,10 @@ impl PyCorpusStore {
     }
 
     fn position(&self, i: isize) -> PyResult<usize> {
-        let n = self.docs.len() as isize;
-        let j = if i < 0 { i + n } else { i };
-        if j < 0 || j >= n {
-            return Err(PyIndexError::new_err(format!("document index {i} out of range for a corpus of {n}")));
-        }
-        Ok(j as usize)
+        let n = self.docs.len();
+        let j = if i < 0 { n.checked_sub(i.unsigned_abs()) } else { Some(i.unsigned_abs()) };
+        j.filter(|&j| j < n)
+            .ok_or_else(|| PyIndexError::new_err(format!("document index {i} out of range for a corpus of {n}")))
     }
 }
 
@@ -229,7 +242,10 @@ impl PyCorpusStore {
         for (i, item) in documents.try_iter()?.enumerate() {
             let item = item?;
             let doc = item.cast::<PyDocument>().map_err(|_| {
-                PyTypeError::new_err(format!("documents[{i}] is a {}, expected Document", item.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())))
+                PyTypeError::new_err(format!(
+                    "documents[{i}] is a {}, expected Document",
+                    item.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())
+                ))
             })?;
             docs.push(doc.get().inner.clone());
         }
@@ -245,7 +261,8 @@ impl PyCorpusStore {
     }
 
     fn take(&self, indices: Vec<isize>) -> PyResult<Self> {
-        let docs = indices.into_iter().map(|i| self.position(i).map(|j| self.docs[j].clone())).collect::<PyResult<_>>()?;
+        let docs =
+            indices.into_iter().map(|i| self.position(i).map(|j| self.docs[j].clone())).collect::<PyResult<_>>()?;
         Ok(PyCorpusStore::new(docs))
     }
 
@@ -254,7 +271,10 @@ impl PyCorpusStore {
     }
 
     fn index_of(&self, id: &str) -> Option<usize> {
-        self.index.get_or_init(|| self.docs.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).rev().collect()).get(id).copied()
+        self.index
+            .get_or_init(|| self.docs.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).rev().collect())
+            .get(id)
+            .copied()
     }
 
     fn documents(&self) -> Vec<PyDocument> {

@@ -22,11 +22,19 @@ fn option_error(name: &str, value: &str, allowed: &str) -> PyErr {
     Error::InvalidOption { name: name.into(), reason: format!("{value:?} is not one of {allowed}") }.into()
 }
 
-fn load_options(fields: FieldMap, errors: &str, on_bad_record: &str, dayfirst: bool, keep_empty: bool) -> PyResult<LoadOptions> {
+fn load_options(
+    fields: FieldMap,
+    errors: &str,
+    on_bad_record: &str,
+    dayfirst: bool,
+    keep_empty: bool,
+) -> PyResult<LoadOptions> {
     Ok(LoadOptions {
         fields,
-        errors: DecodePolicy::parse(errors).ok_or_else(|| option_error("errors", errors, "'repair', 'strict', 'replace'"))?,
-        on_bad_record: BadRecordPolicy::parse(on_bad_record).ok_or_else(|| option_error("on_bad_record", on_bad_record, "'reject', 'raise'"))?,
+        errors: DecodePolicy::parse(errors)
+            .ok_or_else(|| option_error("errors", errors, "'repair', 'strict', 'replace'"))?,
+        on_bad_record: BadRecordPolicy::parse(on_bad_record)
+            .ok_or_else(|| option_error("on_bad_record", on_bad_record, "'reject', 'raise'"))?,
         dayfirst,
         keep_empty,
     })
@@ -39,7 +47,15 @@ fn spec(role: Role) -> Option<FieldSpec> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn field_map(text: String, id: Role, title: Role, source: Role, url: Role, published: Role, meta: Option<Vec<String>>) -> FieldMap {
+fn field_map(
+    text: String,
+    id: Role,
+    title: Role,
+    source: Role,
+    url: Role,
+    published: Role,
+    meta: Option<Vec<String>>,
+) -> FieldMap {
     FieldMap {
         text,
         id: spec(id),
@@ -69,12 +85,22 @@ fn into_python(py: Python<'_>, loaded: Loaded) -> PyResult<(PyCorpusStore, Py<Py
 
 /// Reads a directory of text files.
 #[pyfunction]
-#[pyo3(signature = (path, /, *, suffix=".txt".to_owned(), recursive=false, title_from_first_line=false, errors="repair", on_bad_record="reject", keep_empty=false, workers=-1))]
+#[pyo3(signature = (path, /, *, suffix=".txt", recursive=false, title_from_first_line=false, errors="repair", on_bad_record="reject", keep_empty=false, workers=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn read_dir(py: Python<'_>, path: PathBuf, suffix: String, recursive: bool, title_from_first_line: bool, errors: &str, on_bad_record: &str, keep_empty: bool, workers: i64) -> PyResult<(PyCorpusStore, Py<PyDict>)> {
+pub fn read_dir(
+    py: Python<'_>,
+    path: PathBuf,
+    suffix: &str,
+    recursive: bool,
+    title_from_first_line: bool,
+    errors: &str,
+    on_bad_record: &str,
+    keep_empty: bool,
+    workers: Option<i64>,
+) -> PyResult<(PyCorpusStore, Py<PyDict>)> {
     let opts = load_options(FieldMap::default(), errors, on_bad_record, false, keep_empty)?;
-    let dir_opts = DirOptions { suffix, recursive, title_from_first_line };
-    let workers = make_workers(workers)?;
+    let dir_opts = DirOptions { suffix: suffix.to_owned(), recursive, title_from_first_line };
+    let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
     let result = py.detach(|| crate::load::dir::read_dir(&path, &dir_opts, &opts, &workers, interrupts.checkpoint()));
     into_python(py, interrupts.finish(result)?)
@@ -83,13 +109,16 @@ pub fn read_dir(py: Python<'_>, path: PathBuf, suffix: String, recursive: bool, 
 fn single_byte(name: &str, value: &str) -> PyResult<u8> {
     match value.as_bytes() {
         [b] => Ok(*b),
-        _ => Err(Error::InvalidOption { name: name.into(), reason: format!("{value:?} must be one ASCII character") }.into()),
+        _ => {
+            Err(Error::InvalidOption { name: name.into(), reason: format!("{value:?} must be one ASCII character") }
+                .into())
+        }
     }
 }
 
 /// Reads a CSV file with a header row.
 #[pyfunction]
-#[pyo3(signature = (path, /, *, text, id, title, source, url, published, meta, delimiter=",", quote="\"", errors="repair", on_bad_record="reject", dayfirst=false, keep_empty=false, workers=-1))]
+#[pyo3(signature = (path, /, *, text, id, title, source, url, published, meta, delimiter=",", quote="\"", errors="repair", on_bad_record="reject", dayfirst=false, keep_empty=false, workers=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn read_csv(
     py: Python<'_>,
@@ -107,11 +136,17 @@ pub fn read_csv(
     on_bad_record: &str,
     dayfirst: bool,
     keep_empty: bool,
-    workers: i64,
+    workers: Option<i64>,
 ) -> PyResult<(PyCorpusStore, Py<PyDict>)> {
-    let opts = load_options(field_map(text, id, title, source, url, published, meta), errors, on_bad_record, dayfirst, keep_empty)?;
+    let opts = load_options(
+        field_map(text, id, title, source, url, published, meta),
+        errors,
+        on_bad_record,
+        dayfirst,
+        keep_empty,
+    )?;
     let csv_opts = CsvOptions { delimiter: single_byte("delimiter", delimiter)?, quote: single_byte("quote", quote)? };
-    let workers = make_workers(workers)?;
+    let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
     let result = py.detach(|| crate::load::csv::read_csv(&path, csv_opts, &opts, &workers, interrupts.checkpoint()));
     into_python(py, interrupts.finish(result)?)
@@ -119,7 +154,7 @@ pub fn read_csv(
 
 /// Reads a JSON Lines file.
 #[pyfunction]
-#[pyo3(signature = (path, /, *, text, id, title, source, url, published, meta, errors="repair", on_bad_record="reject", dayfirst=false, keep_empty=false, workers=-1))]
+#[pyo3(signature = (path, /, *, text, id, title, source, url, published, meta, errors="repair", on_bad_record="reject", dayfirst=false, keep_empty=false, workers=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn read_jsonl(
     py: Python<'_>,
@@ -135,10 +170,16 @@ pub fn read_jsonl(
     on_bad_record: &str,
     dayfirst: bool,
     keep_empty: bool,
-    workers: i64,
+    workers: Option<i64>,
 ) -> PyResult<(PyCorpusStore, Py<PyDict>)> {
-    let opts = load_options(field_map(text, id, title, source, url, published, meta), errors, on_bad_record, dayfirst, keep_empty)?;
-    let workers = make_workers(workers)?;
+    let opts = load_options(
+        field_map(text, id, title, source, url, published, meta),
+        errors,
+        on_bad_record,
+        dayfirst,
+        keep_empty,
+    )?;
+    let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
     let result = py.detach(|| crate::load::jsonl::read_jsonl(&path, &opts, &workers, interrupts.checkpoint()));
     into_python(py, interrupts.finish(result)?)
@@ -146,7 +187,7 @@ pub fn read_jsonl(
 
 /// Builds documents from Python records: each a `dict`, or a `str` (the text alone).
 #[pyfunction]
-#[pyo3(signature = (records, /, *, text, id, title, source, url, published, meta, errors="repair", on_bad_record="reject", dayfirst=false, keep_empty=false, workers=-1, origin="<python>"))]
+#[pyo3(signature = (records, /, *, text, id, title, source, url, published, meta, errors="repair", on_bad_record="reject", dayfirst=false, keep_empty=false, workers=None, origin="<python>"))]
 #[allow(clippy::too_many_arguments)]
 pub fn load_records(
     py: Python<'_>,
@@ -162,15 +203,25 @@ pub fn load_records(
     on_bad_record: &str,
     dayfirst: bool,
     keep_empty: bool,
-    workers: i64,
+    workers: Option<i64>,
     origin: &str,
 ) -> PyResult<(PyCorpusStore, Py<PyDict>)> {
     if records.cast::<PyString>().is_ok() {
         return Err(PyTypeError::new_err(format!("{origin}: expected a list of texts or records, got a single str")));
     }
-    let opts = load_options(field_map(text, id, title, source, url, published, meta), errors, on_bad_record, dayfirst, keep_empty)?;
+    let opts = load_options(
+        field_map(text, id, title, source, url, published, meta),
+        errors,
+        on_bad_record,
+        dayfirst,
+        keep_empty,
+    )?;
     let mut owned = Vec::new();
-    for (i, item) in records.try_iter().map_err(|_| PyTypeError::new_err(format!("{origin}: expected an iterable of texts or records")))?.enumerate() {
+    for (i, item) in records
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err(format!("{origin}: expected an iterable of texts or records")))?
+        .enumerate()
+    {
         let item = item?;
         let mut fields = Vec::new();
         if let Ok(dict) = item.cast::<PyDict>() {
@@ -188,8 +239,9 @@ pub fn load_records(
         }
         owned.push(OwnedRecord { fields });
     }
-    let workers = make_workers(workers)?;
+    let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
-    let result = py.detach(|| crate::load::records::load_records(origin, &owned, &opts, &workers, interrupts.checkpoint()));
+    let result =
+        py.detach(|| crate::load::records::load_records(origin, &owned, &opts, &workers, interrupts.checkpoint()));
     into_python(py, interrupts.finish(result)?)
 }
