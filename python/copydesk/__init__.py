@@ -16,7 +16,7 @@ from copydesk import datasets, errors
 from copydesk._core import Document, Repair, __version__
 from copydesk.corpus import Corpus, LoadReport, RecordNote
 from copydesk.errors import CopydeskError
-from copydesk.io import read_csv, read_dir, read_jsonl
+from copydesk.io import read, read_csv, read_dir, read_jsonl
 
 __all__ = [
     "CopydeskError",
@@ -28,6 +28,7 @@ __all__ = [
     "__version__",
     "datasets",
     "errors",
+    "read",
     "read_csv",
     "read_dir",
     "read_jsonl",

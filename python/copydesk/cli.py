@@ -18,7 +18,7 @@ from typing import Any
 
 from copydesk.corpus import Corpus
 from copydesk.datasets import load_sample
-from copydesk.io import read_csv, read_dir, read_jsonl
+from copydesk.io import read
 
 
 def load_corpus(args: argparse.Namespace) -> Corpus:
@@ -26,26 +26,20 @@ def load_corpus(args: argparse.Namespace) -> Corpus:
     if args.path is None:
         return load_sample(workers=args.workers)
     path = Path(args.path)
-    fields: dict[str, Any] = {
-        "text": args.text,
-        "id": args.id,
-        "title": args.title,
-        "source": args.source,
-        "url": args.url,
-        "published": args.published,
-    }
-    common = {"errors": args.errors, "workers": args.workers}
-    if path.is_dir():
-        return read_dir(path, title_from_first_line=True, **common)
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return read_jsonl(path, **fields, dayfirst=args.dayfirst, **common)
-    if suffix in (".csv", ".tsv"):
-        delimiter = "\t" if suffix == ".tsv" else args.delimiter
-        return read_csv(path, **fields, delimiter=delimiter, dayfirst=args.dayfirst, **common)
-    if not path.exists():
-        return read_dir(path, **common)  # raises PathNotFoundError with the path in the message
-    raise ValueError(f"{path}: cannot tell the format; use a directory, .csv, .tsv or .jsonl")
+    options: dict[str, Any] = {"errors": args.errors, "workers": args.workers}
+    if not path.is_dir():
+        options.update(
+            text=args.text,
+            id=args.id,
+            title=args.title,
+            source=args.source,
+            url=args.url,
+            published=args.published,
+            dayfirst=args.dayfirst,
+        )
+        if path.suffix.lower() == ".csv":
+            options["delimiter"] = args.delimiter
+    return read(path, **options)
 
 
 def describe(corpus: Corpus) -> dict[str, Any]:

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
 
 from copydesk import _core
 from copydesk.corpus import Corpus, Errors, FieldOption, OnBadRecord, field_args
 
-__all__ = ["read_csv", "read_dir", "read_jsonl"]
+__all__ = ["read", "read_csv", "read_dir", "read_jsonl"]
 
 
 def read_dir(
@@ -194,3 +196,53 @@ def read_jsonl(
         workers=workers,
     )
     return Corpus._from_core(store, report)
+
+
+def read(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    format: Literal["dir", "csv", "tsv", "jsonl"] | None = None,
+    **options: Any,
+) -> Corpus:
+    """Reads a corpus in whichever form ``path`` has: a directory of ``.txt`` files, a ``.csv``
+    / ``.tsv`` file, or a ``.jsonl`` / ``.ndjson`` file (``format`` overrides the guess).
+
+    ``options`` go to :func:`read_dir`, :func:`read_csv` or :func:`read_jsonl`. A directory is
+    read with ``title_from_first_line=True`` unless told otherwise.
+
+    Raises:
+        PathNotFoundError: ``path`` does not exist.
+        OptionError: the format cannot be told from the name.
+    """
+    p = Path(path)
+    if format is None:
+        suffix = p.suffix.lower()
+        if p.is_dir():
+            format = "dir"
+        elif suffix in (".csv", ".tsv"):
+            format = "tsv" if suffix == ".tsv" else "csv"
+        elif suffix in (".jsonl", ".ndjson", ".json"):
+            format = "jsonl"
+        elif not p.exists():
+            return read_dir(p)  # raises PathNotFoundError naming the path
+        else:
+            from copydesk.errors import OptionError
+
+            raise OptionError(
+                f"{p}: cannot tell the format from the name; pass format='csv', 'tsv', "
+                "'jsonl' or 'dir'"
+            )
+    if format == "dir":
+        options.setdefault("title_from_first_line", True)
+        return read_dir(p, **options)
+    if format == "tsv":
+        options.setdefault("delimiter", "\t")
+        return read_csv(p, **options)
+    if format == "csv":
+        return read_csv(p, **options)
+    if format == "jsonl":
+        return read_jsonl(p, **options)
+    from copydesk.errors import OptionError
+
+    raise OptionError(f"format={format!r} is not one of 'dir', 'csv', 'tsv', 'jsonl'")
