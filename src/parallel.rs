@@ -80,8 +80,8 @@ impl Workers {
         if let Some(pool) = cache.get(&key) {
             return Ok(Workers { threads, pool: Some(pool.clone()) });
         }
-        // Pools made before a fork belong to the parent; drop our handles to them.
-        cache.retain(|(pid, _), _| *pid == key.0);
+        // Entries of a parent process (before a fork) stay in the map untouched: dropping a
+        // pool whose threads do not exist in this process is not worth the risk.
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("copydesk-{i}"))
