@@ -4,5 +4,6 @@
 pub mod convert;
 pub mod documents;
 pub mod errors;
+pub mod input;
 pub mod load;
 pub mod parallel;
