@@ -12,6 +12,7 @@
 //! * [`load`]: directory, CSV, JSONL and in-memory loaders.
 //! * [`parallel`]: the `workers` knob and interruptible chunked batches.
 
+pub mod clean;
 pub mod dates;
 pub mod decode;
 pub mod document;

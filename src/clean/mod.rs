@@ -1,0 +1,2 @@
+//! Cleaning (in progress).
+pub mod edits;
