@@ -1,2 +1,4 @@
 //! Cleaning (in progress).
 pub mod edits;
+pub mod markup;
+pub mod unicode;
