@@ -14,7 +14,11 @@
 //!
 //! Cost: applying a stage's edits is one pass over the pieces and the current text.
 
+use std::borrow::Cow;
 use std::ops::Range;
+
+/// A rule id: built-in ids are static, user rules bring their own.
+pub type RuleId = Cow<'static, str>;
 
 /// A stage's proposal: replace `range` of the current text (bytes) with `replacement`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,20 +28,25 @@ pub struct StageEdit {
     /// The new text (empty for a removal).
     pub replacement: String,
     /// Rule id, e.g. `html-tag`.
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// One sentence for a reader.
     pub reason: String,
 }
 
 impl StageEdit {
     /// A removal of `range`.
-    pub fn remove(range: Range<usize>, rule: &'static str, reason: impl Into<String>) -> Self {
-        StageEdit { range, replacement: String::new(), rule, reason: reason.into() }
+    pub fn remove(range: Range<usize>, rule: impl Into<RuleId>, reason: impl Into<String>) -> Self {
+        StageEdit { range, replacement: String::new(), rule: rule.into(), reason: reason.into() }
     }
 
     /// A replacement of `range` by `replacement`.
-    pub fn replace(range: Range<usize>, replacement: impl Into<String>, rule: &'static str, reason: impl Into<String>) -> Self {
-        StageEdit { range, replacement: replacement.into(), rule, reason: reason.into() }
+    pub fn replace(
+        range: Range<usize>,
+        replacement: impl Into<String>,
+        rule: impl Into<RuleId>,
+        reason: impl Into<String>,
+    ) -> Self {
+        StageEdit { range, replacement: replacement.into(), rule: rule.into(), reason: reason.into() }
     }
 }
 
@@ -49,7 +58,7 @@ pub struct Edit {
     /// What stands there in the cleaned text.
     pub replacement: String,
     /// Rule id.
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// Why.
     pub reason: String,
 }
@@ -127,7 +136,7 @@ impl<'a> Draft<'a> {
             ranges.push(pos..pos + p.current_len());
             pos += p.current_len();
         }
-        let edits = widen(edits, &old, &ranges, pos);
+        let edits = widen(edits, &old, &ranges, &self.current);
         if edits.is_empty() {
             self.pieces = old;
             return;
@@ -257,9 +266,12 @@ impl<'a> Draft<'a> {
     }
 }
 
-/// Sorts a stage's edits, widens those that cut into a replacement to cover it, and merges
-/// edits that then overlap (the later one's text is appended to the earlier one's).
-fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], len: usize) -> Vec<StageEdit> {
+/// Prepares a stage's edits: sorted; widened where they cut into a replacement (which has no
+/// inner correspondence to the raw text); split around earlier removals they span, so that a
+/// removal keeps its own rule (the edit's text goes before the first split); merged where
+/// they then overlap; and dropped where they change nothing.
+fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], current: &str) -> Vec<StageEdit> {
+    let len = current.len();
     edits.retain(|e| !(e.range.is_empty() && e.replacement.is_empty()));
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     // The replacement strictly containing `pos`, if any.
@@ -280,12 +292,46 @@ fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], l
         if let Some(r) = inside(e.range.end) {
             e.range.end = r.end;
         }
-        match out.last_mut() {
-            Some(prev) if e.range.start < prev.range.end => {
-                prev.range.end = prev.range.end.max(e.range.end);
-                prev.replacement.push_str(&e.replacement);
+        // Earlier removals strictly inside the edit, and whether it covers replaced text.
+        let mut removals = Vec::new();
+        let mut touches_replacement = false;
+        let first = ranges.partition_point(|r| r.end < e.range.start);
+        for k in first..pieces.len() {
+            let r = &ranges[k];
+            if r.start >= e.range.end && !r.is_empty() || r.start > e.range.end {
+                break;
             }
-            _ => out.push(e),
+            if let Piece::Replaced(_) = pieces[k] {
+                if r.is_empty() && e.range.start < r.start && r.start < e.range.end {
+                    removals.push(r.start);
+                } else if !r.is_empty() && r.start < e.range.end && e.range.start < r.end {
+                    touches_replacement = true;
+                }
+            }
+        }
+        if !touches_replacement && removals.is_empty() && current.get(e.range.clone()) == Some(e.replacement.as_str()) {
+            continue;
+        }
+        let mut parts = Vec::with_capacity(removals.len() + 1);
+        let mut from = e.range.start;
+        for at in removals {
+            parts.push(StageEdit { range: from..at, replacement: String::new(), rule: e.rule.clone(), reason: e.reason.clone() });
+            from = at;
+        }
+        parts.push(StageEdit { range: from..e.range.end, replacement: String::new(), rule: e.rule.clone(), reason: e.reason.clone() });
+        parts[0].replacement = std::mem::take(&mut e.replacement);
+        for part in parts {
+            let no_op = !touches_replacement && current.get(part.range.clone()) == Some(part.replacement.as_str());
+            if no_op || (part.range.is_empty() && part.replacement.is_empty()) {
+                continue;
+            }
+            match out.last_mut() {
+                Some(prev) if part.range.start < prev.range.end => {
+                    prev.range.end = prev.range.end.max(part.range.end);
+                    prev.replacement.push_str(&part.replacement);
+                }
+                _ => out.push(part),
+            }
         }
     }
     out
@@ -500,6 +546,19 @@ mod tests {
                 check(&d);
             }
         }
+    }
+
+    #[test]
+    fn a_later_edit_around_a_removal_keeps_its_rule() {
+        let raw = "a\n\nJUNK\n\nb";
+        let mut d = Draft::new(raw);
+        d.apply(vec![StageEdit::remove(3..8, "boilerplate", "junk line")]);
+        assert_eq!(d.text(), "a\n\n\nb");
+        d.apply(vec![StageEdit::replace(1..4, "\n\n", "whitespace", "blank run")]);
+        assert_eq!(d.text(), "a\n\nb");
+        check(&d);
+        let rules: Vec<String> = d.edits().iter().map(|e| e.rule.to_string()).collect();
+        assert_eq!(rules, ["boilerplate", "whitespace"]);
     }
 
     #[test]

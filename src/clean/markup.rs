@@ -31,7 +31,7 @@ fn re(pattern: &str) -> Regex {
 
 static HTML_BLOCK: LazyLock<Regex> = LazyLock::new(|| re(r"(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->"));
 static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| re(r#"</?([A-Za-z][A-Za-z0-9:-]{0,20})(?:\s+[^<>]{0,2000}?)?\s*/?>"#));
-static HTML_ENTITY: LazyLock<Regex> = LazyLock::new(|| re(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"));
+static HTML_ENTITY: LazyLock<Regex> = LazyLock::new(|| re(r"&(?:amp;){0,3}(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"));
 static MD_IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)"));
 static MD_LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)"));
 static MD_STRONG: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*([^*\n]{1,500}?)\*\*|__([^_\n]{1,500}?)__"));
@@ -61,6 +61,9 @@ pub fn html(text: &str) -> Vec<StageEdit> {
             if blocks.iter().any(|b| b.start <= m.start() && m.end() <= b.end) {
                 continue;
             }
+            if matches!(&caps[1], "URL" | "EMAIL") {
+                continue; // copydesk's own masks
+            }
             let name = caps[1].to_ascii_lowercase();
             let replacement = if BLOCK_TAGS.contains(&name.as_str()) { "\n" } else { "" };
             edits.push(StageEdit::replace(m.range(), replacement, "html-tag", format!("HTML <{name}> tag")));
@@ -68,9 +71,17 @@ pub fn html(text: &str) -> Vec<StageEdit> {
     }
     if text.contains('&') {
         for m in HTML_ENTITY.find_iter(text) {
-            let decoded = html_escape::decode_html_entities(m.as_str());
+            // Decode until stable: scrapes often escape twice (`&amp;amp;`).
+            let mut decoded = html_escape::decode_html_entities(m.as_str()).into_owned();
+            for _ in 0..3 {
+                let again = html_escape::decode_html_entities(&decoded);
+                if again == decoded {
+                    break;
+                }
+                decoded = again.into_owned();
+            }
             if decoded != m.as_str() {
-                let decoded = if decoded == "\u{a0}" { " ".to_owned() } else { decoded.into_owned() };
+                let decoded = if decoded == "\u{a0}" { " ".to_owned() } else { decoded };
                 edits.push(StageEdit::replace(m.range(), decoded, "html-entity", format!("HTML entity {}", m.as_str())));
             }
         }
@@ -187,6 +198,32 @@ pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
     edits
 }
 
+/// A line with Markdown link syntax and strong-emphasis markers taken out, for matching
+/// rules against what a reader sees (`[**Become a Member**](#)` → `Become a Member`).
+pub fn plain(line: &str) -> std::borrow::Cow<'_, str> {
+    if !(line.contains("](") || line.contains("**") || line.contains("__")) {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let unlinked = MD_LINK.replace_all(line, "$1");
+    std::borrow::Cow::Owned(unlinked.replace("**", "").replace("__", ""))
+}
+
+/// Whether a line holds nothing but Markdown links and separators (navigation debris such
+/// as `[War Agenda](#)` or `[Home](/) | [World](/world)`).
+pub fn is_link_only(line: &str) -> bool {
+    if !line.contains("](") {
+        return false;
+    }
+    let rest = MD_LINK.replace_all(line, "");
+    rest.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•' | '-' | '/' | '>' | '»' | '*'))
+}
+
+/// Whether a line is only a URL.
+pub fn is_url_only(line: &str) -> bool {
+    let t = line.trim();
+    URL.find(t).is_some_and(|m| m.start() == 0 && t[m.end()..].trim_matches(|c: char| c.is_ascii_punctuation()).is_empty())
+}
+
 /// Whether a line is only an image file name (`13950827000687_photoi`, `IMG_2016.jpg`).
 pub fn is_image_name(line: &str) -> bool {
     line.len() <= 160 && IMAGE_NAME.is_match(line)
@@ -205,8 +242,8 @@ mod tests {
 
     #[test]
     fn html_tags_blocks_and_entities() {
-        let t = "<p>Aleppo &amp; Idlib</p><script>var x = 1;</script><b>bold</b>&nbsp;x &bogus; a < b > c";
-        assert_eq!(apply(t, html(t)), "\nAleppo & Idlib\nbold x &bogus; a < b > c");
+        let t = "<p>Aleppo &amp; Idlib &amp;amp;</p><script>var x = 1;</script><b>bold</b>&nbsp;x &bogus; a < b > c";
+        assert_eq!(apply(t, html(t)), "\nAleppo & Idlib &\nbold x &bogus; a < b > c");
     }
 
     #[test]

@@ -80,7 +80,7 @@ fn mojibake(text: &str, out: &mut Vec<StageEdit>) {
         return;
     }
     let mut run: Vec<(usize, char, u8)> = Vec::new();
-    let mut flush = |run: &mut Vec<(usize, char, u8)>, out: &mut Vec<StageEdit>| {
+    let flush = |run: &mut Vec<(usize, char, u8)>, out: &mut Vec<StageEdit>| {
         if run.len() >= 2 {
             let bytes: Vec<u8> = run.iter().map(|r| r.2).collect();
             for chunk in Utf8Runs::new(&bytes) {
@@ -205,7 +205,7 @@ fn normalize(text: &str, form: NormalForm, out: &mut Vec<StageEdit>) {
             }
     };
     let mut seg_start = 0;
-    let mut flush = |from: usize, to: usize, out: &mut Vec<StageEdit>| {
+    let flush = |from: usize, to: usize, out: &mut Vec<StageEdit>| {
         if from >= to {
             return;
         }
