@@ -12,7 +12,12 @@ fn main() {
         eprintln!("{}", c.text);
         for e in &c.edits {
             if e.rule != "whitespace" && e.rule != "space" {
-                eprintln!("  - {} {:?} -> {:?}", e.rule, &raw[e.raw.clone()].chars().take(70).collect::<String>(), e.replacement);
+                eprintln!(
+                    "  - {} {:?} -> {:?}",
+                    e.rule,
+                    &raw[e.raw.clone()].chars().take(70).collect::<String>(),
+                    e.replacement
+                );
             }
         }
     }

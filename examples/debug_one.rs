@@ -8,7 +8,14 @@ fn main() {
     let mut rebuilt = String::new();
     let mut pos = 0;
     for e in &c.edits {
-        eprintln!("{:>5}..{:<5} {:<18} {:?} -> {:?}", e.raw.start, e.raw.end, e.rule, &raw[e.raw.clone()], e.replacement);
+        eprintln!(
+            "{:>5}..{:<5} {:<18} {:?} -> {:?}",
+            e.raw.start,
+            e.raw.end,
+            e.rule,
+            &raw[e.raw.clone()],
+            e.replacement
+        );
         rebuilt.push_str(&raw[pos..e.raw.start]);
         rebuilt.push_str(&e.replacement);
         pos = e.raw.end;

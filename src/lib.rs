@@ -32,6 +32,10 @@ pub use error::{Error, Result};
 #[pyo3::pymodule(gil_used = false)]
 mod _core {
     #[pymodule_export]
+    use crate::py::clean::{
+        PyBoilerplateProfile, PyCleaned, PyEdit, builtin_rules, clean, clean_batch, fold, learn_boilerplate,
+    };
+    #[pymodule_export]
     use crate::py::documents::{PyCorpusStore, PyDocument, PyRepair};
     #[pymodule_export]
     use crate::py::load::{load_records, read_csv, read_dir, read_jsonl};

@@ -14,20 +14,40 @@ from __future__ import annotations
 
 from copydesk import datasets, errors
 from copydesk._core import Document, Repair, __version__
+from copydesk.cleaning import (
+    BoilerplateProfile,
+    Cleaned,
+    Edit,
+    builtin_rules,
+    clean,
+    clean_batch,
+    explain,
+    fold,
+    learn_boilerplate,
+)
 from copydesk.corpus import Corpus, LoadReport, RecordNote
 from copydesk.errors import CopydeskError
 from copydesk.io import read, read_csv, read_dir, read_jsonl
 
 __all__ = [
+    "BoilerplateProfile",
+    "Cleaned",
     "CopydeskError",
     "Corpus",
     "Document",
+    "Edit",
     "LoadReport",
     "RecordNote",
     "Repair",
     "__version__",
+    "builtin_rules",
+    "clean",
+    "clean_batch",
     "datasets",
     "errors",
+    "explain",
+    "fold",
+    "learn_boilerplate",
     "read",
     "read_csv",
     "read_dir",

@@ -11,9 +11,10 @@
 //!   its folded lines (hashed with XXH3) to counts per group (its source, or the whole
 //!   corpus); a line that recurs in at least `min_docs` documents and `min_share` of its
 //!   group is boilerplate for that group. Counting is one pass, linear in corpus size, and
-//!   [`LineCounts`] merge, so chunks (or workers) count separately and add up. Long lines
-//!   (over `max_chars`) are never learned: a stock background paragraph that an outlet
-//!   repeats is reuse a researcher wants to see, not debris.
+//!   [`LineCounts`] merge, so chunks (or workers) count separately and add up. Lines over
+//!   `max_chars` are never learned. A stock background paragraph that an outlet repeats in
+//!   many articles is learned like any other line: apply a profile for reading, and look for
+//!   text reuse on text cleaned without one (or with such lines taken out of the profile).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
@@ -25,49 +26,163 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::clean::unicode::fold;
 use crate::error::{Error, Result};
 
-/// A built-in boilerplate rule: id, pattern on the folded line, reason.
+/// A built-in boilerplate rule.
+///
+/// `pattern` is matched, anchored, at the start of the folded line (only its first
+/// [`WINDOW`] bytes are looked at, so long lines cost nothing); the rule applies when the
+/// line is at most `max_len` bytes long (folded). Patterns end in `$` where the whole line
+/// must match.
 #[derive(Debug, Clone, Copy)]
 pub struct BuiltinRule {
     /// Rule id, as recorded on edits.
     pub id: &'static str,
-    /// Regex over the whole folded line.
+    /// Regex over the start of the folded line.
     pub pattern: &'static str,
+    /// Longest line (folded, bytes) the rule removes.
+    pub max_len: usize,
     /// Why such a line goes.
     pub reason: &'static str,
 }
 
+/// Bytes of the folded line the built-in rules look at.
+pub const WINDOW: usize = 240;
+
 /// The built-in rules, in the order they are reported.
 pub const BUILTIN_RULES: &[BuiltinRule] = &[
-    BuiltinRule { id: "share-widget", pattern: r"^(share|share this( article| story| post)?|share on (facebook|twitter|x|whatsapp|linkedin|telegram|reddit)|tweet( this)?|pin it|print( this)?( article| page)?|email( this)?( article)?|whatsapp|telegram|reddit|linkedin|facebook|twitter|save|bookmark)[:.!]?$", reason: "share widget" },
-    BuiltinRule { id: "comment-widget", pattern: r"^(facebook comments|comments?|\d+ comments?|leave a (comment|reply)|post a comment|view comments|show comments|add (a )?comment|comment on .{0,80} facebook page|join the (discussion|conversation)|disqus comments)[:.!]?$", reason: "comment widget" },
-    BuiltinRule { id: "back-to-top", pattern: r"^(back to top( button)?|scroll to top|go to top|top of page|return to top)[.!]?$", reason: "navigation widget" },
-    BuiltinRule { id: "navigation", pattern: r"^(home|menu|search|next|previous|prev|next article|previous article|next post|previous post|skip to (main )?content|main menu|close|toggle navigation)$", reason: "navigation widget" },
-    BuiltinRule { id: "read-more", pattern: r"^(read more|continue reading|read the (full|rest of the) (article|story)|more on this( story)?|see also|related( articles| posts| stories| news| content| coverage)?|you may also like|recommended( for you)?|trending( now)?|most (read|popular|viewed)|latest news|more stories|don't miss|also read)\b.{0,100}$", reason: "read-more or related-links block" },
-    BuiltinRule { id: "subscribe-prompt", pattern: r"^(subscribe|sign up|join (our|us)|get (our|the) (newsletter|daily|weekly)|follow us|like us on facebook|follow .{1,60} on (twitter|facebook|instagram|telegram|x|youtube)|subscribe to .{1,80}( for free)?|newsletter sign ?up)\b.{0,160}$", reason: "subscribe or follow prompt" },
-    BuiltinRule { id: "click-here", pattern: r"^click here\b.{0,200}$", reason: "click-here prompt" },
-    BuiltinRule { id: "donate-prompt", pattern: r"^(become a (member|patron|supporter) of|donate\b|support (us|our work|independent journalism)|please (support|donate|consider)|make a donation)\b.{0,200}$", reason: "membership or donation prompt" },
-    BuiltinRule { id: "copyright", pattern: r"^(copyright\b|©|\(c\) ?\d{4}|all rights reserved).{0,300}$|.{0,200}\ball rights reserved\.?$", reason: "copyright line" },
-    BuiltinRule { id: "disclaimer", pattern: r"^(disclaimer:|the (views|opinions) expressed (in this|here)|the contents of this article are of sole responsibility).{0,2000}$|.{0,200}contains copyrighted material the use of which has not always been.{0,2000}$", reason: "disclaimer or fair-use notice" },
-    BuiltinRule { id: "original-source", pattern: r"^(the original source of this article is|this article (was )?(originally|first) (appeared|published)|(originally|first) published (by|on|at|in)|articles by:|republished (from|with permission)).{0,200}$", reason: "reprint attribution block" },
-    BuiltinRule { id: "media-inquiries", pattern: r"^(for media inquiries|media (inquiries|contact)|contact us|(e-?mail|write to) us at).{0,200}$", reason: "contact line" },
-    BuiltinRule { id: "tag-list", pattern: r"^(tags?|topics?|categories|category|filed under|keywords|region|theme|in-depth report)\s*:.{0,300}$|^tags \S.{0,300}$", reason: "tag or category list" },
-    BuiltinRule { id: "advertisement", pattern: r"^(advertisement|advertisements|sponsored( content)?|promoted( content)?|ad|ads|loading(\.{1,3}|…)?)$", reason: "advertisement or loading placeholder" },
-    BuiltinRule { id: "photo-credit", pattern: r"^((file )?photo|image|picture|photograph|video)( credit)?\s*[:©|/-].{0,150}$", reason: "photo or video credit" },
-    BuiltinRule { id: "cookie-notice", pattern: r"^(we use cookies|this (web)?site uses cookies|by (continuing|using) (to use )?this (web)?site).{0,400}$", reason: "cookie notice" },
-    BuiltinRule { id: "app-prompt", pattern: r"^(download (our|the) app|get the app|listen to (this|the) (article|story)|watch( the)? video|click to (play|enlarge|expand)|play video)\b.{0,120}$", reason: "app or player prompt" },
+    BuiltinRule {
+        id: "share-widget",
+        pattern: r"^(share|share this( article| story| post)?|share on (facebook|twitter|x|whatsapp|linkedin|telegram|reddit)|tweet( this)?|pin it|print( this)?( article| page)?|email( this)?( article)?|whatsapp|telegram|reddit|linkedin|facebook|twitter|save|bookmark)[:.!]?$",
+        max_len: 60,
+        reason: "share widget",
+    },
+    BuiltinRule {
+        id: "comment-widget",
+        pattern: r"^(facebook comments|comments?|\d+ comments?|leave a (comment|reply)|post a comment|view comments|show comments|add (a )?comment|comment on [^.]{0,80} facebook page|join the (discussion|conversation)|disqus comments)[:.!]?$",
+        max_len: 140,
+        reason: "comment widget",
+    },
+    BuiltinRule {
+        id: "back-to-top",
+        pattern: r"^(back to top( button)?|scroll to top|go to top|top of page|return to top)[.!]?$",
+        max_len: 40,
+        reason: "navigation widget",
+    },
+    BuiltinRule {
+        id: "navigation",
+        pattern: r"^(home|menu|search|next|previous|prev|next article|previous article|next post|previous post|skip to (main )?content|main menu|close|toggle navigation)$",
+        max_len: 40,
+        reason: "navigation widget",
+    },
+    BuiltinRule {
+        id: "read-more",
+        pattern: r"^(read more|continue reading|read the (full|rest of the) (article|story)|more on this( story)?|see also|related( articles| posts| stories| news| content| coverage)?|you may also like|recommended( for you)?|trending( now)?|most (read|popular|viewed)|latest news|more stories|don't miss|also read)\b",
+        max_len: 120,
+        reason: "read-more or related-links block",
+    },
+    BuiltinRule {
+        id: "subscribe-prompt",
+        pattern: r"^(subscribe|sign up|join (our|us)|get (our|the) (newsletter|daily|weekly)|follow us|like us on facebook|follow [^.]{1,60} on (twitter|facebook|instagram|telegram|x|youtube)|newsletter sign ?up)\b",
+        max_len: 200,
+        reason: "subscribe or follow prompt",
+    },
+    BuiltinRule { id: "click-here", pattern: r"^click here\b", max_len: 220, reason: "click-here prompt" },
+    BuiltinRule {
+        id: "donate-prompt",
+        pattern: r"^(become a (member|patron|supporter) of|donate\b|support (us|our work|independent journalism)|please (support|donate|consider supporting)|make a donation)",
+        max_len: 220,
+        reason: "membership or donation prompt",
+    },
+    BuiltinRule {
+        id: "copyright",
+        pattern: r"^(copyright\b|©|\(c\) ?\d{4}|all rights reserved)",
+        max_len: 320,
+        reason: "copyright line",
+    },
+    BuiltinRule {
+        id: "disclaimer",
+        pattern: r"^(disclaimer:|the (views|opinions) expressed (in this|here)|the contents of this article are of sole responsibility)",
+        max_len: 3000,
+        reason: "disclaimer",
+    },
+    BuiltinRule {
+        id: "original-source",
+        pattern: r"^(the original source of this article is|this article (was )?(originally|first) (appeared|published)|(originally|first) published (by|on|at|in)\b|articles by:|republished (from|with permission))",
+        max_len: 220,
+        reason: "reprint attribution block",
+    },
+    BuiltinRule {
+        id: "media-inquiries",
+        pattern: r"^(for media inquiries|media (inquiries|contact)|contact us|(e-?mail|write to) us at)",
+        max_len: 220,
+        reason: "contact line",
+    },
+    BuiltinRule {
+        id: "tag-list",
+        pattern: r"^((tags?|topics?|categories|category|filed under|keywords|region|theme|in-depth report)\s*:|tags \S)",
+        max_len: 320,
+        reason: "tag or category list",
+    },
+    BuiltinRule {
+        id: "advertisement",
+        pattern: r"^(advertisement|advertisements|sponsored( content)?|promoted( content)?|ad|ads|loading(\.{1,3}|…)?)$",
+        max_len: 30,
+        reason: "advertisement or loading placeholder",
+    },
+    BuiltinRule {
+        id: "photo-credit",
+        pattern: r"^((file )?photo|image|picture|photograph|video)( credit)?\s*[:©|/]",
+        max_len: 160,
+        reason: "photo or video credit",
+    },
+    BuiltinRule {
+        id: "cookie-notice",
+        pattern: r"^(we use cookies|this (web)?site uses cookies|by (continuing|using) (to use )?this (web)?site)",
+        max_len: 500,
+        reason: "cookie notice",
+    },
+    BuiltinRule {
+        id: "app-prompt",
+        pattern: r"^(download (our|the) app|get the app|listen to (this|the) (article|story)|watch( the)? video|click to (play|enlarge|expand)|play video)\b",
+        max_len: 120,
+        reason: "app or player prompt",
+    },
+];
+
+/// Rules that look at the whole folded line, not its start: fair-use notices and
+/// "All rights reserved." at the end of a short line.
+const ANYWHERE_RULES: &[(&str, &str, usize, &str)] = &[
+    ("disclaimer", "contains copyrighted material the use of which has not always been", 3000, "fair-use notice"),
+    ("copyright", "all rights reserved", 240, "copyright line"),
 ];
 
 static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new(BUILTIN_RULES.iter().map(|r| r.pattern)).expect("built-in boilerplate patterns compile")
 });
 
-/// Built-in rule matching a line, if any (`disabled` lists rule ids switched off).
-pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<&'static BuiltinRule> {
+/// The built-in rule matching a line, if any (`disabled` lists rule ids switched off).
+pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<BuiltinRule> {
     let folded = fold(&crate::clean::markup::plain(line));
-    if folded.is_empty() || folded.len() > 2400 {
+    if folded.is_empty() {
         return None;
     }
-    BUILTIN_SET.matches(&folded).iter().map(|i| &BUILTIN_RULES[i]).find(|r| !disabled.contains(r.id))
+    let mut end = folded.len().min(WINDOW);
+    while !folded.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &folded[..end];
+    let exact_ok = end == folded.len();
+    let hit = BUILTIN_SET
+        .matches(window)
+        .iter()
+        .map(|i| BUILTIN_RULES[i])
+        .find(|r| folded.len() <= r.max_len && (exact_ok || !r.pattern.ends_with('$')) && !disabled.contains(r.id));
+    if hit.is_some() {
+        return hit;
+    }
+    ANYWHERE_RULES
+        .iter()
+        .find(|(id, needle, max_len, _)| folded.len() <= *max_len && !disabled.contains(*id) && folded.contains(needle))
+        .map(|&(id, needle, max_len, reason)| BuiltinRule { id, pattern: needle, max_len, reason })
 }
 
 /// A user's rule: lines matching `pattern` (a Rust `regex`, linear-time, against the line as
@@ -85,10 +200,11 @@ pub struct UserRule {
 impl UserRule {
     /// Compiles a user rule; a bad pattern is an [`Error::InvalidValue`] naming it.
     pub fn new(id: &str, pattern: &str, reason: &str) -> Result<Self> {
-        let compiled = regex::RegexBuilder::new(pattern).size_limit(1 << 22).build().map_err(|e| Error::InvalidValue {
-            what: format!("pattern of rule {id:?}"),
-            reason: format!("{pattern:?} is not a valid regex: {e}"),
-        })?;
+        let compiled =
+            regex::RegexBuilder::new(pattern).size_limit(1 << 22).build().map_err(|e| Error::InvalidValue {
+                what: format!("pattern of rule {id:?}"),
+                reason: format!("{pattern:?} is not a valid regex: {e}"),
+            })?;
         Ok(UserRule { id: id.to_owned(), pattern: compiled, reason: reason.to_owned() })
     }
 }
@@ -100,6 +216,9 @@ pub fn line_hash(line: &str) -> u64 {
 
 /// The group of a document: its source under `by = "source"`, else the whole corpus.
 pub const ALL: &str = "*";
+
+/// The group of documents without a source, under `by = "source"`.
+pub const NO_GROUP: &str = "(none)";
 
 /// Learning parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -114,7 +233,7 @@ pub struct LearnParams {
 
 impl Default for LearnParams {
     fn default() -> Self {
-        LearnParams { min_docs: 3, min_share: 0.05, max_chars: 300 }
+        LearnParams { min_docs: 5, min_share: 0.05, max_chars: 1000 }
     }
 }
 
@@ -164,7 +283,12 @@ impl LineCounts {
             .filter_map(|((group, hash), (docs, text))| {
                 let total = *self.groups.get(&group).unwrap_or(&0);
                 let share = if total == 0 { 0.0 } else { docs as f64 / total as f64 };
-                (docs >= params.min_docs && share >= params.min_share).then_some(LearnedLine { group, hash, text, docs })
+                (docs >= params.min_docs && share >= params.min_share).then_some(LearnedLine {
+                    group,
+                    hash,
+                    text,
+                    docs,
+                })
             })
             .collect();
         lines.sort_by(|a, b| a.group.cmp(&b.group).then(b.docs.cmp(&a.docs)).then(a.text.cmp(&b.text)));
@@ -260,7 +384,7 @@ impl ProfileMatcher {
         if self.index.contains(&(ALL.to_owned(), hash)) {
             return true;
         }
-        self.by_group && group.is_some_and(|g| self.index.contains(&(g.to_owned(), hash)))
+        self.by_group && self.index.contains(&(group.unwrap_or(NO_GROUP).to_owned(), hash))
     }
 }
 
@@ -296,7 +420,12 @@ mod tests {
 
     #[test]
     fn learning_counts_merge_and_threshold() {
-        let docs = [("a", "Intro\nFollow FNA\nx1"), ("a", "Other\nFollow FNA\nx2"), ("a", "Third\nFollow  FNA\nx3"), ("b", "Follow FNA")];
+        let docs = [
+            ("a", "Intro\nFollow FNA\nx1"),
+            ("a", "Other\nFollow FNA\nx2"),
+            ("a", "Third\nFollow  FNA\nx3"),
+            ("b", "Follow FNA"),
+        ];
         let mut left = LineCounts::default();
         let mut right = LineCounts::default();
         for (i, (g, t)) in docs.iter().enumerate() {
@@ -304,7 +433,8 @@ mod tests {
             counts.add_document(g, t.lines(), 300);
         }
         left.merge(right);
-        let profile = left.into_profile(Some("source".into()), LearnParams { min_docs: 3, min_share: 0.5, max_chars: 300 });
+        let profile =
+            left.into_profile(Some("source".into()), LearnParams { min_docs: 3, min_share: 0.5, max_chars: 300 });
         assert_eq!(profile.lines.len(), 1);
         assert_eq!((profile.lines[0].group.as_str(), profile.lines[0].docs), ("a", 3));
         let m = ProfileMatcher::new(&profile);

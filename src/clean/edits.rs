@@ -94,13 +94,14 @@ pub struct Draft<'a> {
     raw: &'a str,
     current: String,
     pieces: Vec<Piece>,
+    applied: usize,
 }
 
 impl<'a> Draft<'a> {
     /// A draft with nothing changed yet.
     pub fn new(raw: &'a str) -> Self {
         let pieces = if raw.is_empty() { Vec::new() } else { vec![Piece::Kept(0..raw.len())] };
-        Draft { raw, current: raw.to_owned(), pieces }
+        Draft { raw, current: raw.to_owned(), pieces, applied: 0 }
     }
 
     /// The raw text.
@@ -111,6 +112,11 @@ impl<'a> Draft<'a> {
     /// The current text.
     pub fn text(&self) -> &str {
         &self.current
+    }
+
+    /// How many stage edits have changed the text so far (a change counter).
+    pub fn edit_count(&self) -> usize {
+        self.applied
     }
 
     /// Applies one stage's edits (sorted by start, not overlapping; empty ranges are
@@ -141,6 +147,7 @@ impl<'a> Draft<'a> {
             self.pieces = old;
             return;
         }
+        self.applied += edits.len();
         // Split kept pieces at every edit boundary, so that edits cover whole pieces.
         let mut cuts: Vec<usize> = edits.iter().flat_map(|e| [e.range.start, e.range.end]).collect();
         cuts.sort_unstable();
@@ -156,7 +163,10 @@ impl<'a> Draft<'a> {
                     let mut from = range.start;
                     while c < cuts.len() && cuts[c] < range.end {
                         let at = cuts[c];
-                        split.push((from..at, Piece::Kept(raw.start + from - range.start..raw.start + at - range.start)));
+                        split.push((
+                            from..at,
+                            Piece::Kept(raw.start + from - range.start..raw.start + at - range.start),
+                        ));
                         from = at;
                         c += 1;
                     }
@@ -315,10 +325,20 @@ fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], c
         let mut parts = Vec::with_capacity(removals.len() + 1);
         let mut from = e.range.start;
         for at in removals {
-            parts.push(StageEdit { range: from..at, replacement: String::new(), rule: e.rule.clone(), reason: e.reason.clone() });
+            parts.push(StageEdit {
+                range: from..at,
+                replacement: String::new(),
+                rule: e.rule.clone(),
+                reason: e.reason.clone(),
+            });
             from = at;
         }
-        parts.push(StageEdit { range: from..e.range.end, replacement: String::new(), rule: e.rule.clone(), reason: e.reason.clone() });
+        parts.push(StageEdit {
+            range: from..e.range.end,
+            replacement: String::new(),
+            rule: e.rule.clone(),
+            reason: e.reason.clone(),
+        });
         parts[0].replacement = std::mem::take(&mut e.replacement);
         for part in parts {
             let no_op = !touches_replacement && current.get(part.range.clone()) == Some(part.replacement.as_str());

@@ -29,23 +29,54 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern compiles")
 }
 
-static HTML_BLOCK: LazyLock<Regex> = LazyLock::new(|| re(r"(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->"));
-static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| re(r#"</?([A-Za-z][A-Za-z0-9:-]{0,20})(?:\s+[^<>]{0,2000}?)?\s*/?>"#));
-static HTML_ENTITY: LazyLock<Regex> = LazyLock::new(|| re(r"&(?:amp;){0,3}(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"));
+static HTML_BLOCK: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->"));
+static HTML_TAG: LazyLock<Regex> =
+    LazyLock::new(|| re(r"</?([A-Za-z][A-Za-z0-9:-]{0,20})(?:\s+[^<>]{0,2000}?)?\s*/?>"));
+static HTML_ENTITY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"&(?:amp;){0,3}(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"));
 static MD_IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)"));
-static MD_LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)"));
+static MD_LINK: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)"));
 static MD_STRONG: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*([^*\n]{1,500}?)\*\*|__([^_\n]{1,500}?)__"));
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:https?://|www\.)[^\s<>\x22()\[\]]+"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b[A-Z0-9._%+-]{1,64}@[A-Z0-9.-]{1,253}\.[A-Z]{2,24}\b"));
 static BASE64: LazyLock<Regex> = LazyLock::new(|| re(r"(?:data:[\w/+.-]+;base64,)?[A-Za-z0-9+/]{100,}={0,2}"));
-static PHP_DUMP_LINE: LazyLock<Regex> = LazyLock::new(|| re(r#"^\s*(?:string\(\d+\) "|(?:array|object)\(\d+\)\s*\{|object\([\w\\]+\)#\d+ \(\d+\) \{|(?:int|float|bool)\([^)]*\)\s*$|\["[^"]*"\]=>\s*$|\[\d+\]=>\s*$)"#));
+static PHP_DUMP_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"^\s*(?:string\(\d+\) "|(?:array|object)\(\d+\)\s*\{|object\([\w\\]+\)#\d+ \(\d+\) \{|(?:int|float|bool)\([^)]*\)\s*$|\["[^"]*"\]=>\s*$|\[\d+\]=>\s*$)"#,
+    )
+});
 static IMAGE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^\s*(?:[\w.-]{1,120}\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|avif)|[a-z]{1,12}_\d{6,}\w{0,20}|\d{6,}_[a-z]\w{0,20})\s*$")
+    re(
+        r"(?i)^\s*(?:[\w.-]{1,120}\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|avif)|[a-z]{1,12}_\d{6,}\w{0,20}|\d{6,}_[a-z]\w{0,20})\s*$",
+    )
 });
 
 const BLOCK_TAGS: &[&str] = &[
-    "p", "br", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section",
-    "article", "header", "footer", "hr", "pre", "figure", "figcaption",
+    "p",
+    "br",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "hr",
+    "pre",
+    "figure",
+    "figcaption",
 ];
 
 /// HTML comments, script/style blocks, tags (block tags become a line break) and entities.
@@ -82,7 +113,12 @@ pub fn html(text: &str) -> Vec<StageEdit> {
             }
             if decoded != m.as_str() {
                 let decoded = if decoded == "\u{a0}" { " ".to_owned() } else { decoded };
-                edits.push(StageEdit::replace(m.range(), decoded, "html-entity", format!("HTML entity {}", m.as_str())));
+                edits.push(StageEdit::replace(
+                    m.range(),
+                    decoded,
+                    "html-entity",
+                    format!("HTML entity {}", m.as_str()),
+                ));
             }
         }
     }
@@ -188,9 +224,15 @@ pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
         } else if line.len() >= 100 {
             for m in BASE64.find_iter(line) {
                 let s = m.as_str();
-                let mixed = s.bytes().any(|b| b.is_ascii_lowercase()) && s.bytes().any(|b| b.is_ascii_uppercase()) && s.bytes().any(|b| b.is_ascii_digit());
+                let mixed = s.bytes().any(|b| b.is_ascii_lowercase())
+                    && s.bytes().any(|b| b.is_ascii_uppercase())
+                    && s.bytes().any(|b| b.is_ascii_digit());
                 if mixed {
-                    edits.push(StageEdit::remove(start + m.start()..start + m.end(), "base64-blob", "base64-encoded blob"));
+                    edits.push(StageEdit::remove(
+                        start + m.start()..start + m.end(),
+                        "base64-blob",
+                        "base64-encoded blob",
+                    ));
                 }
             }
         }
@@ -221,7 +263,8 @@ pub fn is_link_only(line: &str) -> bool {
 /// Whether a line is only a URL.
 pub fn is_url_only(line: &str) -> bool {
     let t = line.trim();
-    URL.find(t).is_some_and(|m| m.start() == 0 && t[m.end()..].trim_matches(|c: char| c.is_ascii_punctuation()).is_empty())
+    URL.find(t)
+        .is_some_and(|m| m.start() == 0 && t[m.end()..].trim_matches(|c: char| c.is_ascii_punctuation()).is_empty())
 }
 
 /// Whether a line is only an image file name (`13950827000687_photoi`, `IMG_2016.jpg`).
@@ -257,12 +300,16 @@ mod tests {
         let t = "See https://example.com/a?b=1, or mail publications@globalresearch.ca.";
         assert_eq!(apply(t, links(t, LinkPolicy::Keep, LinkPolicy::Keep)), t);
         assert_eq!(apply(t, links(t, LinkPolicy::Mask, LinkPolicy::Mask)), "See <URL>, or mail <EMAIL>.");
-        assert_eq!(apply(t, links(t, LinkPolicy::Drop, LinkPolicy::Keep)), "See , or mail publications@globalresearch.ca.");
+        assert_eq!(
+            apply(t, links(t, LinkPolicy::Drop, LinkPolicy::Keep)),
+            "See , or mail publications@globalresearch.ca."
+        );
     }
 
     #[test]
     fn leaked_dumps() {
-        let t = "Body.\nstring(1931) \"[{\"id\":\"1\",\"title\":\"x\"} ]\"\n[{\"id\": 1, \"t\": \"a\"}]\n[1, 2] is a list";
+        let t =
+            "Body.\nstring(1931) \"[{\"id\":\"1\",\"title\":\"x\"} ]\"\n[{\"id\": 1, \"t\": \"a\"}]\n[1, 2] is a list";
         let lines: Vec<(usize, usize)> = {
             let mut v = Vec::new();
             let mut s = 0;

@@ -108,7 +108,12 @@ fn keep_enabled(edits: Vec<StageEdit>, disabled: &HashSet<String>) -> Vec<StageE
 
 /// The line stage: serialisations, boilerplate (built-in, user, learned), image names,
 /// link-only and URL-only lines.
-fn line_rules(text: &str, opts: &CleanOptions, learned: Option<&ProfileMatcher>, group: Option<&str>) -> Vec<StageEdit> {
+fn line_rules(
+    text: &str,
+    opts: &CleanOptions,
+    learned: Option<&ProfileMatcher>,
+    group: Option<&str>,
+) -> Vec<StageEdit> {
     let spans = lines(text);
     let mut edits = markup::serialisations(text, &spans);
     let taken: HashSet<usize> = edits.iter().map(|e| e.range.start).collect();
@@ -123,7 +128,11 @@ fn line_rules(text: &str, opts: &CleanOptions, learned: Option<&ProfileMatcher>,
         } else if let Some(rule) = opts.rules.iter().find(|r| r.pattern.is_match(line)) {
             edits.push(StageEdit::remove(range, rule.id.clone(), rule.reason.clone()));
         } else if learned.is_some_and(|m| m.matches(line, group)) {
-            edits.push(StageEdit::remove(range, "learned-boilerplate", "a line the corpus repeats across its documents (learned profile)"));
+            edits.push(StageEdit::remove(
+                range,
+                "learned-boilerplate",
+                "a line the corpus repeats across its documents (learned profile)",
+            ));
         } else if markup::is_image_name(line) {
             edits.push(StageEdit::remove(range, "image-file-name", format!("image file name {:?}", line.trim())));
         } else if markup::is_link_only(line) {
@@ -173,23 +182,18 @@ fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
 /// ```
 pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: Option<&ProfileMatcher>) -> Cleaned {
     let mut draft = Draft::new(raw);
-    early_stages(&mut draft, opts);
-    let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source), &opts.disabled);
-    draft.apply(edits);
-
-    let (edits, found) = structure::structure(draft.text(), Hints { title: hints.title, source: hints.source });
-    let published_raw = found.published.as_ref().map(|(_, span)| {
-        let a = draft.alignment();
-        a.to_raw(span.start, false)..a.to_raw(span.end, true)
-    });
-    draft.apply(keep_enabled(edits, &opts.disabled));
-    let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
-    draft.apply(edits);
-    let edits = keep_enabled(markup::links(draft.text(), opts.urls, opts.emails), &opts.disabled);
-    draft.apply(edits);
-    let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
-    draft.apply(edits);
-
+    let mut found = structure::Found::default();
+    let mut published_raw = None;
+    // Rounds until nothing changes: a rule's decision can depend on lines another rule
+    // removes, and the fixpoint is what makes cleaning idempotent. Almost every text settles
+    // in the second round, which then changes nothing.
+    for round in 0..4 {
+        let before = draft.edit_count();
+        stages(&mut draft, hints, opts, learned, &mut found, &mut published_raw, round);
+        if draft.edit_count() == before {
+            break;
+        }
+    }
     let (text, edits, alignment) = draft.finish();
     let title_in_text = found.title_in_text && !text.is_empty();
     let body_start = if title_in_text {
@@ -209,5 +213,112 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
         early_stages(&mut d, opts);
         d.text().split_whitespace().collect::<Vec<_>>().join(" ")
     });
-    Cleaned { text, edits, alignment, title, title_in_text, body_start, published, published_raw, byline: found.byline, paragraphs, sentences }
+    Cleaned {
+        text,
+        edits,
+        alignment,
+        title,
+        title_in_text,
+        body_start,
+        published,
+        published_raw,
+        byline: found.byline,
+        paragraphs,
+        sentences,
+    }
+}
+
+/// One round of every stage. What the structure stage finds in a later round only fills
+/// what earlier rounds did not find.
+fn stages(
+    draft: &mut Draft<'_>,
+    hints: DocumentHints<'_>,
+    opts: &CleanOptions,
+    learned: Option<&ProfileMatcher>,
+    found: &mut structure::Found,
+    published_raw: &mut Option<Range<usize>>,
+    round: usize,
+) {
+    early_stages(draft, opts);
+    let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source), &opts.disabled);
+    draft.apply(edits);
+    let title_hint = if round == 0 { hints.title } else { found.title.as_deref().or(hints.title) };
+    let (edits, now) = structure::structure(draft.text(), Hints { title: title_hint, source: hints.source });
+    if published_raw.is_none() {
+        *published_raw = now.published.as_ref().map(|(_, span)| {
+            let a = draft.alignment();
+            a.to_raw(span.start, false)..a.to_raw(span.end, true)
+        });
+    }
+    if round == 0 {
+        *found = now;
+    } else {
+        found.published = found.published.take().or(now.published);
+        found.byline = found.byline.take().or(now.byline);
+        found.title_in_text = now.title_in_text;
+    }
+    draft.apply(keep_enabled(edits, &opts.disabled));
+    let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
+    draft.apply(edits);
+    let edits = keep_enabled(markup::links(draft.text(), opts.urls, opts.emails), &opts.disabled);
+    draft.apply(edits);
+    let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
+    draft.apply(edits);
+}
+
+impl Cleaned {
+    /// The same result with every offset counted in characters (Python `str` indices)
+    /// instead of bytes; `raw` is the text that was cleaned.
+    pub fn into_char_offsets(self, raw: &str) -> Cleaned {
+        let raw_index = crate::text::CharIndex::new(raw);
+        let clean_index = crate::text::CharIndex::new(&self.text);
+        let r = |b: usize| raw_index.char_of(b);
+        let c = |b: usize| clean_index.char_of(b);
+        let edits = self.edits.into_iter().map(|e| Edit { raw: r(e.raw.start)..r(e.raw.end), ..e }).collect();
+        let alignment = self.alignment.map_units(r, c);
+        let spans = |v: Vec<Range<usize>>| v.into_iter().map(|s| c(s.start)..c(s.end)).collect();
+        Cleaned {
+            edits,
+            alignment,
+            body_start: c(self.body_start),
+            published_raw: self.published_raw.map(|s| r(s.start)..r(s.end)),
+            paragraphs: spans(self.paragraphs),
+            sentences: spans(self.sentences),
+            ..self
+        }
+    }
+}
+
+/// Learns boilerplate from documents given as `(group, text)`, in parallel chunks whose
+/// counts merge.
+pub fn learn_boilerplate<C>(
+    documents: &[(Option<&str>, &str)],
+    by_group: bool,
+    params: boilerplate::LearnParams,
+    workers: &crate::parallel::Workers,
+    checkpoint: C,
+) -> crate::error::Result<boilerplate::LineCounts>
+where
+    C: FnMut(usize, usize) -> bool,
+{
+    let chunks: Vec<&[(Option<&str>, &str)]> = documents.chunks(256).collect();
+    let counted = workers.map_chunks(
+        &chunks,
+        8,
+        |chunk| {
+            let mut counts = boilerplate::LineCounts::default();
+            for (group, text) in *chunk {
+                let group = if by_group { group.unwrap_or(boilerplate::NO_GROUP) } else { boilerplate::ALL };
+                let lines = prepared_lines(text);
+                counts.add_document(group, lines.iter().map(String::as_str), params.max_chars);
+            }
+            counts
+        },
+        checkpoint,
+    )?;
+    let mut total = boilerplate::LineCounts::default();
+    for counts in counted {
+        total.merge(counts);
+    }
+    Ok(total)
 }

@@ -90,15 +90,19 @@ const DATE_KEYWORD: &str = r"(?P<kw>date of publication|first published|publishe
 
 /// A whole header line that is a dateline, maybe after a name (`Global Research, …`).
 static DATELINE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)^\s*(?:{DATE_KEYWORD}|(?P<prefix>[^\d\n]{{1,60}}?)[,\s]+)?{}\s*$", date_pattern())).expect("dateline pattern")
+    Regex::new(&format!(r"(?i)^\s*(?:{DATE_KEYWORD}|(?P<prefix>[^\d\n]{{1,60}}?)[,\s]+)?{}\s*$", date_pattern()))
+        .expect("dateline pattern")
 });
 
 /// A dateline fused to the start of the body.
-static DATELINE_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?i)^\s*(?:{DATE_KEYWORD})?{}[\s,:-]+", date_pattern())).expect("dateline prefix pattern"));
+static DATELINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)^\s*(?:{DATE_KEYWORD})?{}(?:\s*[,:|-])?\s+", date_pattern()))
+        .expect("dateline prefix pattern")
+});
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:by|written by|author|reporting by|words by)\s*:?\s+(?P<name>[^.!?\n]{2,80}?)\s*$").expect("byline pattern")
+    Regex::new(r"(?i)^\s*(?:by|written by|author|reporting by|words by)\s*:?\s+(?P<name>[^.!?\n]{2,80}?)\s*$")
+        .expect("byline pattern")
 });
 
 fn month_number(name: &str) -> Option<u32> {
@@ -225,20 +229,24 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let line = |k: usize| &text[spans[k].0..spans[k].1];
 
     // Title: the first line if it is the title (or looks like one), else the hint.
-    let hint = hints.title.map(str::trim).filter(|t| !t.is_empty());
+    let hint_plain = hints.title.map(|t| plain(t).trim().to_owned()).filter(|t| !t.is_empty());
+    let hint = hint_plain.as_deref();
     let first = nonempty.first().copied();
     let mut title_line = None;
     if let Some(k) = first {
-        let l = line(k).trim();
+        let l = plain(line(k));
+        let l = l.trim();
         let matches_hint = hint.is_some_and(|h| {
             let (fl, fh) = (fold(l), fold(h));
             fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
         });
-        if matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1) {
+        let is_dateline = DATELINE_LINE.captures(l).is_some_and(|c| iso_of(&c).is_some());
+        if !is_dateline && (matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1)) {
             title_line = Some(k);
         }
     }
-    let mut title: Option<String> = title_line.map(|k| line(k).trim().to_owned()).or_else(|| hint.map(str::to_owned));
+    let mut title: Option<String> =
+        title_line.map(|k| plain(line(k)).trim().to_owned()).or_else(|| hint.map(str::to_owned));
     // Site suffix: strip it where a repeat without it confirms it, or it names the source.
     if let Some(t) = title.clone() {
         if let Some(at) = site_suffix(&t) {
@@ -249,13 +257,17 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     !src.is_empty() && (suf.contains(&src) || src.contains(&suf))
                 });
             if confirmed {
-                if let Some(k) = title_line {
+                if let Some(k) = title_line.filter(|&k| plain(line(k)) == line(k)) {
                     let (s, e) = spans[k];
                     let lead = line(k).len() - line(k).trim_start().len();
                     let cut = s + lead + at;
                     let end = s + line(k).trim_end().len();
                     if cut < end.min(e) {
-                        edits.push(StageEdit::remove(cut..end, "title-site-suffix", format!("site name after the title: {:?}", &text[cut..end].trim())));
+                        edits.push(StageEdit::remove(
+                            cut..end,
+                            "title-site-suffix",
+                            format!("site name after the title: {:?}", &text[cut..end].trim()),
+                        ));
                     }
                 }
                 title = Some(t[..at].trim().to_owned());
@@ -267,7 +279,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let title_folds: Vec<String> = [title.as_deref(), hint, title_line.map(|k| line(k).trim())]
         .into_iter()
         .flatten()
-        .map(fold)
+        .map(|t| fold(&plain(t)))
         .filter(|f| !f.is_empty())
         .collect();
 
@@ -278,8 +290,8 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             continue;
         }
         let l = line(k);
-        let folded = fold(l);
-        if title_folds.iter().any(|t| *t == folded) {
+        let folded = fold(&plain(l));
+        if title_folds.contains(&folded) {
             edits.push(StageEdit::remove(whole_line(text, spans[k]), "title-repeat", "the title again"));
             removed[k] = true;
             continue;
@@ -305,9 +317,12 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                 }
             }
             if is_section_label(l) && title_line.is_some_and(|t| t < k) {
-                edits.push(StageEdit::remove(whole_line(text, spans[k]), "section-label", format!("section label {:?}", l.trim())));
+                edits.push(StageEdit::remove(
+                    whole_line(text, spans[k]),
+                    "section-label",
+                    format!("section label {:?}", l.trim()),
+                ));
                 removed[k] = true;
-                continue;
             }
         } else if body_first.is_none() {
             body_first = Some(k);
@@ -321,13 +336,22 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         if let Some(c) = DATELINE_PREFIX.captures(l) {
             let strong = c.name("kw").is_some() || c.name("wd").is_some() || c.name("time").is_some();
             let m = c.get(0).expect("match");
-            let text_follows = l[m.end()..].chars().next().is_some_and(|ch| ch.is_alphabetic() || matches!(ch, '"' | '“' | '\'' | '‘'));
+            // Text must follow: a word, a quote, or a number standing alone ("2016 40 Syrians").
+            let rest = &l[m.end()..];
+            let next_token = rest.split_whitespace().next().unwrap_or("");
+            let text_follows =
+                rest.chars().next().is_some_and(|ch| ch.is_alphabetic() || matches!(ch, '"' | '“' | '\'' | '‘'))
+                    || (!next_token.is_empty() && next_token.chars().all(|ch| ch.is_ascii_digit() || ch == ','));
             if strong && text_follows {
                 if let Some(iso) = iso_of(&c) {
                     if found.published.is_none() {
                         found.published = Some((iso.clone(), s..s + m.end()));
                     }
-                    edits.push(StageEdit::remove(s..s + m.end(), "dateline", format!("dateline fused into the body ({iso})")));
+                    edits.push(StageEdit::remove(
+                        s..s + m.end(),
+                        "dateline",
+                        format!("dateline fused into the body ({iso})"),
+                    ));
                     cut = m.end();
                 }
             }
@@ -338,7 +362,11 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                 let tail = &rest[end..];
                 let skip = tail.len() - tail.trim_start_matches(['.', ':', ' ', '-', '|']).len();
                 if end + skip < rest.len() && words(rest) > words(t) + 3 {
-                    edits.push(StageEdit::remove(s + cut..s + cut + end + skip, "title-repeat", "the title again, fused into the body"));
+                    edits.push(StageEdit::remove(
+                        s + cut..s + cut + end + skip,
+                        "title-repeat",
+                        "the title again, fused into the body",
+                    ));
                 }
                 break;
             }
@@ -362,9 +390,17 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         let occurrence = seen.entry(folded).or_default();
         *occurrence += 1;
         if n >= 2 && is_caption_like(line(k).trim()) {
-            edits.push(StageEdit::remove(whole_line(text, spans[k]), "repeated-caption", format!("short line repeated {n} times (caption or widget): {:?}", line(k).trim())));
+            edits.push(StageEdit::remove(
+                whole_line(text, spans[k]),
+                "repeated-caption",
+                format!("short line repeated {n} times (caption or widget): {:?}", line(k).trim()),
+            ));
         } else if *occurrence > 1 {
-            edits.push(StageEdit::remove(whole_line(text, spans[k]), "duplicate-line", "the same line earlier in the document"));
+            edits.push(StageEdit::remove(
+                whole_line(text, spans[k]),
+                "duplicate-line",
+                "the same line earlier in the document",
+            ));
         }
     }
     edits.sort_by_key(|e| (e.range.start, e.range.end));
@@ -467,9 +503,10 @@ pub fn layout(text: &str, title_first: bool) -> Vec<StageEdit> {
 }
 
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "pvt", "adm", "cmdr", "brig", "rep",
-    "sen", "gov", "pres", "st", "jr", "sr", "inc", "ltd", "co", "corp", "dept", "govt", "no", "vs", "etc", "approx", "est", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "fig", "vol", "rev", "hon", "sheikh",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "pvt", "adm", "cmdr",
+    "brig", "rep", "sen", "gov", "pres", "st", "jr", "sr", "inc", "ltd", "co", "corp", "dept", "govt", "no", "vs",
+    "etc", "approx", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt",
+    "ft", "fig", "vol", "rev", "hon", "sheikh",
 ];
 
 /// Sentence spans (bytes) in `text`: a break after `.`, `!` or `?` (and closing quotes or
@@ -486,12 +523,15 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             let (i, c) = chars[k];
             if matches!(c, '.' | '!' | '?') {
                 let mut j = k + 1;
-                while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']') {
+                while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']')
+                {
                     j += 1;
                 }
                 let end = chars.get(j).map_or(line.len(), |x| x.0);
                 let followed = chars.get(j).is_some_and(|x| x.1 == ' ')
-                    && chars.get(j + 1).is_some_and(|x| x.1.is_uppercase() || x.1.is_ascii_digit() || matches!(x.1, '"' | '“' | '\'' | '‘'));
+                    && chars.get(j + 1).is_some_and(|x| {
+                        x.1.is_uppercase() || x.1.is_ascii_digit() || matches!(x.1, '"' | '“' | '\'' | '‘')
+                    });
                 let word_start = line[..i].rfind(|ch: char| ch.is_whitespace() || ch == '(').map_or(0, |p| p + 1);
                 let word = &line[word_start..i];
                 let w = word.trim_start_matches(['"', '“', '\'', '‘']).to_lowercase();
@@ -575,7 +615,10 @@ mod tests {
         let (edits, found) = structure(text, Hints::default());
         assert_eq!(found.published.map(|p| p.0).as_deref(), Some("2016-12-13T22:11:53"));
         let out = apply(text, edits);
-        assert_eq!(out, "Militants in Eastern Aleppo Ask Syrian Army to Leave War-Torn City for Idlib\n\n\nThe terrorist groups in Eastern Aleppo asked the Syrian Army to allow them leave.");
+        assert_eq!(
+            out,
+            "Militants in Eastern Aleppo Ask Syrian Army to Leave War-Torn City for Idlib\n\n\nThe terrorist groups in Eastern Aleppo asked the Syrian Army to allow them leave."
+        );
     }
 
     #[test]
@@ -585,7 +628,10 @@ mod tests {
         assert_eq!(found.title.as_deref(), Some("16 Districts in Syria's East Aleppo Liberated"));
         let out = apply(text, edits);
         assert!(out.starts_with("16 Districts in Syria's East Aleppo Liberated\n"), "{out}");
-        assert!(!out.contains("Islamic Invitation") && !out.contains("\nSyria\n") && !out.contains("Terrorist in Aleppo"), "{out}");
+        assert!(
+            !out.contains("Islamic Invitation") && !out.contains("\nSyria\n") && !out.contains("Terrorist in Aleppo"),
+            "{out}"
+        );
         assert_eq!(out.matches("16 Districts").count(), 1, "{out}");
         assert_eq!(out.matches("More text here").count(), 1, "{out}");
     }
@@ -602,7 +648,8 @@ mod tests {
 
     #[test]
     fn layout_joins_broken_lines_and_collapses_blank_runs() {
-        let text = "\n\nTitle here\n\n  Body   starts  and surrender themselves to the\n\nauthorities.   \n\n\n\nNext.\n\n";
+        let text =
+            "\n\nTitle here\n\n  Body   starts  and surrender themselves to the\n\nauthorities.   \n\n\n\nNext.\n\n";
         let out = apply(text, layout(text, true));
         assert_eq!(out, "Title here\n\nBody starts and surrender themselves to the authorities.\n\nNext.");
         assert!(layout(&out, true).is_empty());
@@ -612,6 +659,14 @@ mod tests {
     fn sentences_respect_abbreviations() {
         let text = "Lt. Gen. Viktor Poznikhir said the U.S. plan failed. Over 3.5 million left! \"It ended,\" he said. A. Smith agreed.";
         let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
-        assert_eq!(got, ["Lt. Gen. Viktor Poznikhir said the U.S. plan failed.", "Over 3.5 million left!", "\"It ended,\" he said.", "A. Smith agreed."]);
+        assert_eq!(
+            got,
+            [
+                "Lt. Gen. Viktor Poznikhir said the U.S. plan failed.",
+                "Over 3.5 million left!",
+                "\"It ended,\" he said.",
+                "A. Smith agreed."
+            ]
+        );
     }
 }

@@ -123,8 +123,7 @@ impl Iterator for Utf8Runs<'_> {
             let start = self.pos;
             let mut end = start;
             let mut decoded = String::new();
-            loop {
-                let Some(&lead) = self.bytes.get(end) else { break };
+            while let Some(&lead) = self.bytes.get(end) {
                 let width = match lead {
                     0xC2..=0xDF => 2,
                     0xE0..=0xEF => 3,
@@ -183,7 +182,11 @@ fn characters(text: &str, out: &mut Vec<StageEdit>) {
         } else if c != '\n' && (c.is_control()) {
             out.push(StageEdit::remove(i..end, "control-char", format!("control character {} removed", describe(c))));
         } else if is_removable_format(c) {
-            out.push(StageEdit::remove(i..end, "invisible-char", format!("invisible character {} removed", describe(c))));
+            out.push(StageEdit::remove(
+                i..end,
+                "invisible-char",
+                format!("invisible character {} removed", describe(c)),
+            ));
         }
     }
 }
@@ -216,7 +219,12 @@ fn normalize(text: &str, form: NormalForm, out: &mut Vec<StageEdit>) {
         };
         if normal != seg {
             let name = if form == NormalForm::Nfc { "nfc" } else { "nfkc" };
-            out.push(StageEdit::replace(from..to, normal, name, format!("Unicode {} normalisation", name.to_uppercase())));
+            out.push(StageEdit::replace(
+                from..to,
+                normal,
+                name,
+                format!("Unicode {} normalisation", name.to_uppercase()),
+            ));
         }
     };
     for (i, c) in text.char_indices() {
