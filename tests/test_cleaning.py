@@ -227,7 +227,10 @@ def test_corrupted_profile_is_a_typed_error(tmp_path: Path) -> None:
 
 
 def test_link_policies_rules_and_disable() -> None:
-    text = "Title here\n\nSee https://example.com/x for more, or write to desk@example.org today.\nFollow us on Gab @news"
+    text = (
+        "Title here\n\nSee https://example.com/x for more, or write to desk@example.org today.\n"
+        "Follow us on Gab @news"
+    )
     assert "https://example.com/x" in cd.clean(text).text
     masked = cd.clean(text, urls="mask", emails="mask").text
     assert "<URL>" in masked and "<EMAIL>" in masked

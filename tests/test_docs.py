@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["copydesk", "copydesk.corpus", "copydesk.io", "copydesk.datasets"]
+MODULES = ["copydesk", "copydesk.corpus", "copydesk.io", "copydesk.datasets", "copydesk.cleaning"]
 
 
 @pytest.mark.parametrize("name", MODULES)

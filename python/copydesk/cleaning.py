@@ -91,7 +91,8 @@ def clean(
 
     Examples:
         >>> import copydesk as cd
-        >>> c = cd.clean("Aleppo Falls\\n\\nAleppo Falls\\n\\nThe army took the city.\\nBack to top")
+        >>> raw = "Aleppo Falls\\n\\nAleppo Falls\\n\\nThe army took the city.\\nBack to top"
+        >>> c = cd.clean(raw)
         >>> c.text
         'Aleppo Falls\\n\\nThe army took the city.'
         >>> [e.rule for e in c.edits]
