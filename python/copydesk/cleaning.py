@@ -96,7 +96,7 @@ def clean(
         >>> c.text
         'Aleppo Falls\\n\\nThe army took the city.'
         >>> [e.rule for e in c.edits]
-        ['title-repeat', 'back-to-top']
+        ['title-repeat', 'whitespace', 'back-to-top']
         >>> c.raw[c.to_raw(c.text.index("army")):][:4]
         'army'
     """
