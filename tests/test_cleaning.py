@@ -159,6 +159,13 @@ def test_fakes_clean_and_datelines_extracted(fakes_csv: Path) -> None:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?", c.published)
     for c in cleaned[:200]:
         check_invariants(c)
+    # the data set's broken quote marks (bytes 95 81 / 95 5F) are repaired, and recorded
+    assert not any(re.search("•[_\x81µ]", c.text) for c in cleaned)
+    assert sum(e.rule == "broken-quote" for c in cleaned for e in c.edits) >= 45
+    # fused tag lists go where their end can be told
+    raw_tags = sum(c.raw.count(". Tags ") for c in cleaned)
+    left_tags = sum(c.text.count(". Tags ") for c in cleaned)
+    assert raw_tags > 50 and left_tags < raw_tags * 0.6
 
 
 def test_news_sample_cleans(news_sample_csv: Path) -> None:

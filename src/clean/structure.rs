@@ -373,6 +373,17 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         }
     }
 
+    // A tag list fused into running text ("… continue. Tags Syria Free Syrian Army … The").
+    for &k in &nonempty {
+        if removed[k] {
+            continue;
+        }
+        let (s, e) = spans[k];
+        for (at, end) in inline_tag_lists(&text[s..e]) {
+            edits.push(StageEdit::remove(s + at..s + end, "tag-list", "a tag list fused into the text"));
+        }
+    }
+
     // Duplicate lines and repeated captions.
     let mut counts: HashMap<String, usize> = HashMap::new();
     for &k in &nonempty {
@@ -406,6 +417,59 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     dedupe_overlaps(&mut edits);
     (edits, found)
+}
+
+static INLINE_TAGS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[.!?]\s+)(Tags?)\s+\S").expect("tags pattern"));
+
+/// Tag lists fused into a line after a sentence: from `Tags` to the next sentence end
+/// or the next sentence start (The/A/An, or In/On/At/It/He/She/They before a lowercase
+/// word), whichever comes first within 32 words;
+/// nothing if neither is found (the list's end cannot be told, and article text is not
+/// risked). Byte ranges into `line`.
+fn inline_tag_lists(line: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for c in INLINE_TAGS.captures_iter(line) {
+        let start = c.get(1).expect("group").start();
+        let rest = &line[start..];
+        let mut words_seen = 0;
+        let mut end = None;
+        let mut pos = 0;
+        for word in rest.split(' ') {
+            let here = pos;
+            pos += word.len() + 1;
+            words_seen += 1;
+            if words_seen > 32 {
+                break;
+            }
+            if words_seen > 2 && matches!(word, "The" | "A" | "An") {
+                end = Some(here);
+                break;
+            }
+            if words_seen > 2 && matches!(word, "In" | "On" | "At" | "It" | "He" | "She" | "They") {
+                let next = rest[pos.min(rest.len())..].split(' ').next().unwrap_or("");
+                if next.chars().next().is_some_and(char::is_lowercase) {
+                    end = Some(here);
+                    break;
+                }
+            }
+            if word.ends_with('.') && words_seen > 2 {
+                end = Some(pos.min(rest.len()));
+                break;
+            }
+        }
+        // A sentence that merely starts with "Tags" has verbs and function words; a list does not.
+        let sentence_words = [
+            "is", "are", "was", "were", "be", "been", "have", "has", "had", "said", "will", "would", "to", "of",
+            "with", "from", "by", "that",
+        ];
+        if let Some(e) =
+            end.filter(|&e| !rest[..e].split_whitespace().any(|w| sentence_words.contains(&w.trim_end_matches('.'))))
+        {
+            out.push((start, start + e));
+        }
+    }
+    out
 }
 
 /// Drops edits that overlap an earlier one (two rules on one line: the first wins).
@@ -644,6 +708,18 @@ mod tests {
         assert_eq!(found.published.as_ref().map(|p| p.0.as_str()), Some("2017-04-05"));
         assert_eq!(apply(text, edits), "Victims of a suspected chemical attack in Syria appeared to show symptoms.");
         assert!(!found.title_in_text);
+    }
+
+    #[test]
+    fn inline_tag_lists_end_at_a_sentence() {
+        let line = "Fighters clashed on Monday. Tags Syria Islamic State activists murder video Palmyra The Islamic State group has killed two.";
+        let got: Vec<&str> = inline_tag_lists(line).into_iter().map(|(s, e)| &line[s..e]).collect();
+        assert_eq!(got, ["Tags Syria Islamic State activists murder video Palmyra "]);
+        let line = "A monitoring group said. Tags Nusra Front al-Qaeda Aleppo Syria Assad extremism war. A suicide bomber struck.";
+        let got: Vec<&str> = inline_tag_lists(line).into_iter().map(|(s, e)| &line[s..e]).collect();
+        assert_eq!(got, ["Tags Nusra Front al-Qaeda Aleppo Syria Assad extremism war. "]);
+        assert!(inline_tag_lists("The price tags were high. Tags are what shops use").is_empty());
+        assert!(inline_tag_lists("He said. Tags were placed on the bodies.").is_empty());
     }
 
     #[test]

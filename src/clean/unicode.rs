@@ -236,9 +236,50 @@ fn normalize(text: &str, form: NormalForm, out: &mut Vec<StageEdit>) {
     flush(seg_start, text.len(), out);
 }
 
-/// The character-level stage: mojibake, controls, invisibles, line breaks and spaces.
+/// A quote mark or dash that an encoding accident turned into the cp1252 bullet byte 0x95
+/// followed by 0x81, 0x5F (`_`) or 0xB5 (`µ`): FA-KES has 71 of them (`Syria•_s`,
+/// `•\u{81}Time is running out`, `Aleppo •_ monitor`). Between spaces it stood for a dash;
+/// before 0x81 for a double quote; otherwise for an apostrophe or single quote.
+fn broken_quotes(text: &str, out: &mut Vec<StageEdit>) {
+    if !text.contains('•') {
+        return;
+    }
+    let mut chars = text.char_indices().peekable();
+    let mut prev = ' ';
+    while let Some((i, c)) = chars.next() {
+        if c == '•' {
+            if let Some(&(j, next)) = chars.peek() {
+                if matches!(next, '_' | '\u{81}' | 'µ') {
+                    let end = j + next.len_utf8();
+                    let after = text[end..].chars().next().unwrap_or(' ');
+                    let replacement = if prev.is_whitespace() && after.is_whitespace() {
+                        "-"
+                    } else if next == '\u{81}' {
+                        "\""
+                    } else {
+                        "'"
+                    };
+                    out.push(StageEdit::replace(
+                        i..end,
+                        replacement,
+                        "broken-quote",
+                        "a quote mark or dash broken into the bytes 95 81 / 95 5F / 95 B5 by an encoding accident",
+                    ));
+                    chars.next();
+                    prev = next;
+                    continue;
+                }
+            }
+        }
+        prev = c;
+    }
+}
+
+/// The character-level stage: mojibake, broken quote marks, controls, invisibles, line
+/// breaks and spaces.
 pub fn repair_characters(text: &str) -> Vec<StageEdit> {
     let mut edits = Vec::new();
+    broken_quotes(text, &mut edits);
     mojibake(text, &mut edits);
     characters(text, &mut edits);
     edits.sort_by_key(|e| e.range.start);
@@ -313,6 +354,14 @@ mod tests {
         assert_eq!(run("Syriaâ€™s war, cafÃ© â€œquotedâ€\u{9d}"), "Syria’s war, café “quoted”");
         assert_eq!(run("naïve café Ä"), "naïve café Ä");
         assert_eq!(run("Â£5"), "£5");
+    }
+
+    #[test]
+    fn broken_quotes_from_fakes() {
+        assert_eq!(
+            run("Syria•_s Aleppo •_ monitor, •\u{81}Time is running out•\u{81} and 1 •µ 2015"),
+            "Syria's Aleppo - monitor, \"Time is running out\" and 1 - 2015"
+        );
     }
 
     #[test]
