@@ -161,29 +161,45 @@ static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
 
 /// The built-in rule matching a line, if any (`disabled` lists rule ids switched off).
 pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<BuiltinRule> {
-    let folded = fold(&crate::clean::markup::plain(line));
-    if folded.is_empty() {
+    let plain = crate::clean::markup::plain(line);
+    let plain = plain.trim();
+    // The longest line any rule removes; the folded form is never longer than the line.
+    if plain.is_empty() || plain.len() > 3 * MAX_RULE_LEN {
         return None;
     }
-    let mut end = folded.len().min(WINDOW);
-    while !folded.is_char_boundary(end) {
+    // Fold only what the rules look at; the full fold only for the few long-line rules.
+    let mut cut = plain.len().min(WINDOW + 64);
+    while !plain.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = fold(&plain[..cut]);
+    let mut end = head.len().min(WINDOW);
+    while !head.is_char_boundary(end) {
         end -= 1;
     }
-    let window = &folded[..end];
-    let exact_ok = end == folded.len();
+    let window = &head[..end];
+    let whole = cut == plain.len() && end == head.len();
+    let folded_len = if cut == plain.len() { head.len() } else { plain.len() };
     let hit = BUILTIN_SET
         .matches(window)
         .iter()
         .map(|i| BUILTIN_RULES[i])
-        .find(|r| folded.len() <= r.max_len && (exact_ok || !r.pattern.ends_with('$')) && !disabled.contains(r.id));
+        .find(|r| folded_len <= r.max_len && (whole || !r.pattern.ends_with('$')) && !disabled.contains(r.id));
     if hit.is_some() {
         return hit;
     }
+    if !ANYWHERE_RULES.iter().any(|(_, _, max_len, _)| folded_len <= *max_len) {
+        return None;
+    }
+    let folded = if cut == plain.len() { head } else { fold(plain) };
     ANYWHERE_RULES
         .iter()
         .find(|(id, needle, max_len, _)| folded.len() <= *max_len && !disabled.contains(*id) && folded.contains(needle))
         .map(|&(id, needle, max_len, reason)| BuiltinRule { id, pattern: needle, max_len, reason })
 }
+
+/// The longest line a built-in rule removes.
+const MAX_RULE_LEN: usize = 3000;
 
 /// A user's rule: lines matching `pattern` (a Rust `regex`, linear-time, against the line as
 /// it stands, without its newline) are removed and recorded under `id`.

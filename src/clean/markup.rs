@@ -208,6 +208,22 @@ fn is_json_line(line: &str) -> bool {
     t.matches("\":").count() >= 3
 }
 
+/// Whether `line` has a run of at least `n` bytes without a space (a base64 blob must).
+fn has_long_token(line: &str, n: usize) -> bool {
+    let mut run = 0;
+    for &b in line.as_bytes() {
+        if b == b' ' {
+            run = 0;
+        } else {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// Leaked serialisations, one line at a time: PHP `var_dump` lines, JSON arrays/objects;
 /// and base64 blobs anywhere. A line is `(start, end)` in bytes, without its newline.
 pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
@@ -221,7 +237,7 @@ pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
             edits.push(StageEdit::remove(start..end, "leaked-var-dump", "leaked PHP var_dump output"));
         } else if is_json_line(line) {
             edits.push(StageEdit::remove(start..end, "leaked-json", "leaked JSON array or object"));
-        } else if line.len() >= 100 {
+        } else if line.len() >= 100 && has_long_token(line, 100) {
             for m in BASE64.find_iter(line) {
                 let s = m.as_str();
                 let mixed = s.bytes().any(|b| b.is_ascii_lowercase())

@@ -155,16 +155,20 @@ pub fn prepared_lines(text: &str) -> Vec<String> {
 }
 
 fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
-    for _ in 0..3 {
-        let edits = keep_enabled(unicode::repair_characters(draft.text()), &opts.disabled);
-        let again = edits.iter().any(|e| e.rule == "mojibake");
+    for _ in 0..4 {
+        // Again while anything changed: removing a control character can join the halves of
+        // a mojibake sequence, one repair can reveal another, and normalisation can compose
+        // characters that then read as mojibake.
+        let mut edits = keep_enabled(unicode::repair_characters(draft.text()), &opts.disabled);
+        let mut changed = !edits.is_empty();
+        draft.apply(std::mem::take(&mut edits));
+        let edits = keep_enabled(unicode::normalize_form(draft.text(), opts.form), &opts.disabled);
+        changed |= !edits.is_empty();
         draft.apply(edits);
-        if !again {
+        if !changed {
             break;
         }
     }
-    let edits = keep_enabled(unicode::normalize_form(draft.text(), opts.form), &opts.disabled);
-    draft.apply(edits);
     let edits = keep_enabled(markup::html(draft.text()), &opts.disabled);
     draft.apply(edits);
 }
@@ -188,9 +192,8 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
     // removes, and the fixpoint is what makes cleaning idempotent. Almost every text settles
     // in the second round, which then changes nothing.
     for round in 0..4 {
-        let before = draft.edit_count();
-        stages(&mut draft, hints, opts, learned, &mut found, &mut published_raw, round);
-        if draft.edit_count() == before {
+        let structural = stages(&mut draft, hints, opts, learned, &mut found, &mut published_raw, round);
+        if !structural {
             break;
         }
     }
@@ -229,7 +232,9 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
 }
 
 /// One round of every stage. What the structure stage finds in a later round only fills
-/// what earlier rounds did not find.
+/// what earlier rounds did not find. Returns whether the round changed the text's lines or
+/// markup (the changes that can make another rule apply); character, link and layout edits
+/// alone cannot, so a round that made only those is the last.
 fn stages(
     draft: &mut Draft<'_>,
     hints: DocumentHints<'_>,
@@ -238,8 +243,10 @@ fn stages(
     found: &mut structure::Found,
     published_raw: &mut Option<Range<usize>>,
     round: usize,
-) {
+) -> bool {
+    let start = draft.edit_count();
     early_stages(draft, opts);
+    let after_characters = draft.edit_count();
     let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source), &opts.disabled);
     draft.apply(edits);
     let title_hint = if round == 0 { hints.title } else { found.title.as_deref().or(hints.title) };
@@ -260,10 +267,19 @@ fn stages(
     draft.apply(keep_enabled(edits, &opts.disabled));
     let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
     draft.apply(edits);
+    let structural = draft.edit_count() > after_characters
+        || (round == 0 && draft.edit_count() > start && markup_after_characters(draft.text()));
     let edits = keep_enabled(markup::links(draft.text(), opts.urls, opts.emails), &opts.disabled);
     draft.apply(edits);
     let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
     draft.apply(edits);
+    structural
+}
+
+/// Whether text holds characters that markup stages act on (after entity decoding, `<` and
+/// `&` may have appeared).
+fn markup_after_characters(text: &str) -> bool {
+    text.contains('<') || text.contains('&') || text.contains("](") || text.contains("**")
 }
 
 impl Cleaned {

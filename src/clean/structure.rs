@@ -227,6 +227,8 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let mut found = Found::default();
     let nonempty: Vec<usize> = (0..spans.len()).filter(|&k| !text[spans[k].0..spans[k].1].trim().is_empty()).collect();
     let line = |k: usize| &text[spans[k].0..spans[k].1];
+    // Each line's matching form, computed once.
+    let folded: Vec<String> = spans.iter().map(|&(s, e)| fold(&plain(&text[s..e]))).collect();
 
     // Title: the first line if it is the title (or looks like one), else the hint.
     let hint_plain = hints.title.map(|t| plain(t).trim().to_owned()).filter(|t| !t.is_empty());
@@ -290,8 +292,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             continue;
         }
         let l = line(k);
-        let folded = fold(&plain(l));
-        if title_folds.contains(&folded) {
+        if title_folds.contains(&folded[k]) {
             edits.push(StageEdit::remove(whole_line(text, spans[k]), "title-repeat", "the title again"));
             removed[k] = true;
             continue;
@@ -385,20 +386,19 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     }
 
     // Duplicate lines and repeated captions.
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
     for &k in &nonempty {
         if Some(k) != title_line && !removed[k] {
-            *counts.entry(fold(line(k))).or_default() += 1;
+            *counts.entry(folded[k].as_str()).or_default() += 1;
         }
     }
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for &k in &nonempty {
         if Some(k) == title_line || removed[k] {
             continue;
         }
-        let folded = fold(line(k));
-        let n = counts.get(&folded).copied().unwrap_or(0);
-        let occurrence = seen.entry(folded).or_default();
+        let n = counts.get(folded[k].as_str()).copied().unwrap_or(0);
+        let occurrence = seen.entry(folded[k].as_str()).or_default();
         *occurrence += 1;
         if n >= 2 && is_caption_like(line(k).trim()) {
             edits.push(StageEdit::remove(

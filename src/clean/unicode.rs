@@ -102,6 +102,16 @@ fn mojibake(text: &str, out: &mut Vec<StageEdit>) {
     flush(&mut run, out);
 }
 
+/// Whether a character is something mojibake commonly stands for: Latin, Greek, Cyrillic,
+/// Hebrew and Arabic letters, general punctuation, currency and letter-like symbols, emoji.
+/// Rarer scripts are not accepted: `á¡¡` in Spanish text is not a Mongolian letter.
+fn plausible(c: char) -> bool {
+    matches!(c as u32,
+        0xA0..=0x2FF | 0x370..=0x52F | 0x590..=0x6FF | 0x2000..=0x206F | 0x20A0..=0x20CF | 0x2100..=0x218F
+        | 0x2190..=0x21FF | 0x2200..=0x22FF | 0x25A0..=0x25FF | 0x2600..=0x27BF | 0xFB00..=0xFB4F | 0xFE70..=0xFEFF
+        | 0x1F300..=0x1FAFF)
+}
+
 /// Maximal valid multi-byte UTF-8 sequences in `bytes`, as (start, end, decoded) where
 /// start/end index `bytes`. Sequences that decode to C1 controls are skipped.
 struct Utf8Runs<'a> {
@@ -132,7 +142,7 @@ impl Iterator for Utf8Runs<'_> {
                 };
                 let Some(seq) = self.bytes.get(end..end + width) else { break };
                 let Ok(s) = std::str::from_utf8(seq) else { break };
-                if s.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)) {
+                if !s.chars().all(plausible) {
                     break;
                 }
                 decoded.push_str(s);
@@ -312,10 +322,41 @@ pub fn normalize_form(text: &str, form: NormalForm) -> Vec<StageEdit> {
 /// ```
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`] into a buffer (cleared first), for loops that fold many lines.
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
     let mut space = false;
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII fast path: most news text is ASCII.
+        if b < 0x80 {
+            i += 1;
+            let mapped = match b {
+                b'`' => b'\'',
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => b' ',
+                b => b.to_ascii_lowercase(),
+            };
+            if mapped == b' ' {
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(char::from(mapped));
+            continue;
+        }
+        let c = text[i..].chars().next().expect("char boundary");
+        i += c.len_utf8();
         let mapped = match c {
-            '‘' | '’' | '‚' | '‛' | '′' | '`' | '´' => '\'',
+            '‘' | '’' | '‚' | '‛' | '′' | '´' => '\'',
             '“' | '”' | '„' | '‟' | '″' | '«' | '»' => '"',
             '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
             c if c.is_whitespace() => ' ',
@@ -333,7 +374,6 @@ pub fn fold(text: &str) -> String {
             out.push(l);
         }
     }
-    out
 }
 
 #[cfg(test)]
