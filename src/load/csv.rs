@@ -132,7 +132,7 @@ where
         }
         Ok(rows)
     };
-    let build = |base: usize, rows: &[(csv::ByteRecord, u64)]| -> Result<Vec<BuiltRecord>> {
+    let build_chunk = |base: usize, rows: &[(csv::ByteRecord, u64)]| -> Result<Vec<BuiltRecord>> {
         let indexed: Vec<(usize, &(csv::ByteRecord, u64))> =
             rows.iter().enumerate().map(|(i, r)| (base + i, r)).collect();
         workers.map_chunks(
@@ -160,7 +160,7 @@ where
         let base = built.len();
         let (next, done) = std::thread::scope(|scope| {
             let parser = scope.spawn(|| read_chunk(&mut reader));
-            let done = build(base, &chunk);
+            let done = build_chunk(base, &chunk);
             let next = parser.join().unwrap_or_else(|_| {
                 Err(Error::InvalidValue { what: "CSV".into(), reason: format!("{origin}: the parser thread failed") })
             });
