@@ -7,7 +7,13 @@ import importlib
 
 import pytest
 
-MODULES = ["copydesk", "copydesk.corpus", "copydesk.io", "copydesk.datasets"]
+MODULES = [
+    "copydesk",
+    "copydesk.corpus",
+    "copydesk.io",
+    "copydesk.datasets",
+    "copydesk.similarity",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

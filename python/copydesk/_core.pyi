@@ -8,12 +8,24 @@ __version__: str
 __all__ = [
     "CorpusStore",
     "Document",
+    "MinHashIndex",
     "Repair",
     "__version__",
+    "align",
+    "align_batch",
+    "cdist",
+    "extract",
+    "fuzz",
     "load_records",
+    "minhash_batch",
+    "near_duplicates",
+    "nearest_neighbors",
+    "overlap",
     "read_csv",
     "read_dir",
     "read_jsonl",
+    "shingles",
+    "text_reuse",
 ]
 
 _Role = tuple[str, bool] | None
@@ -157,3 +169,162 @@ def load_records(
     workers: int | None = None,
     origin: str = "<python>",
 ) -> tuple[CorpusStore, _Report]: ...
+
+# --- similarity ---------------------------------------------------------------------------
+
+_Passage = tuple[int, int, int, int, int, int, float]
+_Dedup = tuple[
+    list[int], list[int], list[float], list[float], list[float], list[int], int, tuple[int, int]
+]
+
+def overlap(
+    a: str, b: str, /, *, shingle: str = "words", ngram: int = 5
+) -> tuple[float, float, float]: ...
+def shingles(text: str, /, *, shingle: str = "words", ngram: int = 5) -> list[int]: ...
+def minhash_batch(
+    texts: Iterable[str],
+    /,
+    *,
+    shingle: str = "words",
+    ngram: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    workers: int | None = None,
+) -> list[list[int]]: ...
+def near_duplicates(
+    docs: Any,
+    /,
+    *,
+    threshold: float = 0.8,
+    containment: float | None = None,
+    max_size_ratio: float = 3.0,
+    shingle: str = "words",
+    ngram: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    bands: int | None = None,
+    rows: int | None = None,
+    exact: bool = True,
+    workers: int | None = None,
+) -> _Dedup: ...
+
+@final
+class MinHashIndex:
+    """MinHash signatures of documents in LSH bands."""
+
+    @staticmethod
+    def build(
+        docs: Any,
+        /,
+        *,
+        threshold: float = 0.8,
+        shingle: str = "words",
+        ngram: int = 5,
+        num_perm: int = 128,
+        seed: int = 1,
+        bands: int | None = None,
+        rows: int | None = None,
+        workers: int | None = None,
+    ) -> MinHashIndex: ...
+    def query(
+        self, text: str, /, *, min_estimate: float | None = None
+    ) -> list[tuple[str, float]]: ...
+    def query_batch(
+        self,
+        texts: Iterable[str],
+        /,
+        *,
+        min_estimate: float | None = None,
+        workers: int | None = None,
+    ) -> list[list[tuple[str, float]]]: ...
+    def signature(self, text: str) -> list[int]: ...
+    def signatures(self) -> list[list[int]]: ...
+    def ids(self) -> list[str]: ...
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def bands(self) -> int: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def num_perm(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def shingle(self) -> str: ...
+    @property
+    def ngram(self) -> int: ...
+    def __len__(self) -> int: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> MinHashIndex: ...
+
+def nearest_neighbors(
+    docs: Any,
+    /,
+    *,
+    k: int = 10,
+    weighting: str = "tfidf",
+    sublinear_tf: bool = False,
+    k1: float = 1.2,
+    b: float = 0.75,
+    min_df: int = 1,
+    max_df: float = 1.0,
+    max_postings: int | None = None,
+    min_score: float = 0.0,
+    workers: int | None = None,
+) -> tuple[list[int], list[int], list[float]]: ...
+def align(
+    a: str,
+    b: str,
+    /,
+    *,
+    seed: int = 4,
+    min_words: int = 12,
+    max_gap: int = 8,
+    max_repeat: int = 4,
+) -> list[_Passage]: ...
+def align_batch(
+    pairs: Iterable[tuple[str, str]],
+    /,
+    *,
+    seed: int = 4,
+    min_words: int = 12,
+    max_gap: int = 8,
+    max_repeat: int = 4,
+    workers: int | None = None,
+) -> list[list[_Passage]]: ...
+def text_reuse(
+    docs: Any,
+    /,
+    *,
+    seed: int = 4,
+    min_words: int = 12,
+    max_gap: int = 8,
+    max_repeat: int = 4,
+    min_shared: int = 3,
+    max_df: int = 100,
+    workers: int | None = None,
+) -> list[tuple[int, int, bool, list[_Passage], float, float]]: ...
+def fuzz(a: str, b: str, /, *, scorer: str = "ratio", processor: bool = False) -> float: ...
+def cdist(
+    queries: Iterable[str],
+    choices: Iterable[str],
+    /,
+    *,
+    scorer: str = "ratio",
+    processor: bool = False,
+    score_cutoff: float = 0.0,
+    workers: int | None = None,
+) -> tuple[bytes, int, int]: ...
+def extract(
+    queries: Iterable[str],
+    choices: Iterable[str],
+    /,
+    *,
+    scorer: str = "ratio",
+    processor: bool = True,
+    limit: int = 5,
+    score_cutoff: float = 0.0,
+    workers: int | None = None,
+) -> list[list[tuple[int, float]]]: ...
