@@ -81,8 +81,9 @@ pub fn minhash_batch(
     let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let result =
-        py.detach(|| crate::similarity::minhash::signatures(&hasher, &refs, &workers, &mut interrupts.checkpoint()));
+    let result = py.detach(|| {
+        crate::similarity::minhash::signatures(&hasher, &refs, false, &workers, &mut interrupts.checkpoint())
+    });
     Ok(interrupts.finish(result)?.0)
 }
 
@@ -162,7 +163,7 @@ impl PyMinHashIndex {
         let workers = make_workers(workers.unwrap_or(-1))?;
         let mut interrupts = Interrupts::default();
         let result = py.detach(|| {
-            crate::similarity::minhash::signatures(&hasher, &texts(&docs), &workers, &mut interrupts.checkpoint())
+            crate::similarity::minhash::signatures(&hasher, &texts(&docs), true, &workers, &mut interrupts.checkpoint())
         });
         let (sigs, sizes) = interrupts.finish(result)?;
         let index = py.detach(|| LshIndex::from_signatures(hasher, threshold, bands_rows, sigs, sizes))?;

@@ -107,6 +107,7 @@ fn seed_hashes(h: &[u64], n: usize) -> Vec<u64> {
 }
 
 /// Aligns two token-hash sequences.
+#[allow(clippy::cast_possible_wrap)] // token positions are far below i64::MAX
 pub fn align_hashes(ha: &[u64], hb: &[u64], opts: &AlignOptions) -> Vec<TokenPassage> {
     let n = opts.seed;
     let (ga, gb) = (seed_hashes(ha, n), seed_hashes(hb, n));

@@ -6,8 +6,9 @@
 //!    fraction `c` contained in a larger one at most `R` times its size has Jaccard at least
 //!    `c / (1 + R - c)`, so that is the candidate threshold for containment `c` and
 //!    `max_size_ratio` `R`.
-//! 3. Verification. `exact` re-shingles only the documents that are in some candidate pair
-//!    and intersects the sorted sets: exact Jaccard `|A∩B|/|A∪B|` and the two containments
+//! 3. Verification. `exact` drops candidates whose signature estimate is more than six
+//!    standard errors below the candidate threshold, re-shingles only the documents in the
+//!    remaining pairs and intersects the sorted sets: exact Jaccard `|A∩B|/|A∪B|` and the two containments
 //!    `|A∩B|/|A|`, `|A∩B|/|B|` (Broder 1997). Otherwise they are estimated from the
 //!    signatures: `|A∩B| ≈ J(|A|+|B|)/(1+J)`.
 //! 4. Clusters: connected components of the kept pairs (union-find), numbered by their first
@@ -122,13 +123,22 @@ pub fn near_duplicates(
 ) -> Result<Dedup> {
     check(opts)?;
     let (bands, rows) = LshIndex::params(hasher, candidate_threshold(opts), opts.bands_rows)?;
-    let (sigs, sizes) = minhash::signatures(hasher, texts, workers, checkpoint)?;
+    let (sigs, sizes) = minhash::signatures(hasher, texts, !opts.exact, workers, checkpoint)?;
     let candidates = candidate_pairs(&sigs, bands, rows, workers);
     if !checkpoint(texts.len(), texts.len()) {
         return Err(Error::Interrupted);
     }
     let scored: Vec<DupPair> = if opts.exact {
-        exact_scores(hasher, texts, &candidates, workers)
+        // Drop candidates whose estimate is 6 standard errors (3/√k ≥ 6·√(J(1-J)/k)) below
+        // the candidate threshold before the exact check: a wanted pair survives this with
+        // probability 1 - 1e-9, and unrelated band collisions do not get re-shingled.
+        let floor = candidate_threshold(opts) - 3.0 / (hasher.num_perm as f64).sqrt();
+        let likely: Vec<(u32, u32)> = candidates
+            .iter()
+            .copied()
+            .filter(|&(a, b)| MinHasher::estimate(&sigs[a as usize], &sigs[b as usize]) >= floor)
+            .collect();
+        exact_scores(hasher, texts, &likely, workers)
     } else {
         workers.install(|| {
             candidates
@@ -185,7 +195,6 @@ fn exact_scores(hasher: &MinHasher, texts: &[&str], pairs: &[(u32, u32)], worker
 /// assert_eq!(components(5, [(3, 4), (0, 3)]), vec![0, 1, 2, 0, 0]);
 /// ```
 pub fn components(n: usize, edges: impl IntoIterator<Item = (u32, u32)>) -> Vec<u32> {
-    let mut parent: Vec<u32> = (0..n as u32).collect();
     fn find(parent: &mut [u32], mut x: u32) -> u32 {
         while parent[x as usize] != x {
             parent[x as usize] = parent[parent[x as usize] as usize];
@@ -193,6 +202,7 @@ pub fn components(n: usize, edges: impl IntoIterator<Item = (u32, u32)>) -> Vec<
         }
         x
     }
+    let mut parent: Vec<u32> = (0..n as u32).collect();
     for (a, b) in edges {
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
         if ra != rb {

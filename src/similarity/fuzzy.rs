@@ -358,6 +358,7 @@ pub fn extract(
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // the reference values are exact
 mod tests {
     use super::*;
     use crate::parallel::no_checkpoint;

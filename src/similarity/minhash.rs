@@ -1,11 +1,13 @@
 //! MinHash signatures and banded LSH: near-duplicate candidates without comparing all pairs.
 //!
-//! **Signatures.** Permutation `i` maps a shingle hash `x` to `(a_i·x + b_i) >> 32` (64-bit
-//! multiply-shift, Dietzfelbinger et al. 1997) with odd `a_i` and `b_i` drawn from SplitMix64
-//! seeded by `seed`; the signature keeps the minimum per permutation as `u32`. The fraction of
-//! equal positions of two signatures estimates the Jaccard similarity of the shingle sets
-//! (Broder 1997), with standard error `sqrt(J(1-J)/k)`. Cost O(k·s) per document of `s`
-//! shingles; the inner loop over permutations has no branches.
+//! **Signatures.** One-permutation hashing with optimal densification (Li, Owen & Zhang
+//! 2012; Shrivastava 2017): each shingle hash is mixed once with the seed (SplitMix64); the
+//! high 32 bits pick one of `k` bins and the low 32 bits are its value; a bin keeps its
+//! minimum. An empty bin (a text with fewer shingles than bins) borrows the value of the
+//! first non-empty bin on its own seeded probe sequence, the same sequence for every text, so
+//! equal positions still estimate the Jaccard similarity without bias. Cost O(s + k) per
+//! text of `s` shingles, against O(s·k) for `k` independent permutations (datasketch), with
+//! the same variance `J(1-J)/k` up to a factor that tends to 1 as `s/k` grows.
 //!
 //! **LSH.** The signature is cut into `b` bands of `r` rows; two documents are candidates when
 //! any band is equal. A pair of similarity `J` becomes a candidate with probability
@@ -43,16 +45,15 @@ use crate::similarity::tokens::{Scratch, Shingling, mix64};
 pub struct MinHasher {
     /// How texts become shingles.
     pub shingling: Shingling,
-    /// Permutations (signature length).
+    /// Bins (signature length).
     pub num_perm: usize,
-    /// The seed of the permutations.
+    /// The seed of the hash.
     pub seed: u64,
-    a: Vec<u64>,
-    b: Vec<u64>,
+    key: u64,
 }
 
 impl MinHasher {
-    /// `num_perm` permutations (1 to 4096) drawn from `seed`.
+    /// A signature of `num_perm` values (1 to 4096) under the hash seeded by `seed`.
     pub fn new(shingling: Shingling, num_perm: usize, seed: u64) -> Result<Self> {
         if !(1..=4096).contains(&num_perm) {
             return Err(Error::InvalidOption {
@@ -60,26 +61,46 @@ impl MinHasher {
                 reason: format!("{num_perm} permutations; use 1 to 4096 (128 is usual)"),
             });
         }
-        let mut state = seed ^ 0x5eed_c0de_d00d_f00d;
-        let mut next = || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            mix64(state)
-        };
-        let a = (0..num_perm).map(|_| next() | 1).collect();
-        let b = (0..num_perm).map(|_| next()).collect();
-        Ok(MinHasher { shingling, num_perm, seed, a, b })
+        Ok(MinHasher { shingling, num_perm, seed, key: mix64(seed ^ 0x5eed_c0de_d00d_f00d) })
     }
 
-    /// The signature of a set of shingle hashes (all `u32::MAX` for the empty set).
+    /// The bin of a 32-bit value among `k` (Lemire's multiply-shift range reduction).
+    #[inline]
+    fn bin(v: u64, k: u64) -> usize {
+        ((v * k) >> 32) as usize
+    }
+
+    /// The signature of a set of shingle hashes (repeats do not matter; all `u32::MAX` for
+    /// the empty set).
     pub fn signature(&self, shingles: &[u64]) -> Vec<u32> {
-        let mut sig = vec![u64::MAX; self.num_perm];
+        let k = self.num_perm as u64;
+        let mut bins = vec![u64::MAX; self.num_perm];
         for &x in shingles {
-            for ((s, &a), &b) in sig.iter_mut().zip(&self.a).zip(&self.b) {
-                let h = a.wrapping_mul(x).wrapping_add(b) >> 32;
-                *s = (*s).min(h);
+            let h = mix64(x ^ self.key);
+            let slot = &mut bins[Self::bin(h >> 32, k)];
+            *slot = (*slot).min(h & 0xffff_ffff);
+        }
+        if shingles.is_empty() {
+            return vec![u32::MAX; self.num_perm];
+        }
+        let mut sig: Vec<u32> = bins.iter().map(|&b| b.min(u64::from(u32::MAX)) as u32).collect();
+        for (i, s) in sig.iter_mut().enumerate() {
+            if bins[i] != u64::MAX {
+                continue;
+            }
+            // Optimal densification: probe bins in a seeded order fixed per empty bin.
+            let mut attempt = 0u64;
+            loop {
+                let probe = mix64(self.key ^ ((i as u64) << 32) ^ attempt);
+                let j = Self::bin(probe >> 32, k);
+                if bins[j] != u64::MAX {
+                    *s = bins[j] as u32;
+                    break;
+                }
+                attempt += 1;
             }
         }
-        sig.into_iter().map(|s| s.min(u64::from(u32::MAX)) as u32).collect()
+        sig
     }
 
     /// The signature of a text.
@@ -87,10 +108,21 @@ impl MinHasher {
         self.signature(&self.shingling.shingles(text))
     }
 
-    /// Signature and shingle count of a text, reusing buffers.
-    pub fn signature_with(&self, text: &str, scratch: &mut Scratch, shingles: &mut Vec<u64>) -> (Vec<u32>, usize) {
-        self.shingling.shingles_into(text, scratch, shingles);
-        (self.signature(shingles), shingles.len())
+    /// Signature of a text, reusing buffers, and its distinct shingle count when `count`
+    /// (0 otherwise: counting needs a sort the signature does not).
+    pub fn signature_with(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        shingles: &mut Vec<u64>,
+        count: bool,
+    ) -> (Vec<u32>, usize) {
+        if count {
+            self.shingling.shingles_into(text, scratch, shingles);
+        } else {
+            self.shingling.shingle_hashes_into(text, scratch, shingles);
+        }
+        (self.signature(shingles), if count { shingles.len() } else { 0 })
     }
 
     /// Estimated Jaccard similarity: the share of equal positions (0 for empty signatures).
@@ -110,7 +142,8 @@ impl MinHasher {
 /// assert!(p > 0.99);
 /// ```
 pub fn candidate_probability(j: f64, bands: usize, rows: usize) -> f64 {
-    1.0 - (1.0 - j.powi(rows as i32)).powi(bands as i32)
+    let exp = |x: usize| i32::try_from(x).unwrap_or(i32::MAX);
+    1.0 - (1.0 - j.powi(exp(rows))).powi(exp(bands))
 }
 
 /// Bands and rows for `num_perm` permutations: the largest `rows` such that a pair at
@@ -264,7 +297,7 @@ impl LshIndex {
         workers: &Workers,
     ) -> Result<Self> {
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let (signatures, sizes) = signatures(&hasher, &refs, workers, &mut crate::parallel::no_checkpoint)?;
+        let (signatures, sizes) = signatures(&hasher, &refs, true, workers, &mut crate::parallel::no_checkpoint)?;
         Self::from_signatures(hasher, threshold, bands_rows, signatures, sizes)
     }
 
@@ -394,10 +427,11 @@ impl LshIndex {
     }
 }
 
-/// Signatures and shingle counts of `texts`, in parallel chunks.
+/// Signatures of `texts`, in parallel chunks, and their distinct shingle counts when `count`.
 pub fn signatures(
     hasher: &MinHasher,
     texts: &[&str],
+    count: bool,
     workers: &Workers,
     checkpoint: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<(Vec<Vec<u32>>, Vec<u32>)> {
@@ -409,7 +443,7 @@ pub fn signatures(
         crate::parallel::DEFAULT_CHUNK,
         |text| {
             SCRATCH.with_borrow_mut(|(scratch, shingles)| {
-                let (sig, n) = hasher.signature_with(text, scratch, shingles);
+                let (sig, n) = hasher.signature_with(text, scratch, shingles, count);
                 (sig, n as u32)
             })
         },
@@ -435,8 +469,8 @@ mod tests {
     #[test]
     fn estimate_tracks_jaccard() {
         let m = MinHasher::new(Shingling::new(ShingleKind::Words, 1).unwrap(), 512, 3).unwrap();
-        let a: String = (0..200).map(|i| format!("w{i} ")).collect();
-        let b: String = (100..300).map(|i| format!("w{i} ")).collect();
+        let a = (0..200).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+        let b = (100..300).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
         let est = MinHasher::estimate(&m.signature_of(&a), &m.signature_of(&b));
         assert!((est - 1.0 / 3.0).abs() < 0.07, "{est}");
     }

@@ -74,29 +74,74 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// Byte classes for the ASCII fast path: 0 separator, 1 lowercase or digit, 2 uppercase,
+/// 3 start of a non-ASCII character.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' | b'0'..=b'9' => 1,
+            b'A'..=b'Z' => 2,
+            0x80..=0xff => 3,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Calls `f(start, end, hash)` for each word token of `text`, in order, without allocating
-/// per token (`buf` is scratch space for the lowercased form).
+/// per token (`buf` is scratch space for a lowercased form). An ASCII token without capitals
+/// is hashed where it stands.
 pub fn for_each_token(text: &str, buf: &mut Vec<u8>, mut f: impl FnMut(usize, usize, u64)) {
     let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            if !b.is_ascii_alphanumeric() {
+    while i < n {
+        match CLASS[bytes[i] as usize] {
+            0 => {
                 i += 1;
                 continue;
             }
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            if !c.is_alphanumeric() {
-                i += c.len_utf8();
-                continue;
+            3 => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if !c.is_alphanumeric() {
+                    i += c.len_utf8();
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        // A token starts at i: scan the ASCII part, then fall back to chars if needed.
+        let start = i;
+        let mut upper = false;
+        while i < n {
+            match CLASS[bytes[i] as usize] {
+                1 => i += 1,
+                2 => {
+                    upper = true;
+                    i += 1;
+                }
+                _ => break,
             }
         }
-        // A token starts at i.
-        let start = i;
+        let ascii_end = i;
+        let wide =
+            i < n && CLASS[bytes[i] as usize] == 3 && text[i..].chars().next().is_some_and(char::is_alphanumeric);
+        if !wide {
+            if upper {
+                buf.clear();
+                buf.extend(bytes[start..ascii_end].iter().map(u8::to_ascii_lowercase));
+                f(start, ascii_end, xxhash_rust::xxh3::xxh3_64(buf));
+            } else {
+                f(start, ascii_end, xxhash_rust::xxh3::xxh3_64(&bytes[start..ascii_end]));
+            }
+            continue;
+        }
         buf.clear();
-        while i < bytes.len() {
+        buf.extend(bytes[start..ascii_end].iter().map(u8::to_ascii_lowercase));
+        while i < n {
             let b = bytes[i];
             if b.is_ascii() {
                 if !b.is_ascii_alphanumeric() {
@@ -223,6 +268,13 @@ impl Shingling {
 
     /// Like [`Shingling::shingles`], into `out` (cleared first), reusing `scratch`.
     pub fn shingles_into(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<u64>) {
+        self.shingle_hashes_into(text, scratch, out);
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// The shingle hashes of `text` in text order, repeats included, into `out`.
+    pub fn shingle_hashes_into(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<u64>) {
         out.clear();
         match self.kind {
             ShingleKind::Words => {
@@ -253,21 +305,28 @@ impl Shingling {
                 ngrams(&scratch.hashes, self.n, out);
             }
         }
-        out.sort_unstable();
-        out.dedup();
     }
 }
 
-/// Hashes of the n-grams of `units` (one n-gram of everything when there are fewer).
+/// Multiplier of the rolling n-gram hash (odd, from the golden ratio).
+const ROLL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Hashes of the n-grams of `units` (one n-gram of everything when there are fewer): a
+/// polynomial rolling hash `Σ x_i·P^(n-1-i)` over the unit hashes, O(1) per n-gram, then a
+/// SplitMix64 mix.
 fn ngrams(units: &[u64], n: usize, out: &mut Vec<u64>) {
     if units.is_empty() {
         return;
     }
-    if units.len() <= n {
-        out.push(combine(units));
-        return;
+    let n = n.min(units.len());
+    let top = (1..n).fold(1u64, |p, _| p.wrapping_mul(ROLL));
+    let mut h = units[..n].iter().fold(0u64, |h, &x| h.wrapping_mul(ROLL).wrapping_add(x));
+    out.reserve(units.len() - n + 1);
+    out.push(mix64(h ^ n as u64));
+    for i in n..units.len() {
+        h = h.wrapping_sub(units[i - n].wrapping_mul(top)).wrapping_mul(ROLL).wrapping_add(units[i]);
+        out.push(mix64(h ^ n as u64));
     }
-    out.extend(units.windows(n).map(combine));
 }
 
 /// Size of the intersection of two sorted, deduplicated slices.
@@ -319,6 +378,34 @@ mod tests {
             assert!(t.end > t.start);
         }
         assert_eq!(tokens(text).len(), 4);
+    }
+
+    #[test]
+    fn rolling_ngrams_equal_direct_ones() {
+        let units: Vec<u64> = (0..50u64).map(mix64).collect();
+        for n in 1..8 {
+            let mut rolled = Vec::new();
+            ngrams(&units, n, &mut rolled);
+            let direct: Vec<u64> = units
+                .windows(n)
+                .map(|w| mix64(w.iter().fold(0u64, |h, &x| h.wrapping_mul(ROLL).wrapping_add(x)) ^ n as u64))
+                .collect();
+            assert_eq!(rolled, direct);
+        }
+    }
+
+    #[test]
+    fn fast_and_slow_token_paths_agree() {
+        let text = "Aleppo ALEPPO aleppo Ḥalab ḥalab Aléppo aléppo x9 X9 Straße STRASSE";
+        let t = tokens(text);
+        let words: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(words, text.split(' ').collect::<Vec<_>>());
+        assert_eq!(t[0].hash, t[1].hash);
+        assert_eq!(t[1].hash, t[2].hash);
+        assert_eq!(t[3].hash, t[4].hash);
+        assert_eq!(t[5].hash, t[6].hash);
+        assert_eq!(t[7].hash, t[8].hash);
+        assert_eq!(t[0].hash, xxhash_rust::xxh3::xxh3_64(b"aleppo"));
     }
 
     #[test]
