@@ -39,9 +39,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-import generate  # noqa: E402
-
 import copydesk as cd  # noqa: E402
+import generate  # noqa: E402
 
 THRESHOLD = 0.8
 NUM_PERM = 128
@@ -151,7 +150,9 @@ def bench_dedup(n: int, repeat: int) -> list[dict[str, Any]]:
 
     ours_params = None
     for workers in (1, -1):
-        t, d = timed(lambda w=workers: cd.near_duplicates(corpus, threshold=THRESHOLD, workers=w), repeat)
+        t, d = timed(
+            lambda w=workers: cd.near_duplicates(corpus, threshold=THRESHOLD, workers=w), repeat
+        )
         pos = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
         found = {(pos[p.a], pos[p.b]) for p in d}
         recall, precision = score(found)
@@ -227,11 +228,20 @@ def bench_tfidf(n: int, repeat: int, max_postings: int) -> list[dict[str, Any]]:
     texts = [d.text for d in corpus]
     rows = []
     t_sk, ref = timed(lambda: sklearn_topk(texts, 10), max(1, repeat // 2))
-    rows.append({"tool": "scikit-learn TfidfVectorizer + blocked top-10", "threads": 1, "seconds": t_sk, "recall@10": 1.0})
+    rows.append(
+        {
+            "tool": "scikit-learn TfidfVectorizer + blocked top-10",
+            "threads": 1,
+            "seconds": t_sk,
+            "recall@10": 1.0,
+        }
+    )
     for workers in (1, -1):
         for mp in (None, max_postings):
             t, nn = timed(
-                lambda w=workers, m=mp: cd.nearest_neighbors(corpus, k=10, workers=w, max_postings=m),
+                lambda w=workers, m=mp: cd.nearest_neighbors(
+                    corpus, k=10, workers=w, max_postings=m
+                ),
                 repeat,
             )
             label = "exact" if mp is None else f"max_postings={mp}"
@@ -254,7 +264,10 @@ def bench_tfidf(n: int, repeat: int, max_postings: int) -> list[dict[str, Any]]:
 def titles(count: int) -> list[str]:
     pools = generate.load_pools()
     base = sorted({t for t in pools.titles if 8 <= len(t) <= 120})
-    return [base[i % len(base)] + ("" if i < len(base) else f" ({i // len(base)})") for i in range(count)]
+    return [
+        base[i % len(base)] + ("" if i < len(base) else f" ({i // len(base)})")
+        for i in range(count)
+    ]
 
 
 def bench_cdist(size: int, repeat: int) -> list[dict[str, Any]]:
@@ -262,7 +275,9 @@ def bench_cdist(size: int, repeat: int) -> list[dict[str, Any]]:
     from rapidfuzz import fuzz, process
 
     choices = titles(size)
-    queries = [t.lower().replace("syria", "syrian").replace(" the ", " ") for t in reversed(choices)]
+    queries = [
+        t.lower().replace("syria", "syrian").replace(" the ", " ") for t in reversed(choices)
+    ]
     rows = []
     ref = None
     for workers in (1, -1):
@@ -271,7 +286,9 @@ def bench_cdist(size: int, repeat: int) -> list[dict[str, Any]]:
         )
         t_cd, ours = timed(lambda w=workers: cd.cdist(queries, choices, workers=w), repeat)
         diff = float(np.abs(ours * 100 - ref).max())
-        rows.append({"tool": "rapidfuzz process.cdist(fuzz.ratio)", "threads": workers, "seconds": t_rf})
+        rows.append(
+            {"tool": "rapidfuzz process.cdist(fuzz.ratio)", "threads": workers, "seconds": t_rf}
+        )
         rows.append(
             {
                 "tool": "copydesk cdist(scorer='ratio')",
@@ -305,7 +322,8 @@ else:
     out = len(r)
 secs = time.perf_counter() - t0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"n": n, "load_s": loaded, "seconds": secs, "base_kb": base, "peak_kb": peak, "out": out}))
+row = {"n": n, "load_s": loaded, "seconds": secs, "base_kb": base, "peak_kb": peak, "out": out}
+print(json.dumps(row))
 """
 
 
@@ -328,7 +346,10 @@ def bench_scale(sizes: list[int], what: str, arg: str) -> list[dict[str, Any]]:
             added_bytes_per_doc=max(r["peak_kb"] - r["base_kb"], 0) * 1024 / n,
         )
         rows.append(r)
-        print(f"  {what} {n}: {r['seconds']:.2f} s, peak {r['peak_kb'] / 1024:.0f} MiB", file=sys.stderr)
+        print(
+            f"  {what} {n}: {r['seconds']:.2f} s, peak {r['peak_kb'] / 1024:.0f} MiB",
+            file=sys.stderr,
+        )
     return rows
 
 
@@ -380,7 +401,9 @@ def main(argv: list[str] | None = None) -> int:
     print("near-duplicates", file=sys.stderr)
     results["dedup"] = [r for n in args.sizes for r in bench_dedup(n, args.repeat)]
     print("tf-idf", file=sys.stderr)
-    results["tfidf"] = [r for n in args.sizes for r in bench_tfidf(n, args.repeat, args.max_postings)]
+    results["tfidf"] = [
+        r for n in args.sizes for r in bench_tfidf(n, args.repeat, args.max_postings)
+    ]
     print("cdist", file=sys.stderr)
     results["cdist"] = bench_cdist(args.cdist, args.repeat)
     print("scaling", file=sys.stderr)
@@ -389,13 +412,36 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(results, indent=1) + "\n")
 
     print(json.dumps(results["machine"], indent=1))
-    print(table(results["dedup"], ["n", "tool", "threads", "seconds", "docs_per_s", "recall", "precision", "truth_pairs"]))
-    print(table(results["tfidf"], ["n", "tool", "threads", "seconds", "speedup_vs_sklearn", "recall@10"]))
-    print(table(results["cdist"], ["shape", "tool", "threads", "seconds", "vs_rapidfuzz", "max_abs_diff_x100"]))
+    print(
+        table(
+            results["dedup"],
+            ["n", "tool", "threads", "seconds", "docs_per_s", "recall", "precision", "truth_pairs"],
+        )
+    )
+    print(
+        table(
+            results["tfidf"], ["n", "tool", "threads", "seconds", "speedup_vs_sklearn", "recall@10"]
+        )
+    )
+    print(
+        table(
+            results["cdist"],
+            ["shape", "tool", "threads", "seconds", "vs_rapidfuzz", "max_abs_diff_x100"],
+        )
+    )
     print(
         table(
             results["scale"],
-            ["what", "n", "seconds", "us_per_doc", "docs_per_s", "peak_bytes_per_doc", "added_bytes_per_doc", "out"],
+            [
+                "what",
+                "n",
+                "seconds",
+                "us_per_doc",
+                "docs_per_s",
+                "peak_bytes_per_doc",
+                "added_bytes_per_doc",
+                "out",
+            ],
         )
     )
     return 0

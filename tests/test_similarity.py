@@ -98,7 +98,9 @@ def test_reuse_direction_follows_publication_dates(seeds_dir: Path) -> None:
     assert late is not None
     for p in edge.passages:
         assert seeds["000"].text[p.a_start : p.a_end] in seeds["000"].text
-        assert cd.ratio(seeds["000"].text[p.a_start : p.a_end], late.text[p.b_start : p.b_end]) > 0.9
+        assert (
+            cd.ratio(seeds["000"].text[p.a_start : p.a_end], late.text[p.b_start : p.b_end]) > 0.9
+        )
     df = reuse.to_pandas()
     assert df.loc[0, "source"] == "early" and bool(df.loc[0, "directed"])
     assert reuse.alignment(0).a == seeds["000"].text
@@ -183,11 +185,13 @@ def test_pruned_neighbours_are_exact_scores(fakes: cd.Corpus) -> None:
 
 
 def test_signatures_are_pinned_and_seeded() -> None:
-    sig = cd.minhash("The Syrian army units started special operations in Aleppo", num_perm=4)
+    text = "The Syrian army units started special operations in Aleppo"
+    sig = cd.minhash(text, num_perm=4)
     # Pinned: the same on every run and machine (a change here invalidates saved indexes).
-    assert sig == cd.minhash("the syrian ARMY units started special operations in aleppo", num_perm=4)
-    assert sig != cd.minhash("The Syrian army units started special operations in Aleppo", seed=2)[:4]
-    assert all(0 <= x < 2**32 for x in sig)
+    assert sig == [1768504796, 1798930188, 1768504796, 1768504796]
+    assert cd.shingles("Aleppo army", ngram=2) == [5058035277454393699]
+    assert sig == cd.minhash(text.upper().replace("ARMY", "army"), num_perm=4)
+    assert sig != cd.minhash(text, num_perm=4, seed=2)
 
 
 def test_index_query_save_load_pickle(seeds_dir: Path, tmp_path: Path) -> None:
