@@ -306,23 +306,30 @@ def bench_cdist(size: int, repeat: int) -> list[dict[str, Any]]:
 # --- 4. scaling -----------------------------------------------------------------------------
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 import copydesk as cd
+
+
+def hwm_kb():
+    # VmHWM starts afresh at exec; ru_maxrss would carry over the parent's peak.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
 n, what, arg = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 t0 = time.perf_counter()
 corpus = cd.read_jsonl(sys.argv[4], text="text")
 loaded = time.perf_counter() - t0
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = hwm_kb()
 t0 = time.perf_counter()
 if what == "dedup":
-    r = cd.near_duplicates(corpus, threshold=0.8)
-    out = len(r)
+    out = len(cd.near_duplicates(corpus, threshold=0.8))
 else:
-    r = cd.nearest_neighbors(corpus, k=10, max_postings=int(arg))
-    out = len(r)
+    out = len(cd.nearest_neighbors(corpus, k=10, max_postings=int(arg)))
 secs = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-row = {"n": n, "load_s": loaded, "seconds": secs, "base_kb": base, "peak_kb": peak, "out": out}
+row = {"n": n, "load_s": loaded, "seconds": secs, "base_kb": base, "peak_kb": hwm_kb(), "out": out}
 print(json.dumps(row))
 """
 
@@ -376,6 +383,12 @@ def machine() -> dict[str, Any]:
     return info
 
 
+DEDUP_COLUMNS = ["n", "tool", "threads", "seconds", "docs_per_s", "recall", "precision"]
+TFIDF_COLUMNS = ["n", "tool", "threads", "seconds", "speedup_vs_sklearn", "recall@10"]
+CDIST_COLUMNS = ["shape", "tool", "threads", "seconds", "vs_rapidfuzz", "max_abs_diff_x100"]
+SCALE_COLUMNS = ["what", "n", "seconds", "us_per_doc", "docs_per_s", "peak_bytes_per_doc"]
+
+
 def table(rows: list[dict[str, Any]], cols: list[str]) -> str:
     def fmt(v: Any) -> str:
         if isinstance(v, float):
@@ -395,7 +408,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cdist", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=BENCH / "similarity.json")
+    parser.add_argument("--only-scale", action="store_true", help="rerun the scaling curve only")
     args = parser.parse_args(argv)
+    if args.only_scale:
+        results = json.loads(args.out.read_text())
+        results["scale"] = bench_scale(args.scale, "dedup", "")
+        results["scale"] += bench_scale(args.scale_nn, "nn", str(args.max_postings))
+        args.out.write_text(json.dumps(results, indent=1) + "\n")
+        print(table(results["scale"], SCALE_COLUMNS))
+        return 0
 
     results: dict[str, Any] = {"machine": machine()}
     print("near-duplicates", file=sys.stderr)
@@ -412,38 +433,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(results, indent=1) + "\n")
 
     print(json.dumps(results["machine"], indent=1))
-    print(
-        table(
-            results["dedup"],
-            ["n", "tool", "threads", "seconds", "docs_per_s", "recall", "precision", "truth_pairs"],
-        )
-    )
-    print(
-        table(
-            results["tfidf"], ["n", "tool", "threads", "seconds", "speedup_vs_sklearn", "recall@10"]
-        )
-    )
-    print(
-        table(
-            results["cdist"],
-            ["shape", "tool", "threads", "seconds", "vs_rapidfuzz", "max_abs_diff_x100"],
-        )
-    )
-    print(
-        table(
-            results["scale"],
-            [
-                "what",
-                "n",
-                "seconds",
-                "us_per_doc",
-                "docs_per_s",
-                "peak_bytes_per_doc",
-                "added_bytes_per_doc",
-                "out",
-            ],
-        )
-    )
+    print(table(results["dedup"], DEDUP_COLUMNS))
+    print(table(results["tfidf"], TFIDF_COLUMNS))
+    print(table(results["cdist"], CDIST_COLUMNS))
+    print(table(results["scale"], SCALE_COLUMNS))
     return 0
 
 

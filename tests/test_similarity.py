@@ -331,3 +331,21 @@ def test_empty_inputs() -> None:
     assert len(cd.cdist([], ["a"])) == 0
     blank = cd.near_duplicates(["", "   ", "a"])
     assert len(blank) == 0 and blank.cluster_ids == [0, 1, 2]
+
+
+def test_many_threads_share_corpus_and_index(fakes: cd.Corpus) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    index = cd.MinHashIndex.build(fakes, threshold=0.9)
+    titles = [d.text[:60] for d in fakes][:200]
+
+    def work(w: int) -> tuple[object, ...]:
+        dups = cd.near_duplicates(fakes, threshold=0.9, workers=w)
+        hits = index.query_batch([d.text for d in fakes][:50], workers=w)
+        matrix = cd.cdist(titles, titles[:20], workers=w)
+        return (dups.pairs, dups.cluster_ids, hits, [[float(x) for x in r] for r in matrix])
+
+    expected = work(1)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(work, [1, 2, -1] * 3))
+    assert all(r == expected for r in results)

@@ -351,6 +351,7 @@ pub fn extract(
             }
             hits.truncate(limit);
             hits.sort_unstable_by(best);
+            hits.shrink_to_fit();
             hits
         },
         checkpoint,

@@ -276,6 +276,8 @@ fn top_k(mut cands: Vec<(u32, f32)>, k: usize) -> Vec<(u32, f32)> {
         cands.truncate(k);
     }
     cands.sort_unstable_by(better);
+    // The candidates can number in the corpus size; a kept result must not keep that buffer.
+    cands.shrink_to_fit();
     cands
 }
 
