@@ -11,6 +11,8 @@
 //! * [`dates`]: written dates → ISO 8601.
 //! * [`load`]: directory, CSV, JSONL and in-memory loaders.
 //! * [`parallel`]: the `workers` knob and interruptible chunked batches.
+//! * [`similarity`]: near-duplicates (MinHash-LSH), TF-IDF neighbours, passage alignment,
+//!   fuzzy string similarity.
 
 pub mod clean;
 pub mod dates;
@@ -19,6 +21,7 @@ pub mod document;
 pub mod error;
 pub mod load;
 pub mod parallel;
+pub mod similarity;
 pub mod text;
 
 #[cfg(feature = "python")]
@@ -39,6 +42,11 @@ mod _core {
     use crate::py::documents::{PyCorpusStore, PyDocument, PyRepair};
     #[pymodule_export]
     use crate::py::load::{load_records, read_csv, read_dir, read_jsonl};
+    #[pymodule_export]
+    use crate::py::similarity::{
+        PyMinHashIndex, align, align_batch, cdist, extract, fuzz, minhash_batch, near_duplicates, nearest_neighbors,
+        overlap, shingles, text_reuse,
+    };
 
     #[allow(non_upper_case_globals)]
     #[pymodule_export]

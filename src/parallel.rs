@@ -75,24 +75,7 @@ impl Workers {
         if threads == 1 {
             return Ok(Workers { threads, pool: None });
         }
-        let key = (std::process::id(), threads);
-        let mut cache = pools().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(pool) = cache.get(&key) {
-            return Ok(Workers { threads, pool: Some(pool.clone()) });
-        }
-        // Entries of a parent process (before a fork) stay in the map untouched: dropping a
-        // pool whose threads do not exist in this process is not worth the risk.
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("copydesk-{i}"))
-            .build()
-            .map_err(|e| Error::InvalidOption {
-                name: "workers".into(),
-                reason: format!("cannot start {threads} threads: {e}"),
-            })?;
-        let pool = Arc::new(pool);
-        cache.insert(key, pool.clone());
-        Ok(Workers { threads, pool: Some(pool) })
+        Ok(Workers { threads, pool: Some(pool_of(threads)?) })
     }
 
     /// Inline execution on the calling thread.
@@ -103,6 +86,25 @@ impl Workers {
     /// Number of threads this uses.
     pub fn threads(&self) -> usize {
         self.threads
+    }
+
+    /// Runs `f` inside this pool, so rayon's parallel iterators in `f` use these threads
+    /// (`workers = 1` uses a one-thread pool, never rayon's global one).
+    ///
+    /// # Examples
+    /// ```
+    /// use rayon::prelude::*;
+    /// let w = copydesk::parallel::Workers::new(1).unwrap();
+    /// assert_eq!(w.install(|| rayon::current_num_threads()), 1);
+    /// ```
+    pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        match &self.pool {
+            Some(pool) => pool.install(f),
+            None => match pool_of(1) {
+                Ok(pool) => pool.install(f),
+                Err(_) => f(),
+            },
+        }
     }
 
     /// Maps `f` over `items` in chunks of `chunk` items, keeping order. After each chunk,
@@ -128,6 +130,24 @@ impl Workers {
         }
         Ok(out)
     }
+}
+
+/// The pool of `threads` threads of this process (built once, cached by process id).
+fn pool_of(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
+    let key = (std::process::id(), threads);
+    let mut cache = pools().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(pool) = cache.get(&key) {
+        return Ok(pool.clone());
+    }
+    // Entries of a parent process (before a fork) stay in the map untouched: dropping a
+    // pool whose threads do not exist in this process is not worth the risk.
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("copydesk-{i}")).build().map_err(
+            |e| Error::InvalidOption { name: "workers".into(), reason: format!("cannot start {threads} threads: {e}") },
+        )?;
+    let pool = Arc::new(pool);
+    cache.insert(key, pool.clone());
+    Ok(pool)
 }
 
 /// A checkpoint that never stops and reports nothing.

@@ -7,7 +7,14 @@ import importlib
 
 import pytest
 
-MODULES = ["copydesk", "copydesk.corpus", "copydesk.io", "copydesk.datasets", "copydesk.cleaning"]
+MODULES = [
+    "copydesk",
+    "copydesk.corpus",
+    "copydesk.io",
+    "copydesk.datasets",
+    "copydesk.cleaning",
+    "copydesk.similarity",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -11,17 +11,29 @@ __all__ = [
     "CorpusStore",
     "Document",
     "Edit",
+    "MinHashIndex",
     "Repair",
     "__version__",
+    "align",
+    "align_batch",
     "builtin_rules",
+    "cdist",
     "clean",
     "clean_batch",
+    "extract",
     "fold",
+    "fuzz",
     "learn_boilerplate",
     "load_records",
+    "minhash_batch",
+    "near_duplicates",
+    "nearest_neighbors",
+    "overlap",
     "read_csv",
     "read_dir",
     "read_jsonl",
+    "shingles",
+    "text_reuse",
 ]
 
 _Role = tuple[str, bool] | None
@@ -262,25 +274,115 @@ def clean(
 ) -> Cleaned: ...
 def clean_batch(
     texts: Any,
-    /,
-    *,
-    profile: BoilerplateProfile | None = None,
-    urls: str = "keep",
-    emails: str = "keep",
-    form: str = "NFC",
-    disable: list[str] | None = None,
-    rules: Any | None = None,
     workers: int | None = None,
 ) -> list[Cleaned]: ...
 def learn_boilerplate(
-    texts: Any,
-    /,
-    *,
     by: str | None = "source",
     min_docs: int = 5,
     min_share: float = 0.05,
     max_chars: int = 1000,
-    workers: int | None = None,
 ) -> BoilerplateProfile: ...
 def fold(text: str) -> str: ...
 def builtin_rules() -> list[tuple[str, str, str]]: ...
+# --- similarity ---------------------------------------------------------------------------
+
+_Passage = tuple[int, int, int, int, int, int, float]
+_Dedup = tuple[
+    list[int], list[int], list[float], list[float], list[float], list[int], int, tuple[int, int]
+]
+
+def overlap(
+    a: str, b: str, /, *, shingle: str = "words", ngram: int = 5
+) -> tuple[float, float, float]: ...
+def shingles(text: str, /, *, shingle: str = "words", ngram: int = 5) -> list[int]: ...
+def minhash_batch(
+    texts: Iterable[str],
+    shingle: str = "words",
+    ngram: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+) -> list[list[int]]: ...
+def near_duplicates(
+    docs: Any,
+    threshold: float = 0.8,
+    containment: float | None = None,
+    max_size_ratio: float = 3.0,
+    bands: int | None = None,
+    rows: int | None = None,
+    exact: bool = True,
+) -> _Dedup: ...
+
+@final
+class MinHashIndex:
+    """MinHash signatures of documents in LSH bands."""
+
+    @staticmethod
+    def build(
+    ) -> MinHashIndex: ...
+    def query(
+        self, text: str, /, *, min_estimate: float | None = None
+    ) -> list[tuple[str, float]]: ...
+    def query_batch(
+        self,
+        min_estimate: float | None = None,
+    ) -> list[list[tuple[str, float]]]: ...
+    def signature(self, text: str) -> list[int]: ...
+    def signatures(self) -> list[list[int]]: ...
+    def ids(self) -> list[str]: ...
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def bands(self) -> int: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def num_perm(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def shingle(self) -> str: ...
+    @property
+    def ngram(self) -> int: ...
+    def __len__(self) -> int: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> MinHashIndex: ...
+
+def nearest_neighbors(
+    k: int = 10,
+    weighting: str = "tfidf",
+    sublinear_tf: bool = False,
+    k1: float = 1.2,
+    b: float = 0.75,
+    min_df: int = 1,
+    max_df: float = 1.0,
+    max_postings: int | None = None,
+    min_score: float = 0.0,
+) -> tuple[list[int], list[int], list[float]]: ...
+def align(
+    a: str,
+    b: str,
+    seed: int = 4,
+    min_words: int = 12,
+    max_gap: int = 8,
+    max_repeat: int = 4,
+) -> list[_Passage]: ...
+def align_batch(
+    pairs: Iterable[tuple[str, str]],
+) -> list[list[_Passage]]: ...
+def text_reuse(
+    min_shared: int = 3,
+    max_df: int = 100,
+) -> list[tuple[int, int, bool, list[_Passage], float, float]]: ...
+def fuzz(a: str, b: str, /, *, scorer: str = "ratio", processor: bool = False) -> float: ...
+def cdist(
+    queries: Iterable[str],
+    choices: Iterable[str],
+    scorer: str = "ratio",
+    processor: bool = False,
+    score_cutoff: float = 0.0,
+) -> tuple[bytes, int, int]: ...
+def extract(
+    processor: bool = True,
+    limit: int = 5,
+) -> list[list[tuple[int, float]]]: ...

@@ -8,3 +8,4 @@ pub mod errors;
 pub mod input;
 pub mod load;
 pub mod parallel;
+pub mod similarity;
