@@ -15,6 +15,7 @@
 pub mod dates;
 pub mod decode;
 pub mod document;
+pub mod entities;
 pub mod error;
 pub mod load;
 pub mod parallel;

@@ -24,9 +24,9 @@ pub fn documents_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Arc<Docu
     if obj.cast::<PyString>().is_ok() || obj.cast::<PyBytes>().is_ok() {
         return Err(PyTypeError::new_err(format!("{what}: expected a list of texts or a Corpus, got a single str")));
     }
-    let iter = obj
-        .try_iter()
-        .map_err(|_| PyTypeError::new_err(format!("{what}: expected a Corpus or a list of texts, got {}", type_name(obj))))?;
+    let iter = obj.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!("{what}: expected a Corpus or a list of texts, got {}", type_name(obj)))
+    })?;
     let mut docs = Vec::new();
     for (i, item) in iter.enumerate() {
         let item = item?;
