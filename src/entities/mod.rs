@@ -4,9 +4,16 @@
 //! * [`tagger`]: a structured averaged-perceptron tagger with Viterbi decoding, trained on
 //!   CoNLL-2003 (or the user's data) and shipped as a compact versioned file.
 //! * [`conll`]: CoNLL files and span-level (conlleval) scoring.
+//! * [`gazetteer`]: curated names with canonical ids, matched with Aho-Corasick.
+//! * [`patterns`]: dates, figures and quotations.
+//! * [`extract`]: the pipeline that puts these together into entities.
+//! * [`link`]: canonical forms and alias merging within and across documents.
 
 pub mod conll;
+pub mod extract;
 pub mod gazetteer;
+pub mod link;
+pub mod patterns;
 pub mod tagger;
 pub mod tokenize;
 

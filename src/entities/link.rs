@@ -1,0 +1,187 @@
+//! Canonical forms and alias merging, within a document and across a corpus.
+//!
+//! A mention's **key** folds what does not change who is meant: case, quote marks and
+//! apostrophes, dashes, a leading `the`, titles and ranks (`Lt. Gen.`), and Arabic articles
+//! (`al-`, `el-`) on each word. Within a document, a one-word person mention that is a word of
+//! a longer person name takes that name's canonical form. Across a corpus, forms of one label
+//! are merged greedily, most frequent first: a form joins the first cluster whose key equals
+//! its own or is within a normalised Indel similarity of `threshold` (rapidfuzz's `ratio`; keys
+//! shorter than 6 characters must match exactly). Cost: O(F·C) ratio calls for F distinct
+//! forms and C clusters per label.
+
+use std::collections::HashMap;
+
+use crate::entities::extract::Entity;
+
+const TITLES: &[&str] = &[
+    "president",
+    "minister",
+    "gen",
+    "general",
+    "lt",
+    "col",
+    "colonel",
+    "maj",
+    "major",
+    "capt",
+    "captain",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sheikh",
+    "chief",
+    "commander",
+    "spokesman",
+    "ambassador",
+    "sgt",
+    "adm",
+    "admiral",
+    "brig",
+    "king",
+];
+
+/// The mention text as a canonical form: whitespace collapsed, curly quotes straightened.
+pub fn display_form(text: &str) -> String {
+    let s: String = text.chars().map(|c| if matches!(c, '’' | '‘' | 'ʼ' | '`') { '\'' } else { c }).collect();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let words = match words.first() {
+        Some(w) if w.eq_ignore_ascii_case("the") && words.len() > 1 => &words[1..],
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+/// The folded key of a name (see the module docs).
+///
+/// # Examples
+/// ```
+/// use copydesk::entities::link::key;
+/// assert_eq!(key("Lt. Gen. Viktor Poznikhir"), key("Viktor Poznikhir"));
+/// assert_eq!(key("al-Fua’a"), key("Fua'a"));
+/// assert_eq!(key("Jeish Al-Fatah"), key("jeish al fatah"));
+/// ```
+pub fn key(name: &str) -> String {
+    let mut words = Vec::new();
+    for raw in name.split(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | '‐')) {
+        let w: String = raw.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        if w.is_empty() || (words.is_empty() && w == "the") {
+            continue;
+        }
+        if matches!(w.as_str(), "al" | "el" | "as" | "ash" | "ad") {
+            continue;
+        }
+        if words.is_empty() && TITLES.contains(&w.as_str()) {
+            continue;
+        }
+        words.push(w);
+    }
+    if words.is_empty() {
+        return name.to_lowercase();
+    }
+    words.join(" ")
+}
+
+/// Links canonical forms within one document (see the module docs).
+pub fn within_document(text: &str, entities: &mut [Entity]) {
+    // Gazetteer and multi-word person names, by the key of each of their words.
+    let mut full: HashMap<String, String> = HashMap::new();
+    let mut by_key: HashMap<(String, String), String> = HashMap::new();
+    for e in entities.iter() {
+        let k = key(&e.canonical);
+        by_key.entry((e.label.clone(), k.clone())).or_insert_with(|| e.canonical.clone());
+        if e.label == "PER" && k.contains(' ') {
+            for w in k.split(' ') {
+                if w.chars().count() >= 3 {
+                    full.entry(w.to_owned()).or_insert_with(|| e.canonical.clone());
+                }
+            }
+        }
+    }
+    let _ = text;
+    for e in entities.iter_mut() {
+        let k = key(&e.canonical);
+        if e.label == "PER" && !k.contains(' ') {
+            if let Some(name) = full.get(&k) {
+                e.canonical.clone_from(name);
+                continue;
+            }
+        }
+        if let Some(c) = by_key.get(&(e.label.clone(), k)) {
+            e.canonical.clone_from(c);
+        }
+    }
+}
+
+/// Merges canonical forms across documents: each entity's `canonical` becomes its cluster's
+/// form (gazetteer names first, then the most frequent form). `threshold` is in [0, 1].
+pub fn across_documents(docs: &mut [Vec<Entity>], threshold: f64) {
+    let mut counts: HashMap<(String, String), (usize, bool)> = HashMap::new();
+    for d in docs.iter() {
+        for e in d {
+            let c = counts.entry((e.label.clone(), e.canonical.clone())).or_insert((0, false));
+            c.0 += 1;
+            c.1 |= e.id.is_some();
+        }
+    }
+    let mut forms: Vec<((String, String), (usize, bool))> = counts.into_iter().collect();
+    forms.sort_by(|a, b| (b.1.1, b.1.0).cmp(&(a.1.1, a.1.0)).then(a.0.cmp(&b.0)));
+    // Per label: clusters as (key, canonical).
+    let mut clusters: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut mapping: HashMap<(String, String), String> = HashMap::new();
+    for ((label, form), _) in forms {
+        let k = key(&form);
+        let list = clusters.entry(label.clone()).or_default();
+        let scorer = rapidfuzz::fuzz::RatioBatchComparator::new(k.chars());
+        let found = list.iter().find(|(ck, _)| {
+            *ck == k
+                || (k.chars().count() >= 6 && ck.chars().count() >= 6 && scorer.similarity(ck.chars()) >= threshold)
+        });
+        let canonical = match found {
+            Some((_, c)) => c.clone(),
+            None => {
+                list.push((k, form.clone()));
+                form.clone()
+            }
+        };
+        mapping.insert((label, form), canonical);
+    }
+    for d in docs.iter_mut() {
+        for e in d.iter_mut() {
+            if let Some(c) = mapping.get(&(e.label.clone(), e.canonical.clone())) {
+                e.canonical.clone_from(c);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(label: &str, canonical: &str) -> Entity {
+        Entity { label: label.into(), start: 0, end: 0, canonical: canonical.into(), score: 1.0, id: None }
+    }
+
+    #[test]
+    fn surname_takes_the_full_name_in_the_same_document() {
+        let mut ents = vec![e("PER", "Israel Shamir"), e("LOC", "Israel"), e("PER", "Shamir")];
+        within_document("", &mut ents);
+        assert_eq!(ents[2].canonical, "Israel Shamir");
+        assert_eq!(ents[1].canonical, "Israel");
+    }
+
+    #[test]
+    fn spelling_variants_merge_across_documents() {
+        let mut docs = vec![
+            vec![e("PER", "Balal Abdel Karim"), e("ORG", "Ahrar al-Sham")],
+            vec![e("PER", "Bilal Abdel Karim"), e("ORG", "Ahrar Al Sham"), e("PER", "Balal Abdel Karim")],
+            vec![e("LOC", "Homs"), e("LOC", "Hama")],
+        ];
+        across_documents(&mut docs, 0.85);
+        assert_eq!(docs[1][0].canonical, "Balal Abdel Karim");
+        assert_eq!(docs[1][1].canonical, docs[0][1].canonical);
+        assert_ne!(docs[2][0].canonical, docs[2][1].canonical);
+    }
+}
