@@ -11,6 +11,7 @@
 //! * [`dates`]: written dates → ISO 8601.
 //! * [`load`]: directory, CSV, JSONL and in-memory loaders.
 //! * [`parallel`]: the `workers` knob and interruptible chunked batches.
+//! * [`entities`]: tokenizer, statistical tagger, gazetteers, news patterns and alias linking.
 
 pub mod dates;
 pub mod decode;
@@ -33,6 +34,11 @@ pub use error::{Error, Result};
 mod _core {
     #[pymodule_export]
     use crate::py::documents::{PyCorpusStore, PyDocument, PyRepair};
+    #[pymodule_export]
+    use crate::py::entities::{
+        PyEntity, PyFigure, PyGazetteer, PyQuote, PyTagger, entity_rows, extract_entities, extract_entities_batch,
+        extract_figures, extract_figures_batch, extract_quotes, extract_quotes_batch,
+    };
     #[pymodule_export]
     use crate::py::load::{load_records, read_csv, read_dir, read_jsonl};
 

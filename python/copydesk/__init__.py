@@ -15,6 +15,21 @@ from __future__ import annotations
 from copydesk import datasets, errors
 from copydesk._core import Document, Repair, __version__
 from copydesk.corpus import Corpus, LoadReport, RecordNote
+from copydesk.entities import (
+    Entities,
+    Entity,
+    Figure,
+    Gazetteer,
+    Quote,
+    Tagger,
+    entity_table,
+    extract_entities,
+    extract_entities_batch,
+    extract_figures,
+    extract_figures_batch,
+    extract_quotes,
+    extract_quotes_batch,
+)
 from copydesk.errors import CopydeskError
 from copydesk.io import read, read_csv, read_dir, read_jsonl
 
@@ -22,12 +37,25 @@ __all__ = [
     "CopydeskError",
     "Corpus",
     "Document",
+    "Entities",
+    "Entity",
+    "Figure",
+    "Gazetteer",
     "LoadReport",
+    "Quote",
     "RecordNote",
     "Repair",
+    "Tagger",
     "__version__",
     "datasets",
+    "entity_table",
     "errors",
+    "extract_entities",
+    "extract_entities_batch",
+    "extract_figures",
+    "extract_figures_batch",
+    "extract_quotes",
+    "extract_quotes_batch",
     "read",
     "read_csv",
     "read_dir",

@@ -110,12 +110,16 @@ impl Extractor {
             while i < tags.len() {
                 if tags[i] % 2 == 1 {
                     let mut j = i + 1;
-                    while j < tags.len() && tags[j] == tags[i] + 1 {
+                    // Brackets, quotes and commas end a name even where the tagger runs on.
+                    while j < tags.len() && tags[j] == tags[i] + 1 && !is_break(tokens[j].text(text)) {
                         j += 1;
                     }
                     let label = model.labels()[(tags[i] - 1) / 2].clone();
-                    // Titles are not part of a person's name.
+                    // Titles are not part of a person's name, nor articles of any name.
                     let mut s = i;
+                    while s + 1 < j && is_lower_word(tokens[s].text(text)) {
+                        s += 1;
+                    }
                     while label == "PER" && s + 1 < j && TITLES.contains(&tokens[s].text(text).to_lowercase().as_str())
                     {
                         s += 1;
@@ -163,6 +167,17 @@ impl Extractor {
         link::within_document(text, &mut out);
         out
     }
+}
+
+/// A lower-case word that cannot open a name (`the`, `from`, a stray `s`), unlike the
+/// particles of Arabic and European names (`al-Hadas`, `de`, `bin`).
+fn is_lower_word(token: &str) -> bool {
+    const PARTICLES: &[&str] = &["al", "el", "de", "da", "del", "della", "van", "von", "bin", "ibn", "abu", "le", "la", "du", "di"];
+    token.chars().all(char::is_lowercase) && !PARTICLES.contains(&token)
+}
+
+fn is_break(token: &str) -> bool {
+    !token.chars().any(|c| c.is_alphanumeric() || matches!(c, '&' | '.' | '-' | '\''))
 }
 
 /// Picks non-overlapping entities: higher priority wins, except that a tagger span that

@@ -139,3 +139,29 @@ pub fn train_conll(
     std::fs::write(out, &bytes).map_err(|e| crate::error::Error::io(out, e))?;
     Ok(ConllReport { train: report, testa: a, testb: b, model_bytes: bytes.len() })
 }
+
+/// A training document from a text and its entity spans (byte offsets and labels): the text
+/// is tokenised and split as at run time, and a token inside a span gets its label. Spans that
+/// do not fall on token boundaries cover the tokens they overlap.
+pub fn train_doc_from_spans(text: &str, spans: &[(usize, usize, String)], gaz: Option<&Gazetteer>) -> TrainDoc {
+    let tokens = tokenize::tokenize(text);
+    let sents = tokenize::sentences(text, &tokens, 200);
+    let mut tags = vec!["O".to_owned(); tokens.len()];
+    let mut sorted: Vec<&(usize, usize, String)> = spans.iter().collect();
+    sorted.sort_by_key(|s| (s.0, s.1));
+    for (s, e, label) in sorted {
+        let mut first = true;
+        for (k, t) in tokens.iter().enumerate() {
+            if t.start < *e && *s < t.end && tags[k] == "O" {
+                tags[k] = format!("{}-{label}", if first { "B" } else { "I" });
+                first = false;
+            }
+        }
+    }
+    TrainDoc {
+        words: tokens.iter().map(|t| t.text(text).to_owned()).collect(),
+        sentences: sents,
+        gazetteer: gaz.map(|g| gazetteer_marks(g, text, &tokens)).unwrap_or_default(),
+        tags,
+    }
+}

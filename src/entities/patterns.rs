@@ -227,6 +227,12 @@ const STOP: &[&str] = &[
     "into", "per", "than", "but", "been", "be", "left", "said", "lie", "go", "this", "it",
 ];
 
+fn is_plural(w: &str) -> bool {
+    const IRREGULAR: &[&str] =
+        &["men", "women", "children", "people", "police", "wounded", "dead", "injured", "killed", "personnel", "staff"];
+    IRREGULAR.contains(&w) || (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("ous"))
+}
+
 static DATEISH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$").expect("valid regex")
 });
@@ -291,7 +297,11 @@ pub fn figures(text: &str) -> Vec<Figure> {
                     break;
                 }
                 pos += ws + w.len();
+                let plural = is_plural(&w.to_lowercase());
                 words.push((w, pos));
+                if plural {
+                    break;
+                }
             }
             if let Some((noun, e)) = words.last() {
                 unit = Some(noun.to_lowercase());

@@ -475,6 +475,41 @@ fn viterbi(emissions: &[f32], trans: &[f32], n_tags: usize, out: &mut Vec<usize>
     }
 }
 
+/// Max-marginals: for each token and tag, the score of the best path through that tag
+/// (forward plus backward Viterbi scores), n × T.
+fn max_marginals(emissions: &[f32], trans: &[f32], n_tags: usize) -> Vec<f32> {
+    let n = emissions.len() / n_tags;
+    let neg = f32::NEG_INFINITY;
+    let mut fwd = vec![neg; n * n_tags];
+    let mut bwd = vec![0f32; n * n_tags];
+    if n == 0 {
+        return fwd;
+    }
+    for c in 0..n_tags {
+        if allowed(n_tags, c, n_tags) {
+            fwd[c] = trans[n_tags * n_tags + c] + emissions[c];
+        }
+    }
+    for i in 1..n {
+        for c in 0..n_tags {
+            let best = (0..n_tags)
+                .filter(|&p| allowed(p, c, n_tags))
+                .map(|p| fwd[(i - 1) * n_tags + p] + trans[p * n_tags + c])
+                .fold(neg, f32::max);
+            fwd[i * n_tags + c] = best + emissions[i * n_tags + c];
+        }
+    }
+    for i in (0..n - 1).rev() {
+        for c in 0..n_tags {
+            bwd[i * n_tags + c] = (0..n_tags)
+                .filter(|&d| allowed(c, d, n_tags))
+                .map(|d| trans[c * n_tags + d] + emissions[(i + 1) * n_tags + d] + bwd[(i + 1) * n_tags + d])
+                .fold(neg, f32::max);
+        }
+    }
+    fwd.iter().zip(&bwd).map(|(a, b)| a + b).collect()
+}
+
 /// Options of [`Model::train`].
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
@@ -798,9 +833,10 @@ impl Model {
             }
             emissions(&rows[r.clone()], &self.weights, nt, &mut em);
             viterbi(&em, &self.trans, nt, &mut path);
+            let mm = max_marginals(&em, &self.trans, nt);
             for (j, &t) in path.iter().enumerate() {
                 out[r.start + j] = t;
-                let e = &em[j * nt..(j + 1) * nt];
+                let e = &mm[j * nt..(j + 1) * nt];
                 let m = e.iter().copied().fold(f32::NEG_INFINITY, f32::max);
                 let z: f32 = e.iter().map(|x| (x - m).exp()).sum();
                 conf[r.start + j] = (e[t] - m).exp() / z;

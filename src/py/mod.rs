@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod documents;
+pub mod entities;
 pub mod errors;
 pub mod input;
 pub mod load;
