@@ -414,9 +414,9 @@ def extract_entities(
 
     Examples:
         >>> import copydesk as cd
-        >>> doc = cd.Document("Shamir said on Tuesday.", published="2016-12-15")
+        >>> doc = cd.Document("The analyst Israel Shamir spoke on Tuesday.", published="2016-12-15")
         >>> [(e.label, e.text, e.canonical) for e in cd.extract_entities(doc)]
-        [('PER', 'Shamir', 'Shamir'), ('DATE', 'Tuesday', '2016-12-13')]
+        [('PER', 'Israel Shamir', 'Israel Shamir'), ('DATE', 'Tuesday', '2016-12-13')]
     """
     ents = _core.extract_entities(
         text,

@@ -172,7 +172,8 @@ impl Extractor {
 /// A lower-case word that cannot open a name (`the`, `from`, a stray `s`), unlike the
 /// particles of Arabic and European names (`al-Hadas`, `de`, `bin`).
 fn is_lower_word(token: &str) -> bool {
-    const PARTICLES: &[&str] = &["al", "el", "de", "da", "del", "della", "van", "von", "bin", "ibn", "abu", "le", "la", "du", "di"];
+    const PARTICLES: &[&str] =
+        &["al", "el", "de", "da", "del", "della", "van", "von", "bin", "ibn", "abu", "le", "la", "du", "di"];
     token.chars().all(char::is_lowercase) && !PARTICLES.contains(&token)
 }
 
@@ -238,7 +239,8 @@ pub fn resolve_quotes(text: &str, entities: &[Entity]) -> Vec<ResolvedQuote> {
             let per = named.clone().find(|x| x.label == "PER");
             let phrase = text[s..e].to_lowercase();
             let told = q.cue.as_deref() == Some("told");
-            canonical = per.or_else(|| if told { None } else { named.last() }).map(|x| x.canonical.clone());
+            canonical =
+                per.or_else(|| if told { None } else { named.clone().next_back() }).map(|x| x.canonical.clone());
             if canonical.is_none() && matches!(phrase.as_str(), "he" | "she") {
                 canonical =
                     entities.iter().rev().find(|x| x.end <= q.start && x.label == "PER").map(|x| x.canonical.clone());

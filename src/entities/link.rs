@@ -138,12 +138,11 @@ pub fn across_documents(docs: &mut [Vec<Entity>], threshold: f64) {
             *ck == k
                 || (k.chars().count() >= 6 && ck.chars().count() >= 6 && scorer.similarity(ck.chars()) >= threshold)
         });
-        let canonical = match found {
-            Some((_, c)) => c.clone(),
-            None => {
-                list.push((k, form.clone()));
-                form.clone()
-            }
+        let canonical = if let Some((_, c)) = found {
+            c.clone()
+        } else {
+            list.push((k, form.clone()));
+            form.clone()
         };
         mapping.insert((label, form), canonical);
     }

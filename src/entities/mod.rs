@@ -122,12 +122,12 @@ pub fn train_conll(
 ) -> Result<ConllReport> {
     let gaz = Gazetteer::builtin();
     let train = conll_docs(&dir.join("eng.train"), Some(&gaz))?;
-    let testa = conll_docs(&dir.join("eng.testa"), Some(&gaz))?;
-    let testb = conll_docs(&dir.join("eng.testb"), Some(&gaz))?;
+    let dev = conll_docs(&dir.join("eng.testa"), Some(&gaz))?;
+    let test = conll_docs(&dir.join("eng.testb"), Some(&gaz))?;
     let opts = TrainOptions { epochs, ..TrainOptions::default() };
-    let (mut model, report) = Model::train(&train, Some(&testa), &opts, progress)?;
-    let a = evaluate(&model, &testa);
-    let b = evaluate(&model, &testb);
+    let (mut model, report) = Model::train(&train, Some(&dev), &opts, progress)?;
+    let a = evaluate(&model, &dev);
+    let b = evaluate(&model, &test);
     model.meta.insert("trained_on".to_owned(), "CoNLL-2003 eng.train, tuned on eng.testa".to_owned());
     model.meta.insert("testa_f1".to_owned(), format!("{:.4}", a.overall.f1));
     model.meta.insert("testb_f1".to_owned(), format!("{:.4}", b.overall.f1));

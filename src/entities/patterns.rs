@@ -128,7 +128,7 @@ pub fn dates(text: &str, published: Option<&str>) -> Vec<DateMention> {
             };
             Some(d.to_string())
         } else if let Some(rel) = c.name("rel") {
-            let delta = if rel.as_str().eq_ignore_ascii_case("yesterday") { 1 } else { 0 };
+            let delta = i64::from(rel.as_str().eq_ignore_ascii_case("yesterday"));
             pubdate.map(|p| (p - Duration::days(delta)).to_string())
         } else {
             let (d, m, y) = if let Some(m) = c.name("m1") {
@@ -156,7 +156,7 @@ pub fn dates(text: &str, published: Option<&str>) -> Vec<DateMention> {
 }
 
 static FIGURE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let qual = r"(?P<q>at\s+least|at\s+most|more\s+than|less\s+than|fewer\s+than|over|about|around|nearly|almost|up\s+to|some|approximately|roughly|close\s+to|under|an\s+estimated|a\s+total\s+of|a\s+sum\s+of)";
+    let qual = r"(?P<q>at\s+least|at\s+most|more\s+than|less\s+than|fewer\s+than|over|about|around|nearly|almost|up\s+to|no\s+more\s+than|no\s+larger\s+than|no\s+fewer\s+than|some|approximately|roughly|close\s+to|under|an\s+estimated|a\s+total\s+of|a\s+sum\s+of)";
     let words = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen";
     let scale = r"(?:\s*(?P<s>hundred|thousand|million|billion|bn|mn|k)\b)?";
     Regex::new(&format!(
@@ -390,6 +390,7 @@ fn is_close(c: char) -> bool {
 /// let (s, e) = q[1].speaker.unwrap();
 /// assert_eq!(&text[s..e], "A source");
 /// ```
+#[allow(clippy::many_single_char_names)]
 pub fn quotes(text: &str) -> Vec<Quote> {
     let mut spans: Vec<(usize, usize, usize)> = Vec::new(); // inner start, inner end, outer end
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -410,7 +411,7 @@ pub fn quotes(text: &str) -> Vec<Quote> {
                         break;
                     }
                 }
-                if (straight && d == '"') || (!straight && (is_close(d) || d == '"')) {
+                if d == '"' || (!straight && is_close(d)) {
                     close = Some(j);
                     break;
                 }
@@ -419,12 +420,11 @@ pub fn quotes(text: &str) -> Vec<Quote> {
                 }
                 j += 1;
             }
-            let (end, outer, next_i) = match close {
-                Some(k) => (chars[k].0, chars[k].0 + chars[k].1.len_utf8(), k + 1),
-                None => {
-                    let e = if j < chars.len() { chars[j].0 } else { text.len() };
-                    (e, e, j)
-                }
+            let (end, outer, next_i) = if let Some(k) = close {
+                (chars[k].0, chars[k].0 + chars[k].1.len_utf8(), k + 1)
+            } else {
+                let e = if j < chars.len() { chars[j].0 } else { text.len() };
+                (e, e, j)
             };
             let words = text[start..end].split_whitespace().count();
             if words >= 3 || (close.is_some() && words >= 1) {
@@ -441,17 +441,15 @@ pub fn quotes(text: &str) -> Vec<Quote> {
         let mut cue = None;
         let line_end = text[outer..].find('\n').map_or(text.len(), |k| outer + k);
         let after = &text[outer..line_end.min(outer + 200)];
-        if let Some(c) = AFTER_RE.captures(after) {
-            let (sp, cu) = match (c.name("sp1"), c.name("cue1"), c.name("sp2"), c.name("cue2")) {
-                (Some(s), Some(q), _, _) => (s, q),
-                (_, _, Some(s), Some(q)) => (s, q),
-                _ => unreachable!("one branch matched"),
-            };
-            let s = sp.as_str();
+        let attribution = AFTER_RE.captures(after).and_then(|c| {
+            let (sp, cu) = c.name("sp1").zip(c.name("cue1")).or_else(|| c.name("sp2").zip(c.name("cue2")))?;
+            Some((sp.start(), sp.as_str().to_owned(), cu.as_str().to_lowercase()))
+        });
+        if let Some((at, s, cu)) = attribution {
             let trimmed = s.trim_end_matches(|ch: char| ch.is_whitespace() || ch == ',');
             let lead = s.len() - s.trim_start().len();
-            speaker = Some((outer + sp.start() + lead, outer + sp.start() + trimmed.len()));
-            cue = Some(cu.as_str().to_lowercase());
+            speaker = Some((outer + at + lead, outer + at + trimmed.len()));
+            cue = Some(cu);
         }
         if speaker.is_none() {
             let open_at = text[..start].char_indices().next_back().map_or(start, |(k, _)| k);

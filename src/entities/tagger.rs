@@ -277,8 +277,8 @@ fn doc_features(input: &TagInput<'_>, lexicon: &Lexicon, first_pass: Option<&[us
         for i in sent.clone() {
             let t = &toks[i];
             let at = |d: isize| -> Option<&Tok> {
-                let j = i as isize + d;
-                if j < sent.start as isize || j >= sent.end as isize { None } else { Some(&toks[j as usize]) }
+                let j = i.checked_add_signed(d)?;
+                (sent.start <= j && j < sent.end).then(|| &toks[j])
             };
             let lw = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.lower);
             let sh = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.shape);
@@ -359,8 +359,8 @@ impl NonLocal {
                     j += 1;
                 }
                 if j - i >= 2 {
-                    for k in i..j {
-                        in_long.entry(toks[k].lower).or_default().push((i, (pred[i] + 1) / 2));
+                    for t in &toks[i..j] {
+                        in_long.entry(t.lower).or_default().push((i, pred[i].div_ceil(2)));
                     }
                 }
                 i = j;
@@ -383,7 +383,7 @@ impl NonLocal {
             for &(k, tag) in occ {
                 if k != i {
                     others += 1;
-                    types[((tag + 1) / 2).min(63)] += 1;
+                    types[tag.div_ceil(2).min(63)] += 1;
                     first.get_or_insert((k, tag));
                 }
             }
@@ -430,7 +430,7 @@ fn allowed(prev: usize, cur: usize, n_tags: usize) -> bool {
     if cur == 0 || cur % 2 == 1 {
         return true;
     }
-    prev < n_tags && prev != 0 && (prev + 1) / 2 == cur / 2
+    prev < n_tags && prev != 0 && prev.div_ceil(2) == cur / 2
 }
 
 /// Viterbi over `emissions` (n × T) and `trans` ((T + 1) × T, last row = start).
@@ -638,6 +638,7 @@ impl Model {
         Ok((second, report2))
     }
 
+    #[allow(clippy::too_many_lines, clippy::many_single_char_names)] // one training loop, read top to bottom
     fn train_stage(
         train: &[TrainDoc],
         dev: Option<&[TrainDoc]>,
@@ -648,7 +649,7 @@ impl Model {
     ) -> Result<(Model, TrainReport)> {
         for (d, doc) in train.iter().chain(dev.unwrap_or_default()).enumerate() {
             let n = doc.words.len();
-            let covered: usize = doc.sentences.iter().map(|r| r.len()).sum();
+            let covered: usize = doc.sentences.iter().map(ExactSizeIterator::len).sum();
             let bad = doc.tags.len() != n
                 || (!doc.gazetteer.is_empty() && doc.gazetteer.len() != n)
                 || covered != n
@@ -1029,7 +1030,7 @@ mod tests {
         assert!(report.dev_f1.iter().copied().fold(0.0, f64::max) > 0.8, "{report:?}");
         let input = TagInput {
             words: vec!["Mr", "Jones", "went", "to", "Paris", "."],
-            sentences: vec![0..6],
+            sentences: std::iter::once(0..6).collect(),
             gazetteer: vec![],
         };
         let (tags, conf) = model.tag(&input);

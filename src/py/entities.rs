@@ -39,7 +39,15 @@ pub struct PyEntity {
 impl PyEntity {
     #[new]
     #[pyo3(signature = (label, text, start, end, canonical, score=1.0, id=None))]
-    fn new(label: String, text: String, start: usize, end: usize, canonical: String, score: f32, id: Option<String>) -> Self {
+    fn new(
+        label: String,
+        text: String,
+        start: usize,
+        end: usize,
+        canonical: String,
+        score: f32,
+        id: Option<String>,
+    ) -> Self {
         PyEntity { label, text, start, end, canonical, score, id }
     }
 
@@ -136,7 +144,8 @@ fn span_docs(obj: &Bound<'_, PyAny>, what: &str, gaz: Option<&Gazetteer>) -> PyR
             .ok()
             .filter(|t| t.len() == 2)
             .ok_or_else(|| PyTypeError::new_err(format!("{what}[{i}]: expected a (text, spans) pair")))?;
-        let text: String = pair.get_item(0)?.extract().map_err(|_| PyTypeError::new_err(format!("{what}[{i}]: text is not a str")))?;
+        let text: String =
+            pair.get_item(0)?.extract().map_err(|_| PyTypeError::new_err(format!("{what}[{i}]: text is not a str")))?;
         let raw: Vec<(usize, usize, String)> = pair
             .get_item(1)?
             .extract()
@@ -159,7 +168,8 @@ fn span_docs(obj: &Bound<'_, PyAny>, what: &str, gaz: Option<&Gazetteer>) -> PyR
 }
 
 fn report_dict<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
-    let json = serde_json::to_value(value).map_err(|e| Error::InvalidValue { what: "report".into(), reason: e.to_string() })?;
+    let json = serde_json::to_value(value)
+        .map_err(|e| Error::InvalidValue { what: "report".into(), reason: e.to_string() })?;
     crate::py::convert::from_json(py, &json)
 }
 
@@ -268,7 +278,10 @@ fn record_of(obj: &Bound<'_, PyAny>, i: usize) -> PyResult<Record> {
         match d.get_item(k)? {
             None => Ok(None),
             Some(v) if v.is_none() => Ok(None),
-            Some(v) => v.extract::<String>().map(Some).map_err(|_| PyTypeError::new_err(format!("records[{i}][{k:?}]: expected a str"))),
+            Some(v) => v
+                .extract::<String>()
+                .map(Some)
+                .map_err(|_| PyTypeError::new_err(format!("records[{i}][{k:?}]: expected a str"))),
         }
     };
     let canonical = get("canonical")?.or(get("name")?).unwrap_or_default();
@@ -278,7 +291,9 @@ fn record_of(obj: &Bound<'_, PyAny>, i: usize) -> PyResult<Record> {
         Some(v) if v.cast::<PyString>().is_ok() => {
             return Err(PyTypeError::new_err(format!("records[{i}][\"aliases\"]: expected a list of str, got a str")));
         }
-        Some(v) => v.extract().map_err(|_| PyTypeError::new_err(format!("records[{i}][\"aliases\"]: expected a list of str")))?,
+        Some(v) => v
+            .extract()
+            .map_err(|_| PyTypeError::new_err(format!("records[{i}][\"aliases\"]: expected a list of str")))?,
     };
     Ok(Record {
         id: get("id")?.unwrap_or_else(|| canonical.clone()),
@@ -302,7 +317,9 @@ impl PyGazetteer {
             return Err(PyTypeError::new_err("records: expected a list of dicts"));
         }
         let mut recs = Vec::new();
-        for (i, item) in records.try_iter().map_err(|_| PyTypeError::new_err("records: expected a list of dicts"))?.enumerate() {
+        for (i, item) in
+            records.try_iter().map_err(|_| PyTypeError::new_err("records: expected a list of dicts"))?.enumerate()
+        {
             recs.push(record_of(&item?, i)?);
         }
         let gaz = py.detach(|| Gazetteer::new(recs))?;
@@ -358,8 +375,16 @@ impl PyGazetteer {
     }
 }
 
-fn extractor(tagger: Option<&Bound<'_, PyTagger>>, gazetteer: Option<&Bound<'_, PyGazetteer>>, dates: bool) -> Extractor {
-    Extractor { model: tagger.map(|t| t.get().model.clone()), gazetteer: gazetteer.map(|g| g.get().inner.clone()), dates }
+fn extractor(
+    tagger: Option<&Bound<'_, PyTagger>>,
+    gazetteer: Option<&Bound<'_, PyGazetteer>>,
+    dates: bool,
+) -> Extractor {
+    Extractor {
+        model: tagger.map(|t| t.get().model.clone()),
+        gazetteer: gazetteer.map(|g| g.get().inner.clone()),
+        dates,
+    }
 }
 
 fn extract_one(ex: &Extractor, doc: &Document, published: Option<&str>) -> Vec<PyEntity> {
@@ -372,7 +397,12 @@ fn single_doc(text: &Bound<'_, PyAny>) -> PyResult<Arc<Document>> {
     document_of(text, &|| "text".to_owned(), 0)
 }
 
-fn run_batch<R: Send>(py: Python<'_>, docs: &[Arc<Document>], workers: Workers, f: impl Fn(&Document) -> R + Sync + Send) -> PyResult<Vec<R>> {
+fn run_batch<R: Send>(
+    py: Python<'_>,
+    docs: &[Arc<Document>],
+    workers: Workers,
+    f: impl Fn(&Document) -> R + Sync + Send,
+) -> PyResult<Vec<R>> {
     let mut interrupts = Interrupts::default();
     let result = py.detach(|| workers.map_chunks(docs, CHUNK, |d| f(d), interrupts.checkpoint()));
     interrupts.finish(result)
@@ -437,7 +467,11 @@ pub fn extract_figures(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<
 /// Figures of each text or document of a batch.
 #[pyfunction]
 #[pyo3(signature = (texts, /, *, workers=None))]
-pub fn extract_figures_batch(py: Python<'_>, texts: &Bound<'_, PyAny>, workers: Option<i64>) -> PyResult<Vec<Vec<PyFigure>>> {
+pub fn extract_figures_batch(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    workers: Option<i64>,
+) -> PyResult<Vec<Vec<PyFigure>>> {
     let docs = documents_of(texts, "texts")?;
     run_batch(py, &docs, make_workers(workers.unwrap_or(-1))?, |d| figures_one(&d.text))
 }
@@ -505,11 +539,14 @@ pub fn entity_rows(
     workers: Option<i64>,
 ) -> PyResult<Vec<(String, String, String, String, usize, usize, f32, Option<String>)>> {
     if !(0.0..=1.0).contains(&threshold) {
-        return Err(Error::InvalidOption { name: "threshold".into(), reason: format!("{threshold} is not in [0, 1]") }.into());
+        return Err(
+            Error::InvalidOption { name: "threshold".into(), reason: format!("{threshold} is not in [0, 1]") }.into()
+        );
     }
     let docs = documents_of(texts, "texts")?;
     let ex = extractor(tagger, gazetteer, dates);
-    let mut per_doc = run_batch(py, &docs, make_workers(workers.unwrap_or(-1))?, |d| ex.extract(&d.text, d.published.as_deref()))?;
+    let mut per_doc =
+        run_batch(py, &docs, make_workers(workers.unwrap_or(-1))?, |d| ex.extract(&d.text, d.published.as_deref()))?;
     Ok(py.detach(|| {
         link::across_documents(&mut per_doc, threshold);
         let mut rows = Vec::new();
