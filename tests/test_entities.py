@@ -44,7 +44,7 @@ def test_docstring_examples() -> None:
 def test_default_tagger_f1_on_conll_testa_stays_above_floor() -> None:
     testa = shared_path(*CONLL, "eng.testa")
     scores = cd.Tagger.load_default().evaluate(testa)
-    # The shipped model scores 0.926 on eng.testa (0.864 on eng.testb); a drop below the floor
+    # The shipped model scores 0.925 on eng.testa (0.867 on eng.testb); a drop below the floor
     # means the tagger, the features or the model file regressed.
     assert scores["overall"]["f1"] > 0.90, scores
     per_type = dict(scores["per_type"])
@@ -86,6 +86,10 @@ def test_seed_000_names(seeds: dict[str, cd.Document]) -> None:
     assert found["Balal Abdel Karim"] == {("PER", "Balal Abdel Karim")}
     assert found["Israel Shamir"] == {("PER", "Israel Shamir")}
     assert found["Shamir"] == {("PER", "Israel Shamir")}
+    # Tagger confidences are calibrated on eng.testa, not a constant; gazetteer matches are 1.
+    tagged = [e.score for e in ents if e.id is None and e.label != "DATE"]
+    assert all(0.0 < s <= 1.0 for s in tagged) and min(tagged) < 0.99
+    assert all(e.score == 1.0 for e in ents if e.id is not None)
     for wrong in ("US Attempts", "Rescue Spies"):
         assert wrong not in found
     assert ("ORG", "Eastern") not in found.get("Eastern", set())

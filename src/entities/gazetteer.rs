@@ -197,7 +197,9 @@ impl Gazetteer {
         for m in self.automaton.find_iter(&folded) {
             let (s, e) = (m.start(), m.end());
             let boundary_before = s == 0 || !folded[..s].chars().next_back().is_some_and(char::is_alphanumeric);
-            let boundary_after = e == fb.len() || !folded[e..].chars().next().is_some_and(char::is_alphanumeric);
+            // A possessive or a stripped apostrophe ("Syria’s", "Syrias") still ends the name.
+            let boundary = |k: usize| k == fb.len() || !folded[k..].chars().next().is_some_and(char::is_alphanumeric);
+            let boundary_after = boundary(e) || (fb[e] == b's' && boundary(e + 1));
             if !boundary_before || !boundary_after {
                 continue;
             }
@@ -250,7 +252,10 @@ mod tests {
         let gaz = Gazetteer::builtin();
         assert!(gaz.find("let us go to the sana").is_empty());
         assert_eq!(gaz.find("the US and SANA").len(), 2);
-        assert!(gaz.find("Aleppos").is_empty());
+        assert!(gaz.find("Aleppoans").is_empty());
+        let text = "Syria’s army and the Assads";
+        let found: Vec<&str> = gaz.find(text).iter().map(|m| &text[m.start..m.end]).collect();
+        assert_eq!(found, ["Syria", "Assad"]);
     }
 
     #[test]

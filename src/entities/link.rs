@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use crate::entities::extract::Entity;
+use crate::entities::gazetteer::Gazetteer;
 
 const TITLES: &[&str] = &[
     "president",
@@ -116,7 +117,14 @@ pub fn within_document(text: &str, entities: &mut [Entity]) {
 
 /// Merges canonical forms across documents: each entity's `canonical` becomes its cluster's
 /// form (gazetteer names first, then the most frequent form). `threshold` is in [0, 1].
-pub fn across_documents(docs: &mut [Vec<Entity>], threshold: f64) {
+///
+/// With a gazetteer, a tagger mention whose key is within `max(threshold, 0.9)` of one of
+/// its aliases (a spelling the gazetteer does not list: `Ramussa` for `al-Ramouseh`) takes that
+/// record's label, canonical name and id.
+pub fn across_documents(docs: &mut [Vec<Entity>], threshold: f64, gazetteer: Option<&Gazetteer>) {
+    if let Some(gaz) = gazetteer {
+        anchor_to_gazetteer(docs, gaz, threshold.max(0.9));
+    }
     let mut counts: HashMap<(String, String), (usize, bool)> = HashMap::new();
     for d in docs.iter() {
         for e in d {
@@ -133,10 +141,11 @@ pub fn across_documents(docs: &mut [Vec<Entity>], threshold: f64) {
     for ((label, form), _) in forms {
         let k = key(&form);
         let list = clusters.entry(label.clone()).or_default();
-        let scorer = rapidfuzz::fuzz::RatioBatchComparator::new(k.chars());
         let found = list.iter().find(|(ck, _)| {
             *ck == k
-                || (k.chars().count() >= 6 && ck.chars().count() >= 6 && scorer.similarity(ck.chars()) >= threshold)
+                || (k.chars().count() >= 6
+                    && ck.chars().count() >= 6
+                    && rapidfuzz::fuzz::ratio(k.chars(), ck.chars()) >= threshold)
         });
         let canonical = if let Some((_, c)) = found {
             c.clone()
@@ -150,6 +159,44 @@ pub fn across_documents(docs: &mut [Vec<Entity>], threshold: f64) {
         for e in d.iter_mut() {
             if let Some(c) = mapping.get(&(e.label.clone(), e.canonical.clone())) {
                 e.canonical.clone_from(c);
+            }
+        }
+    }
+}
+
+fn anchor_to_gazetteer(docs: &mut [Vec<Entity>], gaz: &Gazetteer, cutoff: f64) {
+    let mut alias_keys: Vec<(String, usize)> = Vec::new();
+    for (r, rec) in gaz.records().iter().enumerate() {
+        for alias in std::iter::once(&rec.canonical).chain(&rec.aliases) {
+            let k = key(alias);
+            if k.chars().count() >= 5 {
+                alias_keys.push((k, r));
+            }
+        }
+    }
+    let mut decided: HashMap<String, Option<usize>> = HashMap::new();
+    for d in docs.iter_mut() {
+        for e in d.iter_mut().filter(|e| e.id.is_none() && e.label != "DATE") {
+            let k = key(&e.canonical);
+            let found = *decided.entry(k.clone()).or_insert_with(|| {
+                if k.chars().count() < 5 {
+                    return None;
+                }
+                // `fuzz::ratio`, not `RatioBatchComparator`: in rapidfuzz 0.5 the comparator
+                // scores some pairs lower than `ratio` does (0.889 vs 0.941 for
+                // "ramousseh"/"ramouseh").
+                alias_keys
+                    .iter()
+                    .map(|(ak, r)| (rapidfuzz::fuzz::ratio(k.chars(), ak.chars()), *r))
+                    .filter(|(s, _)| *s >= cutoff)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, r)| r)
+            });
+            if let Some(r) = found {
+                let rec = &gaz.records()[r];
+                e.label.clone_from(&rec.label);
+                e.canonical.clone_from(&rec.canonical);
+                e.id = Some(rec.id.clone());
             }
         }
     }
@@ -178,9 +225,18 @@ mod tests {
             vec![e("PER", "Bilal Abdel Karim"), e("ORG", "Ahrar Al Sham"), e("PER", "Balal Abdel Karim")],
             vec![e("LOC", "Homs"), e("LOC", "Hama")],
         ];
-        across_documents(&mut docs, 0.85);
+        across_documents(&mut docs, 0.85, None);
         assert_eq!(docs[1][0].canonical, "Balal Abdel Karim");
         assert_eq!(docs[1][1].canonical, docs[0][1].canonical);
         assert_ne!(docs[2][0].canonical, docs[2][1].canonical);
+    }
+
+    #[test]
+    fn unlisted_spellings_anchor_to_the_gazetteer() {
+        let gaz = Gazetteer::builtin();
+        let mut docs = vec![vec![e("PER", "Deir Ezzour"), e("LOC", "Ramousseh"), e("PER", "Smith")]];
+        across_documents(&mut docs, 0.88, Some(&gaz));
+        let got: Vec<(&str, &str)> = docs[0].iter().map(|e| (e.label.as_str(), e.canonical.as_str())).collect();
+        assert_eq!(got, [("LOC", "Deir ez-Zor"), ("LOC", "al-Ramouseh"), ("PER", "Smith")]);
     }
 }

@@ -510,6 +510,16 @@ fn max_marginals(emissions: &[f32], trans: &[f32], n_tags: usize) -> Vec<f32> {
     fwd.iter().zip(&bwd).map(|(a, b)| a + b).collect()
 }
 
+/// Softmax of `scores / temperature` at `k` (impossible tags, at -inf, get 0).
+fn softmax_at(scores: &[f32], k: usize, temperature: f32) -> f32 {
+    let m = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if !m.is_finite() {
+        return 0.0;
+    }
+    let z: f32 = scores.iter().map(|x| ((x - m) / temperature).exp()).sum();
+    ((scores[k] - m) / temperature).exp() / z
+}
+
 /// Options of [`Model::train`].
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
@@ -544,6 +554,8 @@ pub struct TrainReport {
     pub features: usize,
     /// Span F1 on the development set of the first pass, epoch by epoch (two-pass training).
     pub first_pass_dev_f1: Vec<f64>,
+    /// Softmax temperature of the confidence scores, fitted on the development set.
+    pub temperature: f32,
 }
 
 /// A trained tagger: labels, feature weights, transitions and the training lexicon.
@@ -557,6 +569,8 @@ pub struct Model {
     lexicon: Lexicon,
     /// The first-pass model whose predictions feed the document-level features.
     stage1: Option<Box<Model>>,
+    /// Softmax temperature of the confidence scores.
+    temperature: f32,
     /// Free-form provenance (training data, scores), kept in the file.
     pub meta: BTreeMap<String, String>,
 }
@@ -572,6 +586,7 @@ struct ModelFile {
     trans: Vec<f32>,
     lexicon: Vec<(u32, u8)>,
     stage1: Option<Box<ModelFile>>,
+    temperature: f32,
     meta: BTreeMap<String, String>,
 }
 
@@ -607,8 +622,12 @@ impl Model {
         opts: &TrainOptions,
         progress: &mut dyn FnMut(usize, Option<f64>),
     ) -> Result<(Model, TrainReport)> {
-        let (first, report) = Model::train_stage(train, dev, opts, None, None, progress)?;
+        let (mut first, mut report) = Model::train_stage(train, dev, opts, None, None, progress)?;
         if !opts.two_pass {
+            if let Some(dev) = dev {
+                first.calibrate(dev);
+            }
+            report.temperature = first.temperature;
             return Ok((first, report));
         }
         // First-pass predictions on the training data come from models that did not see the
@@ -635,6 +654,10 @@ impl Model {
             Model::train_stage(train, dev, opts, Some(&first_train), first_dev.as_deref(), progress)?;
         report2.first_pass_dev_f1 = report.dev_f1;
         second.stage1 = Some(Box::new(first));
+        if let Some(dev) = dev {
+            second.calibrate(dev);
+        }
+        report2.temperature = second.temperature;
         Ok((second, report2))
     }
 
@@ -796,8 +819,17 @@ impl Model {
             }
         }
         let (_, weights, trans) = best.unwrap_or_default();
-        let model =
-            Model { labels, tags, index, weights, trans, lexicon: full_lexicon, stage1: None, meta: BTreeMap::new() };
+        let model = Model {
+            labels,
+            tags,
+            index,
+            weights,
+            trans,
+            lexicon: full_lexicon,
+            stage1: None,
+            temperature: 1.0,
+            meta: BTreeMap::new(),
+        };
         // Round-trip through the compact form so the model in memory is the one that is saved.
         let model = Model::from_file(model.to_file(opts.prune), "trained model")?;
         report.features = model.index.len();
@@ -818,14 +850,23 @@ impl Model {
     /// `2l+2` = `I-label[l]`) and, per token, the softmax probability of its tag among the
     /// token's tag scores (a confidence, not a calibrated probability).
     pub fn tag(&self, input: &TagInput<'_>) -> (Vec<usize>, Vec<f32>) {
-        let first = self.stage1.as_ref().map(|m| m.tag(input).0);
+        let (out, mm) = self.tag_marginals(input);
+        let nt = self.tags.len();
+        let conf =
+            out.iter().enumerate().map(|(i, &t)| softmax_at(&mm[i * nt..(i + 1) * nt], t, self.temperature)).collect();
+        (out, conf)
+    }
+
+    /// Tags and max-marginals (n × T; -inf where a tag is impossible, 0 outside sentences).
+    fn tag_marginals(&self, input: &TagInput<'_>) -> (Vec<usize>, Vec<f32>) {
+        let first = self.stage1.as_ref().map(|m| m.tag_marginals(input).0);
         let mut feats = Vec::with_capacity(input.words.len());
         doc_features(input, &self.lexicon, first.as_deref(), &mut feats);
         let nt = self.tags.len();
         let rows: Vec<Vec<u32>> =
             feats.iter().map(|fs| fs.iter().filter_map(|f| self.index.get(f).copied()).collect()).collect();
         let mut out = vec![0; input.words.len()];
-        let mut conf = vec![1.0; input.words.len()];
+        let mut marg = vec![0f32; input.words.len() * nt];
         let mut em = Vec::new();
         let mut path = Vec::new();
         for r in &input.sentences {
@@ -835,15 +876,28 @@ impl Model {
             emissions(&rows[r.clone()], &self.weights, nt, &mut em);
             viterbi(&em, &self.trans, nt, &mut path);
             let mm = max_marginals(&em, &self.trans, nt);
-            for (j, &t) in path.iter().enumerate() {
-                out[r.start + j] = t;
-                let e = &mm[j * nt..(j + 1) * nt];
-                let m = e.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                let z: f32 = e.iter().map(|x| (x - m).exp()).sum();
-                conf[r.start + j] = (e[t] - m).exp() / z;
+            out[r.clone()].copy_from_slice(&path);
+            marg[r.start * nt..r.end * nt].copy_from_slice(&mm);
+        }
+        (out, marg)
+    }
+
+    /// Fits the confidence temperature on `dev`: the value on a geometric grid that minimises
+    /// the negative log-likelihood of the gold tags under the softmax of max-marginals.
+    fn calibrate(&mut self, dev: &[TrainDoc]) {
+        let labels = self.labels.clone();
+        let nt = self.tags.len();
+        let mut samples: Vec<(Vec<f32>, usize)> = Vec::new();
+        for doc in dev {
+            let (_, mm) = self.tag_marginals(&doc.input());
+            for (i, g) in iob2_indices(&doc.tags, &labels).into_iter().enumerate() {
+                samples.push((mm[i * nt..(i + 1) * nt].to_vec(), g));
             }
         }
-        (out, conf)
+        let nll =
+            |t: f32| -> f64 { samples.iter().map(|(m, g)| -f64::from(softmax_at(m, *g, t).max(1e-9)).ln()).sum() };
+        let grid = (0..16).map(|k| 0.25 * 2f32.powf(k as f32 / 2.0));
+        self.temperature = grid.min_by(|a, b| nll(*a).total_cmp(&nll(*b))).unwrap_or(1.0);
     }
 
     /// The tag name of a tag index (`O`, `B-PER`, …).
@@ -879,6 +933,7 @@ impl Model {
             trans: self.trans.clone(),
             lexicon,
             stage1: self.stage1.as_ref().map(|m| Box::new(m.to_file(prune))),
+            temperature: self.temperature,
             meta: self.meta.clone(),
         }
     }
@@ -901,6 +956,9 @@ impl Model {
         }
         if file.trans.len() != (nt + 1) * nt || file.trans.iter().any(|t| !t.is_finite()) {
             return Err(bad("transition table has the wrong size or non-finite values".to_owned()));
+        }
+        if !file.temperature.is_finite() || file.temperature <= 0.0 {
+            return Err(bad("confidence temperature is not a positive number".to_owned()));
         }
         if !file.scale.is_finite() || file.scale <= 0.0 {
             return Err(bad("weight scale is not a positive number".to_owned()));
@@ -926,6 +984,7 @@ impl Model {
             trans: file.trans,
             lexicon: Lexicon { entries: file.lexicon.into_iter().collect() },
             stage1,
+            temperature: file.temperature,
             meta: file.meta,
         })
     }

@@ -548,7 +548,7 @@ pub fn entity_rows(
     let mut per_doc =
         run_batch(py, &docs, make_workers(workers.unwrap_or(-1))?, |d| ex.extract(&d.text, d.published.as_deref()))?;
     Ok(py.detach(|| {
-        link::across_documents(&mut per_doc, threshold);
+        link::across_documents(&mut per_doc, threshold, ex.gazetteer.as_deref());
         let mut rows = Vec::new();
         for (doc, ents) in docs.iter().zip(&per_doc) {
             let index = CharIndex::new(&doc.text);
