@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import os
 from pathlib import Path
 
 import copydesk as cd
@@ -13,9 +14,20 @@ from copydesk.errors import CopydeskError, ModelError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import shared_path
-
 CONLL = ("data", "conll2003", "original_iob1_hscrf")
+SHARED = (Path(__file__).resolve().parents[1] / ".." / "shared").resolve()
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or a skip (a failure when COPYDESK_REQUIRE_SHARED=1), as in
+    conftest.py (whose helper is not importable when tests run from an installed package)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        message = f"{path} is not here (the project's ../shared data sits beside the repo in CI)"
+        if os.environ.get("COPYDESK_REQUIRE_SHARED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
 
 
 @pytest.fixture(scope="module")
