@@ -102,7 +102,10 @@ pub fn spans_of<S: AsRef<str>>(tags: &[S]) -> Vec<(String, Range<usize>)> {
     let mut open: Option<(String, usize)> = None;
     for (i, tag) in tags.iter().enumerate() {
         let tag = tag.as_ref();
-        let (kind, ty) = if tag == "O" || tag.len() < 2 { ("O", "") } else { (&tag[..1], &tag[2..]) };
+        let (kind, ty) = match tag.split_once('-') {
+            Some((k @ ("B" | "I"), ty)) if !ty.is_empty() => (k, ty),
+            _ => ("O", ""),
+        };
         let continues = kind == "I" && open.as_ref().is_some_and(|(t, _)| t == ty);
         if !continues {
             if let Some((t, s)) = open.take() {

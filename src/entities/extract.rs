@@ -49,6 +49,12 @@ pub struct Extractor {
 /// Longest sentence handed to the tagger, in tokens.
 const MAX_SENTENCE: usize = 200;
 
+/// First words of Arabic place names (`Deir`, `Khan`, `Tal`, `Jabal`, `Kafr`, …).
+const PLACE_WORDS: &[&str] = &[
+    "Deir", "Dayr", "Khan", "Tal", "Tell", "Tall", "Jabal", "Jebel", "Jabel", "Ain", "Ayn", "Kafr", "Kfar", "Wadi",
+    "Ras", "Bir", "Qasr", "Maarat", "Marj", "Jisr", "Beit", "Bayt", "Hayy", "Souq", "Suq", "Tel",
+];
+
 const TITLES: &[&str] = &[
     "president",
     "minister",
@@ -114,7 +120,16 @@ impl Extractor {
                     while j < tags.len() && tags[j] == tags[i] + 1 && !is_break(tokens[j].text(text)) {
                         j += 1;
                     }
-                    let label = model.labels()[(tags[i] - 1) / 2].clone();
+                    let mut label = model.labels()[(tags[i] - 1) / 2].clone();
+                    // "Deir al-Zor", "Khan Sheikhun": Arabic place words make a place, whatever
+                    // a tagger trained on English news makes of the rest.
+                    if label == "PER"
+                        && j - i >= 2
+                        && PLACE_WORDS.contains(&tokens[i].text(text))
+                        && model.labels().iter().any(|l| l == "LOC")
+                    {
+                        "LOC".clone_into(&mut label);
+                    }
                     // Titles are not part of a person's name, nor articles of any name.
                     let mut s = i;
                     while s + 1 < j && is_lower_word(tokens[s].text(text)) {
@@ -158,7 +173,7 @@ impl Extractor {
                 ));
             }
         }
-        let mut out = resolve(cands);
+        let mut out = resolve(text, cands);
         for e in &mut out {
             if e.canonical.is_empty() {
                 e.canonical = link::display_form(&text[e.start..e.end]);
@@ -182,8 +197,10 @@ fn is_break(token: &str) -> bool {
 }
 
 /// Picks non-overlapping entities: higher priority wins, except that a tagger span that
-/// strictly contains a gazetteer match of the same label is kept (it is the longer name).
-fn resolve(mut cands: Vec<(u8, Entity)>) -> Vec<Entity> {
+/// strictly contains one gazetteer match of the same label is kept (it is the longer name:
+/// `Russian Defense Ministry Peace Center`), unless it only runs on after a possessive
+/// (`Syria’s Aleppo` is two places).
+fn resolve(text: &str, mut cands: Vec<(u8, Entity)>) -> Vec<Entity> {
     cands.sort_by(|a, b| {
         b.0.cmp(&a.0).then((b.1.end - b.1.start).cmp(&(a.1.end - a.1.start))).then(a.1.start.cmp(&b.1.start))
     });
@@ -196,7 +213,13 @@ fn resolve(mut cands: Vec<(u8, Entity)>) -> Vec<Entity> {
             continue;
         }
         // A longer tagger name of the same label around gazetteer matches replaces them.
+        let possessive = |end: usize| {
+            let rest = &text[end..];
+            rest.starts_with("’s") || rest.starts_with("'s") || rest.starts_with("s ")
+        };
         let contains_all = p == 1
+            && overlapping.len() == 1
+            && !possessive(kept[overlapping[0]].1.end)
             && overlapping.iter().all(|&i| {
                 let (kp, k) = &kept[i];
                 *kp == 2
@@ -272,10 +295,23 @@ mod tests {
 
     #[test]
     fn gazetteer_beats_overlapping_tagger_spans_unless_contained() {
-        let out =
-            resolve(vec![ent(1, "PER", 0, 10), ent(2, "ORG", 5, 12), ent(1, "ORG", 20, 40), ent(2, "ORG", 20, 30)]);
-        let got: Vec<(usize, usize)> = out.iter().map(|e| (e.start, e.end)).collect();
+        let text = " ".repeat(60);
+        let cands = vec![ent(1, "PER", 0, 10), ent(2, "ORG", 5, 12), ent(1, "ORG", 20, 40), ent(2, "ORG", 20, 30)];
+        let got: Vec<(usize, usize)> = resolve(&text, cands).iter().map(|e| (e.start, e.end)).collect();
         assert_eq!(got, [(5, 12), (20, 40)]);
+        // Two gazetteer places, or one with a possessive, are not one longer name.
+        let text = "Syria’s Aleppo and Homs Hama";
+        let (a, b) = (text.find("Aleppo").unwrap(), text.find("Homs").unwrap());
+        let cands = vec![
+            ent(1, "LOC", 0, a + 6),
+            ent(2, "LOC", 0, 5),
+            ent(2, "LOC", a, a + 6),
+            ent(1, "LOC", b, text.len()),
+            ent(2, "LOC", b, b + 4),
+            ent(2, "LOC", b + 5, text.len()),
+        ];
+        let got: Vec<&str> = resolve(text, cands).iter().map(|e| &text[e.start..e.end]).collect();
+        assert_eq!(got, ["Syria", "Aleppo", "Homs", "Hama"]);
     }
 
     #[test]

@@ -39,6 +39,8 @@ use crate::error::{Error, Result};
 pub const FORMAT: &str = "copydesk-ner";
 /// The model file version this build reads and writes.
 pub const VERSION: u32 = 1;
+/// The most entity types a model may have (lexicon codes are one byte).
+pub const MAX_LABELS: usize = 60;
 /// The most bytes a model may decompress to (guards against a corrupt or hostile file).
 const MAX_MODEL_BYTES: u64 = 256 << 20;
 
@@ -693,6 +695,12 @@ impl Model {
             }
         }
         labels.sort();
+        if labels.len() > MAX_LABELS {
+            return Err(Error::InvalidValue {
+                what: "training data".to_owned(),
+                reason: format!("{} entity types; a tagger takes at most {MAX_LABELS}", labels.len()),
+            });
+        }
         if labels.is_empty() {
             return Err(Error::InvalidValue {
                 what: "training data".to_owned(),
@@ -946,8 +954,8 @@ impl Model {
         if file.version != VERSION {
             return Err(bad(format!("model version {} but this copydesk reads version {VERSION}", file.version)));
         }
-        if file.labels.is_empty() || file.labels.len() > 1000 || file.labels.iter().any(String::is_empty) {
-            return Err(bad("no labels, or an empty label".to_owned()));
+        if file.labels.is_empty() || file.labels.len() > MAX_LABELS || file.labels.iter().any(String::is_empty) {
+            return Err(bad(format!("no labels, more than {MAX_LABELS}, or an empty label")));
         }
         let tags = tag_names(&file.labels);
         let nt = tags.len();
