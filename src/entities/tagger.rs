@@ -194,6 +194,15 @@ fn tok_of(word: &str) -> (Tok, String) {
 struct Lexicon {
     /// Hashed lower-case word → code: 1 "seen, never in an entity", 2 + 2·tag + strong.
     entries: FeatMap<u8>,
+    /// Hashed lower-case multi-word entity (2 to [`MAX_PHRASE`] words) → code as above.
+    phrases: FeatMap<u8>,
+}
+
+/// Longest training-lexicon phrase, in tokens.
+const MAX_PHRASE: usize = 6;
+
+fn phrase_hash(lowers: impl Iterator<Item = u64>) -> u32 {
+    lowers.fold(0x7068_7261_7365, mix) as u32
 }
 
 #[derive(Default)]
@@ -220,7 +229,7 @@ impl LexCounts {
         let strong = u8::from(2 * n > total);
         2 + 2 * best as u8 + strong
     }
-    fn lexicon(&self, minus: Option<&LexCounts>) -> Lexicon {
+    fn table(&self, minus: Option<&LexCounts>) -> FeatMap<u8> {
         let mut entries = FeatMap::default();
         for (k, c) in &self.counts {
             let m = minus.and_then(|m| m.counts.get(k)).map(Vec::as_slice);
@@ -229,14 +238,41 @@ impl LexCounts {
                 entries.insert(*k, code);
             }
         }
-        Lexicon { entries }
+        entries
     }
 }
 
 const BOS: u64 = 0x5354_4152_5421;
 const EOS: u64 = 0x454e_4421;
 
+/// Marks of training-lexicon phrases per token (0 where none), longest first, left to right.
+fn phrase_marks(toks: &[Tok], sentences: &[Range<usize>], lexicon: &Lexicon) -> Vec<u64> {
+    let mut phrase_mark = vec![0u64; toks.len()];
+    if lexicon.phrases.is_empty() {
+        return phrase_mark;
+    }
+    for sent in sentences {
+        let mut i = sent.start;
+        while i < sent.end {
+            let mut step = 1;
+            for len in (2..=MAX_PHRASE.min(sent.end - i)).rev() {
+                let h = phrase_hash(toks[i..i + len].iter().map(|t| t.lower));
+                if let Some(&code) = lexicon.phrases.get(&h) {
+                    for (k, m) in phrase_mark[i..i + len].iter_mut().enumerate() {
+                        *m = mix(u64::from(code), u64::from(k == 0)) | 1;
+                    }
+                    step = len;
+                    break;
+                }
+            }
+            i += step;
+        }
+    }
+    phrase_mark
+}
+
 /// Hashed features of every token of a document, sentence by sentence.
+#[allow(clippy::too_many_lines)] // a flat list of feature templates, read top to bottom
 fn doc_features(input: &TagInput<'_>, lexicon: &Lexicon, first_pass: Option<&[usize]>, out: &mut Vec<Vec<u32>>) {
     let mut toks = Vec::with_capacity(input.words.len());
     for w in &input.words {
@@ -274,6 +310,7 @@ fn doc_features(input: &TagInput<'_>, lexicon: &Lexicon, first_pass: Option<&[us
             }
         }
     }
+    let phrase_mark = phrase_marks(&toks, &input.sentences, lexicon);
     let nonlocal = first_pass.map(|p| NonLocal::new(&toks, p));
     for sent in &input.sentences {
         for i in sent.clone() {
@@ -329,6 +366,14 @@ fn doc_features(input: &TagInput<'_>, lexicon: &Lexicon, first_pass: Option<&[us
             f.push(mix(35, mix(t.shape, lw(1))));
             f.push(mix(36, mix(t.suf[2], sh(1))));
             f.push(mix(37, mix(lw(-1), sh(1))));
+            f.push(mix(45, mix(u64::from(lx(-2)), u64::from(lx(2)))));
+            f.push(mix(46, at(-1).map_or(BOS, |p| p.suf[2])));
+            f.push(mix(47, at(1).map_or(EOS, |p| p.suf[2])));
+            f.push(mix(48, mix(t.word, u64::from(i == sent.start))));
+            if phrase_mark[i] != 0 {
+                f.push(mix(49, phrase_mark[i]));
+                f.push(mix(50, mix(phrase_mark[i], t.shape)));
+            }
             if let Some(nl) = &nonlocal {
                 nl.features(i, &toks, &mut f);
             }
@@ -587,6 +632,7 @@ struct ModelFile {
     weights: Vec<i16>,
     trans: Vec<f32>,
     lexicon: Vec<(u32, u8)>,
+    phrases: Vec<(u32, u8)>,
     stage1: Option<Box<ModelFile>>,
     temperature: f32,
     meta: BTreeMap<String, String>,
@@ -721,9 +767,38 @@ impl Model {
                 per_fold[d % folds].add(lower, g, nt);
             }
         }
-        let full_lexicon = all.lexicon(None);
-        let fold_lexicons: Vec<Lexicon> =
-            if folds > 1 { per_fold.iter().map(|f| all.lexicon(Some(f))).collect() } else { vec![Lexicon::default()] };
+        // Multi-word entities of the training data, by type (B tag), per fold too.
+        let mut all_p = LexCounts::default();
+        let mut per_fold_p: Vec<LexCounts> = (0..folds).map(|_| LexCounts::default()).collect();
+        for (d, doc) in train.iter().enumerate() {
+            let lowers: Vec<u64> = doc.words.iter().map(|w| xxh3_64(w.to_lowercase().as_bytes())).collect();
+            let mut i = 0;
+            while i < golds[d].len() {
+                let g = golds[d][i];
+                let mut j = i + 1;
+                if g % 2 == 1 {
+                    while j < golds[d].len() && golds[d][j] == g + 1 {
+                        j += 1;
+                    }
+                    if (2..=MAX_PHRASE).contains(&(j - i)) {
+                        let h = u64::from(phrase_hash(lowers[i..j].iter().copied()));
+                        all_p.add(h, g, nt);
+                        per_fold_p[d % folds].add(h, g, nt);
+                    }
+                }
+                i = j;
+            }
+        }
+        let full_lexicon = Lexicon { entries: all.table(None), phrases: all_p.table(None) };
+        let fold_lexicons: Vec<Lexicon> = if folds > 1 {
+            per_fold
+                .iter()
+                .zip(&per_fold_p)
+                .map(|(f, fp)| Lexicon { entries: all.table(Some(f)), phrases: all_p.table(Some(fp)) })
+                .collect()
+        } else {
+            vec![Lexicon::default()]
+        };
         let featurise = |docs: &[TrainDoc], lexs: &[Lexicon], first: Option<&[Vec<usize>]>| -> Vec<Prepared> {
             docs.iter()
                 .enumerate()
@@ -931,6 +1006,8 @@ impl Model {
         }
         let mut lexicon: Vec<(u32, u8)> = self.lexicon.entries.iter().map(|(&k, &v)| (k, v)).collect();
         lexicon.sort_unstable();
+        let mut phrases: Vec<(u32, u8)> = self.lexicon.phrases.iter().map(|(&k, &v)| (k, v)).collect();
+        phrases.sort_unstable();
         ModelFile {
             format: FORMAT.to_owned(),
             version: VERSION,
@@ -940,6 +1017,7 @@ impl Model {
             weights,
             trans: self.trans.clone(),
             lexicon,
+            phrases,
             stage1: self.stage1.as_ref().map(|m| Box::new(m.to_file(prune))),
             temperature: self.temperature,
             meta: self.meta.clone(),
@@ -974,7 +1052,10 @@ impl Model {
         if file.keys.windows(2).any(|w| w[0] >= w[1]) || file.lexicon.windows(2).any(|w| w[0].0 >= w[1].0) {
             return Err(bad("feature keys are not sorted and unique".to_owned()));
         }
-        if file.lexicon.iter().any(|&(_, c)| c != 1 && (c < 2 || usize::from(c - 2) / 2 >= nt)) {
+        if file.phrases.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return Err(bad("phrase keys are not sorted and unique".to_owned()));
+        }
+        if file.lexicon.iter().chain(&file.phrases).any(|&(_, c)| c != 1 && (c < 2 || usize::from(c - 2) / 2 >= nt)) {
             return Err(bad("lexicon code out of range".to_owned()));
         }
         let stage1 = match file.stage1 {
@@ -990,7 +1071,10 @@ impl Model {
             index,
             weights,
             trans: file.trans,
-            lexicon: Lexicon { entries: file.lexicon.into_iter().collect() },
+            lexicon: Lexicon {
+                entries: file.lexicon.into_iter().collect(),
+                phrases: file.phrases.into_iter().collect(),
+            },
             stage1,
             temperature: file.temperature,
             meta: file.meta,
