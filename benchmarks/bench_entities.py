@@ -181,8 +181,49 @@ def speed_contender(name: str, texts: list[str]) -> Callable[[], int]:
     raise ValueError(name)
 
 
+#: Seed 000's hard names (from the issue) and the label each should get (CoNLL labels).
+SEED_CHECKS = {
+    "Aleppo": "LOC",
+    "Jeish al-Fatah": "ORG",
+    "al-Hadas": "ORG",
+    "al-Watan": "ORG",
+    "Radio Sputnik": "ORG",
+    "Balal Abdel Karim": "PER",
+    "Israel Shamir": "PER",
+}
+#: Title words and adjectives the issue saw spaCy tag as organisations.
+SEED_WRONG = ["US Attempts", "Rescue Spies", "Eastern"]
+
+
+def seed_check(name: str) -> dict[str, Any]:
+    """On seed 000: per hard name, occurrences tagged with the right label (exact span or
+    inside a longer entity of that label), and entities on the wrong words."""
+    text = next((SHARED / "corpus" / "seeds").glob("000_*.txt")).read_text(encoding="utf-8")
+    if name == "copydesk":
+        import copydesk as cd
+
+        ents = [(e.start, e.end, e.label) for e in cd.extract_entities(text)]
+    else:
+        nlp = spacy_nlp()
+        ents = [
+            (e.start_char, e.end_char, SPACY_TO_CONLL.get(e.label_, e.label_))
+            for e in nlp(text).ents
+        ]
+    right: dict[str, list[int]] = {}
+    for word, label in SEED_CHECKS.items():
+        at = [i for i in range(len(text)) if text.startswith(word, i)]
+        ok = sum(
+            any(s <= i and i + len(word) <= e and lab == label for s, e, lab in ents) for i in at
+        )
+        right[word] = [ok, len(at)]
+    wrong = sum(text[s:e] in SEED_WRONG and lab == "ORG" for s, e, lab in ents)
+    return {"right": right, "wrong_org": wrong}
+
+
 def run_one(kind: str, name: str, repeats: int, docs: int) -> dict[str, Any]:
-    if kind == "quality":
+    if kind == "seeds":
+        out = seed_check(name)
+    elif kind == "quality":
         split = name.split(":")[1]
         fn = quality_copydesk if name.startswith("copydesk") else quality_spacy
         t0 = time.perf_counter()
@@ -232,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(json.dumps(run_one(args.one[0], args.one[1], args.repeats, args.docs)))
         return
 
-    results: dict[str, Any] = {"quality": {}, "speed": {}}
+    results: dict[str, Any] = {"quality": {}, "speed": {}, "seeds": {}}
     lines = ["## Entities: CoNLL-2003 span F1 (conlleval)", ""]
     lines += ["| split | contender | P | R | F1 | PER F1 | ORG F1 | LOC F1 | MISC F1 | RSS MB |"]
     lines += ["|---|---|---|---|---|---|---|---|---|---|"]
@@ -247,6 +288,18 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"| {split} | {who} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} | "
                 f"{per} | {r['peak_rss_mb']:.0f} |"
             )
+    lines += [
+        "",
+        "## Entities: seed 000, the issue's hard names (occurrences with the right label)",
+        "",
+    ]
+    lines += ["| contender | " + " | ".join(SEED_CHECKS) + " | title words as ORG |"]
+    lines += ["|---|" + "---|" * (len(SEED_CHECKS) + 1)]
+    for who in ("copydesk", "spacy-ner"):
+        r = in_subprocess("seeds", who, 1, 0)
+        results["seeds"][who] = r
+        cells = " | ".join(f"{ok}/{n}" for ok, n in r["right"].values())
+        lines.append(f"| {who} | {cells} | {r['wrong_org']} |")
     texts = corpus_texts(args.docs)
     tokens = count_tokens(texts)
     lines += ["", f"## Entities: throughput on {len(texts)} documents, {tokens} tokens", ""]
