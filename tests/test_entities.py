@@ -344,3 +344,25 @@ def test_html_and_displacy() -> None:
     ]
     assert list(ents.to_pandas().columns)[:3] == ["label", "text", "canonical"]
     assert "Entity(label=" in repr(ents[0])
+
+
+def test_ctrl_c_stops_a_long_batch() -> None:
+    import signal
+
+    texts = ["Israel Shamir told Radio Sputnik that Jeish al-Fatah left Aleppo. " * 20] * 20_000
+
+    def interrupt(signum: int, frame: object) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        # one Ctrl-C-like signal while the batch runs in Rust (it takes far longer than 50 ms)
+        signal.setitimer(signal.ITIMER_REAL, 0.05, 0)
+        with pytest.raises(KeyboardInterrupt):
+            cd.extract_entities_batch(texts, workers=2)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        signal.signal(signal.SIGALRM, lambda signum, frame: None)
+        signal.signal(signal.SIGALRM, previous)
+    assert len(cd.extract_entities_batch(texts[:3], workers=2)) == 3

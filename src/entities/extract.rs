@@ -179,7 +179,7 @@ impl Extractor {
                 e.canonical = link::display_form(&text[e.start..e.end]);
             }
         }
-        link::within_document(text, &mut out);
+        link::within_document(&mut out);
         out
     }
 }

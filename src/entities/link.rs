@@ -85,7 +85,7 @@ pub fn key(name: &str) -> String {
 }
 
 /// Links canonical forms within one document (see the module docs).
-pub fn within_document(text: &str, entities: &mut [Entity]) {
+pub fn within_document(entities: &mut [Entity]) {
     // Gazetteer and multi-word person names, by the key of each of their words.
     let mut full: HashMap<String, String> = HashMap::new();
     let mut by_key: HashMap<(String, String), String> = HashMap::new();
@@ -100,7 +100,6 @@ pub fn within_document(text: &str, entities: &mut [Entity]) {
             }
         }
     }
-    let _ = text;
     for e in entities.iter_mut() {
         let k = key(&e.canonical);
         if e.label == "PER" && !k.contains(' ') {
@@ -213,7 +212,7 @@ mod tests {
     #[test]
     fn surname_takes_the_full_name_in_the_same_document() {
         let mut ents = vec![e("PER", "Israel Shamir"), e("LOC", "Israel"), e("PER", "Shamir")];
-        within_document("", &mut ents);
+        within_document(&mut ents);
         assert_eq!(ents[2].canonical, "Israel Shamir");
         assert_eq!(ents[1].canonical, "Israel");
     }
