@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::entities::gazetteer::Gazetteer;
 use crate::entities::patterns;
 use crate::entities::tagger::{Model, TagInput};
-use crate::entities::tokenize::{sentences, tokenize};
+use crate::entities::tokenize::{Token, sentences, tokenize};
 use crate::entities::{gazetteer_marks, link};
 
 /// One entity mention (byte offsets into the text it was found in).
@@ -109,6 +109,7 @@ impl Extractor {
         let mut cands: Vec<(u8, Entity)> = Vec::new();
         if let Some(model) = &self.model {
             let marks = self.gazetteer.as_ref().map(|g| gazetteer_marks(g, text, &tokens)).unwrap_or_default();
+            let headlines = headline_ranges(text, &tokens, &sents);
             let input =
                 TagInput { words: tokens.iter().map(|t| t.text(text)).collect(), sentences: sents, gazetteer: marks };
             let (tags, conf) = model.tag(&input);
@@ -141,7 +142,11 @@ impl Extractor {
                     }
                     let score = conf[s..j].iter().sum::<f32>() / (j - s) as f32;
                     let (start, end) = (tokens[s].start, tokens[j - 1].end);
-                    cands.push((1, Entity { label, start, end, canonical: String::new(), score, id: None }));
+                    // In a title-case headline, capitals say nothing: keep only names the body
+                    // also uses.
+                    if !in_ranges(&headlines, start) || named_elsewhere(text, &headlines, &text[start..end]) {
+                        cands.push((1, Entity { label, start, end, canonical: String::new(), score, id: None }));
+                    }
                     i = j;
                 } else {
                     i += 1;
@@ -184,6 +189,39 @@ impl Extractor {
     }
 }
 
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "to", "from", "of", "in", "on", "at", "by", "for", "with", "and", "or", "as", "vs", "into",
+    "over",
+];
+
+/// Byte ranges of title-case lines (headlines: at least four words other than function words,
+/// nine in ten of them capitalised, and no full stop at the end).
+fn headline_ranges(text: &str, tokens: &[Token], sents: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for r in sents {
+        let words: Vec<&str> = tokens[r.clone()]
+            .iter()
+            .map(|t| t.text(text))
+            .filter(|w| w.chars().any(char::is_alphabetic) && !FUNCTION_WORDS.contains(w))
+            .collect();
+        let caps = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+        let ends_sentence = matches!(tokens[r.end - 1].text(text), "." | "!" | "?");
+        if words.len() >= 4 && caps * 10 >= words.len() * 9 && !ends_sentence {
+            out.push((tokens[r.start].start, tokens[r.end - 1].end));
+        }
+    }
+    out
+}
+
+fn in_ranges(ranges: &[(usize, usize)], at: usize) -> bool {
+    ranges.iter().any(|&(s, e)| s <= at && at < e)
+}
+
+/// Whether `name` also stands in the text outside the headlines.
+fn named_elsewhere(text: &str, headlines: &[(usize, usize)], name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| !in_ranges(headlines, at))
+}
+
 /// A lower-case word that cannot open a name (`the`, `from`, a stray `s`), unlike the
 /// particles of Arabic and European names (`al-Hadas`, `de`, `bin`).
 fn is_lower_word(token: &str) -> bool {
@@ -197,9 +235,10 @@ fn is_break(token: &str) -> bool {
 }
 
 /// Picks non-overlapping entities: higher priority wins, except that a tagger span that
-/// strictly contains one gazetteer match of the same label is kept (it is the longer name:
-/// `Russian Defense Ministry Peace Center`), unless it only runs on after a possessive
-/// (`Syria’s Aleppo` is two places).
+/// strictly contains one gazetteer match is kept (it is the longer name: `Russian Defense
+/// Ministry Peace Center`, `Bank of England`), unless it only runs on after a possessive
+/// (`Syria’s Aleppo` is two places) or the match is a person and the span is not
+/// (`General Staff Valery Gerasimov` is a rank and a man).
 fn resolve(text: &str, mut cands: Vec<(u8, Entity)>) -> Vec<Entity> {
     cands.sort_by(|a, b| {
         b.0.cmp(&a.0).then((b.1.end - b.1.start).cmp(&(a.1.end - a.1.start))).then(a.1.start.cmp(&b.1.start))
@@ -223,7 +262,7 @@ fn resolve(text: &str, mut cands: Vec<(u8, Entity)>) -> Vec<Entity> {
             && overlapping.iter().all(|&i| {
                 let (kp, k) = &kept[i];
                 *kp == 2
-                    && k.label == e.label
+                    && (k.label == e.label || k.label != "PER")
                     && e.start <= k.start
                     && k.end <= e.end
                     && (e.end - e.start) > (k.end - k.start)
@@ -295,6 +334,16 @@ mod tests {
 
     #[test]
     fn gazetteer_beats_overlapping_tagger_spans_unless_contained() {
+        let text = "Bank of England";
+        let got: Vec<(String, usize)> = resolve(text, vec![ent(1, "ORG", 0, 15), ent(2, "LOC", 8, 15)])
+            .into_iter()
+            .map(|e| (e.label, e.end))
+            .collect();
+        assert_eq!(got, [("ORG".to_owned(), 15)]);
+        let text = "General Staff Valery Gerasimov";
+        let cands = vec![ent(1, "ORG", 0, 30), ent(2, "PER", 14, 30)];
+        let got: Vec<(String, usize)> = resolve(text, cands).into_iter().map(|e| (e.label, e.start)).collect();
+        assert_eq!(got, [("PER".to_owned(), 14)]);
         let text = " ".repeat(60);
         let cands = vec![ent(1, "PER", 0, 10), ent(2, "ORG", 5, 12), ent(1, "ORG", 20, 40), ent(2, "ORG", 20, 30)];
         let got: Vec<(usize, usize)> = resolve(&text, cands).iter().map(|e| (e.start, e.end)).collect();
@@ -329,5 +378,15 @@ mod tests {
                 ("LOC", "al-Ramouseh", "al-Ramouseh")
             ]
         );
+    }
+
+    #[test]
+    fn headline_ranges_skip_function_words() {
+        let text = "US Attempts to Rescue Spies from Eastern Aleppo City\nThe talks went on in the city.";
+        let tokens = tokenize(text);
+        let sents = sentences(text, &tokens, 200);
+        let h = headline_ranges(text, &tokens, &sents);
+        assert_eq!(h, [(0, text.find('\n').unwrap())]);
+        assert!(named_elsewhere(text, &h, "city") && !named_elsewhere(text, &h, "Spies"));
     }
 }
