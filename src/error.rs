@@ -80,6 +80,13 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// A tagger model file that is not valid (wrong format or version, corrupt, truncated).
+    InvalidModel {
+        /// The file or other origin of the model.
+        origin: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The caller asked a long batch to stop (Ctrl-C in Python).
     Interrupted,
 }
@@ -131,6 +138,7 @@ impl fmt::Display for Error {
             }
             Error::InvalidOption { name, reason } => write!(f, "invalid option {name}: {reason}"),
             Error::InvalidValue { what, reason } => write!(f, "invalid {what}: {reason}"),
+            Error::InvalidModel { origin, reason } => write!(f, "{origin}: invalid tagger model: {reason}"),
             Error::Interrupted => write!(f, "interrupted"),
         }
     }

@@ -13,11 +13,13 @@
 //! * [`parallel`]: the `workers` knob and interruptible chunked batches.
 //! * [`similarity`]: near-duplicates (MinHash-LSH), TF-IDF neighbours, passage alignment,
 //!   fuzzy string similarity.
+//! * [`entities`]: tokenizer, statistical tagger, gazetteers, news patterns and alias linking.
 
 pub mod clean;
 pub mod dates;
 pub mod decode;
 pub mod document;
+pub mod entities;
 pub mod error;
 pub mod load;
 pub mod parallel;
@@ -40,6 +42,11 @@ mod _core {
     };
     #[pymodule_export]
     use crate::py::documents::{PyCorpusStore, PyDocument, PyRepair};
+    #[pymodule_export]
+    use crate::py::entities::{
+        PyEntity, PyFigure, PyGazetteer, PyQuote, PyTagger, entity_rows, extract_entities, extract_entities_batch,
+        extract_figures, extract_figures_batch, extract_quotes, extract_quotes_batch,
+    };
     #[pymodule_export]
     use crate::py::load::{load_records, read_csv, read_dir, read_jsonl};
     #[pymodule_export]

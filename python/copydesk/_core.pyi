@@ -1,6 +1,6 @@
 """Types of the private native module ``copydesk._core`` (checked by mypy.stubtest)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from os import PathLike
 from typing import Any, final
 
@@ -11,8 +11,13 @@ __all__ = [
     "CorpusStore",
     "Document",
     "Edit",
+    "Entity",
+    "Figure",
+    "Gazetteer",
     "MinHashIndex",
+    "Quote",
     "Repair",
+    "Tagger",
     "__version__",
     "align",
     "align_batch",
@@ -20,7 +25,14 @@ __all__ = [
     "cdist",
     "clean",
     "clean_batch",
+    "entity_rows",
     "extract",
+    "extract_entities",
+    "extract_entities_batch",
+    "extract_figures",
+    "extract_figures_batch",
+    "extract_quotes",
+    "extract_quotes_batch",
     "fold",
     "fuzz",
     "learn_boilerplate",
@@ -198,6 +210,56 @@ class Edit:
 @final
 class Cleaned:
     """A cleaned text, its edits and offset maps back to the raw text."""
+class Entity:
+    """One entity mention; ``start``/``end`` are ``str`` indices into its text."""
+
+    def __new__(
+        cls,
+        label: str,
+        text: str,
+        start: int,
+        end: int,
+        canonical: str,
+        score: float = 1.0,
+        id: str | None = None,
+    ) -> Entity: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def canonical(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def id(self) -> str | None: ...
+
+@final
+class Figure:
+    """A number with value, unit or counted noun, and qualifier."""
+
+    @property
+    def value(self) -> float: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def qualifier(self) -> str | None: ...
+    @property
+    def modifier(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+@final
+class Quote:
+    """A quotation with speaker and cue verb."""
 
     @property
     def text(self) -> str: ...
@@ -386,3 +448,86 @@ def extract(
     processor: bool = True,
     limit: int = 5,
 ) -> list[list[tuple[int, float]]]: ...
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def speaker(self) -> str | None: ...
+    @property
+    def speaker_start(self) -> int | None: ...
+    @property
+    def speaker_end(self) -> int | None: ...
+    @property
+    def cue(self) -> str | None: ...
+    @property
+    def speaker_canonical(self) -> str | None: ...
+
+@final
+class Tagger:
+    """A trained sequence tagger."""
+
+    @staticmethod
+    def from_bytes(data: bytes, /, *, origin: str = "model bytes") -> Tagger: ...
+    @staticmethod
+    def load(path: str | PathLike[str]) -> Tagger: ...
+    def save(self, path: str | PathLike[str]) -> None: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def train_conll(
+        train: str | PathLike[str],
+        dev: str | PathLike[str] | None = None,
+        epochs: int = 12,
+        two_pass: bool = True,
+        gazetteer: Gazetteer | None = None,
+    ) -> tuple[Tagger, dict[str, Any]]: ...
+    @staticmethod
+    def train_spans(
+        examples: Iterable[tuple[str, Sequence[tuple[int, int, str]]]],
+        dev: Iterable[tuple[str, Sequence[tuple[int, int, str]]]] | None = None,
+    ) -> tuple[Tagger, dict[str, Any]]: ...
+    def evaluate_conll(
+        self, path: str | PathLike[str], /, *, gazetteer: Gazetteer | None = None
+    ) -> dict[str, Any]: ...
+    @property
+    def labels(self) -> list[str]: ...
+    @property
+    def meta(self) -> dict[str, str]: ...
+    @property
+    def n_features(self) -> int: ...
+
+@final
+class Gazetteer:
+    """A compiled gazetteer."""
+
+    @staticmethod
+    def builtin() -> Gazetteer: ...
+    @staticmethod
+    def from_records(records: Iterable[Any]) -> Gazetteer: ...
+    @staticmethod
+    def from_json(data: str) -> Gazetteer: ...
+    def records(self) -> list[dict[str, Any]]: ...
+    def find(self, text: str) -> list[Entity]: ...
+    def __len__(self) -> int: ...
+
+_Texts = Iterable[str | Document] | Any
+
+def extract_entities(
+    tagger: Tagger | None = None,
+    dates: bool = True,
+    published: str | None = None,
+) -> list[Entity]: ...
+def extract_entities_batch(
+    texts: _Texts,
+) -> list[list[Entity]]: ...
+def extract_figures(text: str | Document, /) -> list[Figure]: ...
+def extract_figures_batch(
+    texts: _Texts, /, *, workers: int | None = None
+) -> list[list[Figure]]: ...
+def extract_quotes(
+    text: str | Document, /, *, tagger: Tagger | None = None, gazetteer: Gazetteer | None = None
+) -> list[Quote]: ...
+def extract_quotes_batch(
+) -> list[list[Quote]]: ...
+def entity_rows(
+    threshold: float = 0.88,
+) -> list[tuple[str, str, str, str, int, int, float, str | None]]: ...

@@ -15,6 +15,7 @@ __all__ = [
     "InvalidUtf8Error",
     "LoadError",
     "MissingFieldError",
+    "ModelError",
     "NoDocumentsError",
     "OptionError",
     "PathNotFoundError",
@@ -61,3 +62,7 @@ class MissingFieldError(LoadError):
 
 class BadRecordError(LoadError):
     """A malformed record under ``on_bad_record="raise"``."""
+
+
+class ModelError(CopydeskError):
+    """A tagger model file that is not valid: wrong format or version, corrupt or truncated."""

@@ -21,6 +21,7 @@ fn class_name(err: &Error) -> &'static str {
         Error::BadRecord { .. } => "BadRecordError",
         Error::InvalidOption { .. } => "OptionError",
         Error::InvalidValue { .. } | Error::Interrupted => "InputError",
+        Error::InvalidModel { .. } => "ModelError",
         #[allow(unreachable_patterns)]
         _ => "CopydeskError",
     }

@@ -4,6 +4,7 @@
 pub mod clean;
 pub mod convert;
 pub mod documents;
+pub mod entities;
 pub mod errors;
 pub mod input;
 pub mod load;
