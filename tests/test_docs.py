@@ -7,14 +7,20 @@ import importlib
 
 import pytest
 
-MODULES = [
-    "copydesk",
-    "copydesk.corpus",
-    "copydesk.io",
-    "copydesk.datasets",
-    "copydesk.cleaning",
-    "copydesk.similarity",
-]
+def public_modules() -> list[str]:
+    """Every module of the installed package but the private ones (found, not listed)."""
+    import pkgutil
+
+    import copydesk
+
+    names = ["copydesk"]
+    for info in pkgutil.walk_packages(copydesk.__path__, "copydesk."):
+        if not any(part.startswith("_") for part in info.name.split(".")):
+            names.append(info.name)
+    return sorted(names)
+
+
+MODULES = public_modules()
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -22,6 +28,10 @@ def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
+
+
+def test_the_modules_are_found() -> None:
+    assert {"copydesk.cleaning", "copydesk.similarity", "copydesk.entities", "copydesk.io"} <= set(MODULES)
 
 
 def test_public_names_resolve() -> None:

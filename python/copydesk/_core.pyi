@@ -210,56 +210,6 @@ class Edit:
 @final
 class Cleaned:
     """A cleaned text, its edits and offset maps back to the raw text."""
-class Entity:
-    """One entity mention; ``start``/``end`` are ``str`` indices into its text."""
-
-    def __new__(
-        cls,
-        label: str,
-        text: str,
-        start: int,
-        end: int,
-        canonical: str,
-        score: float = 1.0,
-        id: str | None = None,
-    ) -> Entity: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def canonical(self) -> str: ...
-    @property
-    def score(self) -> float: ...
-    @property
-    def id(self) -> str | None: ...
-
-@final
-class Figure:
-    """A number with value, unit or counted noun, and qualifier."""
-
-    @property
-    def value(self) -> float: ...
-    @property
-    def unit(self) -> str | None: ...
-    @property
-    def qualifier(self) -> str | None: ...
-    @property
-    def modifier(self) -> str | None: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-
-@final
-class Quote:
-    """A quotation with speaker and cue verb."""
 
     @property
     def text(self) -> str: ...
@@ -336,16 +286,29 @@ def clean(
 ) -> Cleaned: ...
 def clean_batch(
     texts: Any,
+    /,
+    *,
+    profile: BoilerplateProfile | None = None,
+    urls: str = "keep",
+    emails: str = "keep",
+    form: str = "NFC",
+    disable: list[str] | None = None,
+    rules: Any | None = None,
     workers: int | None = None,
 ) -> list[Cleaned]: ...
 def learn_boilerplate(
+    texts: Any,
+    /,
+    *,
     by: str | None = "source",
     min_docs: int = 5,
     min_share: float = 0.05,
     max_chars: int = 1000,
+    workers: int | None = None,
 ) -> BoilerplateProfile: ...
 def fold(text: str) -> str: ...
 def builtin_rules() -> list[tuple[str, str, str]]: ...
+
 # --- similarity ---------------------------------------------------------------------------
 
 _Passage = tuple[int, int, int, int, int, int, float]
@@ -359,19 +322,29 @@ def overlap(
 def shingles(text: str, /, *, shingle: str = "words", ngram: int = 5) -> list[int]: ...
 def minhash_batch(
     texts: Iterable[str],
+    /,
+    *,
     shingle: str = "words",
     ngram: int = 5,
     num_perm: int = 128,
     seed: int = 1,
+    workers: int | None = None,
 ) -> list[list[int]]: ...
 def near_duplicates(
     docs: Any,
+    /,
+    *,
     threshold: float = 0.8,
     containment: float | None = None,
     max_size_ratio: float = 3.0,
+    shingle: str = "words",
+    ngram: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
     bands: int | None = None,
     rows: int | None = None,
     exact: bool = True,
+    workers: int | None = None,
 ) -> _Dedup: ...
 
 @final
@@ -380,13 +353,28 @@ class MinHashIndex:
 
     @staticmethod
     def build(
+        docs: Any,
+        /,
+        *,
+        threshold: float = 0.8,
+        shingle: str = "words",
+        ngram: int = 5,
+        num_perm: int = 128,
+        seed: int = 1,
+        bands: int | None = None,
+        rows: int | None = None,
+        workers: int | None = None,
     ) -> MinHashIndex: ...
     def query(
         self, text: str, /, *, min_estimate: float | None = None
     ) -> list[tuple[str, float]]: ...
     def query_batch(
         self,
+        texts: Iterable[str],
+        /,
+        *,
         min_estimate: float | None = None,
+        workers: int | None = None,
     ) -> list[list[tuple[str, float]]]: ...
     def signature(self, text: str) -> list[int]: ...
     def signatures(self) -> list[list[int]]: ...
@@ -411,6 +399,9 @@ class MinHashIndex:
     def from_bytes(data: bytes) -> MinHashIndex: ...
 
 def nearest_neighbors(
+    docs: Any,
+    /,
+    *,
     k: int = 10,
     weighting: str = "tfidf",
     sublinear_tf: bool = False,
@@ -420,10 +411,13 @@ def nearest_neighbors(
     max_df: float = 1.0,
     max_postings: int | None = None,
     min_score: float = 0.0,
+    workers: int | None = None,
 ) -> tuple[list[int], list[int], list[float]]: ...
 def align(
     a: str,
     b: str,
+    /,
+    *,
     seed: int = 4,
     min_words: int = 12,
     max_gap: int = 8,
@@ -431,23 +425,104 @@ def align(
 ) -> list[_Passage]: ...
 def align_batch(
     pairs: Iterable[tuple[str, str]],
+    /,
+    *,
+    seed: int = 4,
+    min_words: int = 12,
+    max_gap: int = 8,
+    max_repeat: int = 4,
+    workers: int | None = None,
 ) -> list[list[_Passage]]: ...
 def text_reuse(
+    docs: Any,
+    /,
+    *,
+    seed: int = 4,
+    min_words: int = 12,
+    max_gap: int = 8,
+    max_repeat: int = 4,
     min_shared: int = 3,
     max_df: int = 100,
+    workers: int | None = None,
 ) -> list[tuple[int, int, bool, list[_Passage], float, float]]: ...
 def fuzz(a: str, b: str, /, *, scorer: str = "ratio", processor: bool = False) -> float: ...
 def cdist(
     queries: Iterable[str],
     choices: Iterable[str],
+    /,
+    *,
     scorer: str = "ratio",
     processor: bool = False,
     score_cutoff: float = 0.0,
+    workers: int | None = None,
 ) -> tuple[bytes, int, int]: ...
 def extract(
+    queries: Iterable[str],
+    choices: Iterable[str],
+    /,
+    *,
+    scorer: str = "ratio",
     processor: bool = True,
     limit: int = 5,
+    score_cutoff: float = 0.0,
+    workers: int | None = None,
 ) -> list[list[tuple[int, float]]]: ...
+
+@final
+class Entity:
+    """One entity mention; ``start``/``end`` are ``str`` indices into its text."""
+
+    def __new__(
+        cls,
+        label: str,
+        text: str,
+        start: int,
+        end: int,
+        canonical: str,
+        score: float = 1.0,
+        id: str | None = None,
+    ) -> Entity: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def canonical(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def id(self) -> str | None: ...
+
+@final
+class Figure:
+    """A number with value, unit or counted noun, and qualifier."""
+
+    @property
+    def value(self) -> float: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def qualifier(self) -> str | None: ...
+    @property
+    def modifier(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+@final
+class Quote:
+    """A quotation with speaker and cue verb."""
+
+    @property
+    def text(self) -> str: ...
+    @property
     def start(self) -> int: ...
     @property
     def end(self) -> int: ...
@@ -475,6 +550,8 @@ class Tagger:
     @staticmethod
     def train_conll(
         train: str | PathLike[str],
+        /,
+        *,
         dev: str | PathLike[str] | None = None,
         epochs: int = 12,
         two_pass: bool = True,
@@ -483,7 +560,12 @@ class Tagger:
     @staticmethod
     def train_spans(
         examples: Iterable[tuple[str, Sequence[tuple[int, int, str]]]],
+        /,
+        *,
         dev: Iterable[tuple[str, Sequence[tuple[int, int, str]]]] | None = None,
+        epochs: int = 12,
+        two_pass: bool = True,
+        gazetteer: Gazetteer | None = None,
     ) -> tuple[Tagger, dict[str, Any]]: ...
     def evaluate_conll(
         self, path: str | PathLike[str], /, *, gazetteer: Gazetteer | None = None
@@ -512,12 +594,22 @@ class Gazetteer:
 _Texts = Iterable[str | Document] | Any
 
 def extract_entities(
+    text: str | Document,
+    /,
+    *,
     tagger: Tagger | None = None,
+    gazetteer: Gazetteer | None = None,
     dates: bool = True,
     published: str | None = None,
 ) -> list[Entity]: ...
 def extract_entities_batch(
     texts: _Texts,
+    /,
+    *,
+    tagger: Tagger | None = None,
+    gazetteer: Gazetteer | None = None,
+    dates: bool = True,
+    workers: int | None = None,
 ) -> list[list[Entity]]: ...
 def extract_figures(text: str | Document, /) -> list[Figure]: ...
 def extract_figures_batch(
@@ -527,7 +619,20 @@ def extract_quotes(
     text: str | Document, /, *, tagger: Tagger | None = None, gazetteer: Gazetteer | None = None
 ) -> list[Quote]: ...
 def extract_quotes_batch(
+    texts: _Texts,
+    /,
+    *,
+    tagger: Tagger | None = None,
+    gazetteer: Gazetteer | None = None,
+    workers: int | None = None,
 ) -> list[list[Quote]]: ...
 def entity_rows(
+    texts: _Texts,
+    /,
+    *,
+    tagger: Tagger | None = None,
+    gazetteer: Gazetteer | None = None,
+    dates: bool = True,
     threshold: float = 0.88,
+    workers: int | None = None,
 ) -> list[tuple[str, str, str, str, int, int, float, str | None]]: ...
