@@ -287,6 +287,16 @@ def test_explain_and_html() -> None:
     assert "<del" in html and "back-to-top" in html
 
 
+def test_unicode_line_separators() -> None:
+    # found by the fuzzer: a multi-byte space before a sentence end broke sentence splitting
+    raw = "*******\x12*\u2029<\x7fB.BB.*"
+    c = cd.clean(raw)
+    check_invariants(c)
+    assert "\u2029" not in c.text and cd.clean(c.text).text == c.text
+    c = cd.clean("Title here\n\nHe said\u3000it.\u2028Then\u2029he went. Ok")
+    assert [c.text[s:e] for s, e in c.sentences][-2:] == ["he went.", "Ok"]
+
+
 def test_empty_and_blank_texts() -> None:
     for text in ["", "   \n\n  ", "\u200b"]:
         c = cd.clean(text)

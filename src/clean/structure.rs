@@ -596,7 +596,11 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                     && chars.get(j + 1).is_some_and(|x| {
                         x.1.is_uppercase() || x.1.is_ascii_digit() || matches!(x.1, '"' | '“' | '\'' | '‘')
                     });
-                let word_start = line[..i].rfind(|ch: char| ch.is_whitespace() || ch == '(').map_or(0, |p| p + 1);
+                let word_start = line[..i]
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, ch)| ch.is_whitespace() || ch == '(')
+                    .map_or(0, |(p, ch)| p + ch.len_utf8());
                 let word = &line[word_start..i];
                 let w = word.trim_start_matches(['"', '“', '\'', '‘']).to_lowercase();
                 let is_abbrev = c == '.'

@@ -187,6 +187,8 @@ fn characters(text: &str, out: &mut Vec<StageEdit>) {
             } else {
                 out.push(StageEdit::replace(i..end, "\n", "newline", "CR line break made LF"));
             }
+        } else if matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
+            out.push(StageEdit::replace(i..end, "\n", "newline", format!("{} line separator made LF", describe(c))));
         } else if is_odd_space(c) {
             out.push(StageEdit::replace(i..end, " ", "space", format!("{} made a plain space", describe(c))));
         } else if c != '\n' && (c.is_control()) {

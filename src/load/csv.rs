@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::decode::{DecodePolicy, decode};
 use crate::document::Loaded;
@@ -74,7 +76,7 @@ pub fn read_csv<C>(
     csv_opts: CsvOptions,
     opts: &LoadOptions,
     workers: &Workers,
-    mut checkpoint: C,
+    checkpoint: C,
 ) -> Result<Loaded>
 where
     C: FnMut(usize, usize) -> bool,
@@ -87,12 +89,31 @@ where
             reason: format!("{origin} is a directory; use read_dir"),
         });
     }
+    parse_csv(BufReader::with_capacity(1 << 20, file), &origin, csv_opts, opts, workers, checkpoint)
+}
+
+/// Parses CSV from any reader; `origin` names it in messages and the report.
+pub fn parse_csv<R, C>(
+    input: R,
+    origin: &str,
+    csv_opts: CsvOptions,
+    opts: &LoadOptions,
+    workers: &Workers,
+    mut checkpoint: C,
+) -> Result<Loaded>
+where
+    R: std::io::Read + Send,
+    C: FnMut(usize, usize) -> bool,
+{
+    let path = Path::new(origin);
+    let origin = origin.to_owned();
+    let quotes = Arc::new(AtomicU64::new(0));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(csv_opts.delimiter)
         .quote(csv_opts.quote)
         .flexible(true)
         .has_headers(false)
-        .from_reader(BufReader::with_capacity(1 << 20, file));
+        .from_reader(QuoteCounter { inner: input, quote: csv_opts.quote, count: quotes.clone() });
     let csv_error = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(path, io),
         other => Error::InvalidValue { what: "CSV".into(), reason: format!("{origin}: {other:?}") },
@@ -123,7 +144,7 @@ where
     // and built on the pool: memory holds one chunk of raw records at a time, and parsing
     // (sequential by nature) overlaps with building.
     let origin = origin.as_str();
-    let read_chunk = |reader: &mut csv::Reader<BufReader<File>>| -> Result<Vec<(csv::ByteRecord, u64)>> {
+    let read_chunk = |reader: &mut csv::Reader<QuoteCounter<R>>| -> Result<Vec<(csv::ByteRecord, u64)>> {
         let mut rows = Vec::with_capacity(CHUNK_RECORDS);
         let mut record = csv::ByteRecord::new();
         while rows.len() < CHUNK_RECORDS && reader.read_byte_record(&mut record).map_err(csv_error)? {
@@ -172,8 +193,39 @@ where
             return Err(Error::Interrupted);
         }
     }
+    // Well-formed CSV has an even number of quote characters. An odd count with a last
+    // record spanning lines means a quote was never closed and that record swallowed the
+    // rest of the file: say so instead of passing it off as one long field.
+    if quotes.load(Ordering::Relaxed) % 2 == 1 {
+        if let Some((_, line, outcome)) = built.last_mut() {
+            if matches!(outcome, Ok(Built::Document(d)) if d.text.contains('\n')) {
+                let reason = format!(
+                    "a quote opened in this record (line {}) is never closed: the record runs to the end of the file and \
+                     may hold the rows after it",
+                    line.unwrap_or(0)
+                );
+                *outcome = Ok(Built::Rejected { id: None, reason });
+            }
+        }
+    }
     let read = built.len();
     finish(origin, read, built, opts)
+}
+
+/// A reader that counts the quote characters passing through it.
+struct QuoteCounter<R> {
+    inner: R,
+    quote: u8,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for QuoteCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let quotes = memchr::memchr_iter(self.quote, &buf[..n]).count() as u64;
+        self.count.fetch_add(quotes, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// Records parsed per chunk.
@@ -232,6 +284,17 @@ mod tests {
         let loaded = read_csv(f.path(), CsvOptions::default(), &opts("b"), &Workers::inline(), no_checkpoint).unwrap();
         assert_eq!(loaded.report.read, 2);
         assert_eq!(loaded.report.rejected[0].line, Some(3));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_not_swallowed() {
+        let f = write(b"id,text\n1,\"ok\"\n2,\"stray quote\n3,more\n4,rows\n");
+        let mut o = opts("text");
+        o.fields.id = FieldSpec::named("id");
+        let loaded = read_csv(f.path(), CsvOptions::default(), &o, &Workers::inline(), no_checkpoint).unwrap();
+        assert_eq!(loaded.documents.len(), 1);
+        assert_eq!(loaded.report.rejected.len(), 1);
+        assert!(loaded.report.rejected[0].reason.contains("never closed"), "{:?}", loaded.report.rejected);
     }
 
     #[test]

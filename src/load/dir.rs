@@ -100,7 +100,9 @@ where
             let place = RecordPlace { origin, record: i, line: None };
             let path = dir.join(rel);
             let rel_name = rel.to_string_lossy().into_owned();
-            let stem = rel.with_extension("").to_string_lossy().replace('\\', "/");
+            let rel_text = rel.to_string_lossy().replace('\\', "/");
+            // The id is the path without the suffix asked for (`a.json.txt` → `a` for `.json.txt`).
+            let stem = rel_text[..rel_text.len() - dir_opts.suffix.len().min(rel_text.len())].to_owned();
             let bytes = match std::fs::read(&path) {
                 Ok(b) => b,
                 Err(e) => {
@@ -165,6 +167,15 @@ mod tests {
         assert_eq!(loaded.report.read, 4);
         assert_eq!(loaded.report.rejected.len(), 2);
         assert!(loaded.report.rejected.iter().any(|r| r.reason.contains("binary")));
+    }
+
+    #[test]
+    fn multi_dot_suffixes_give_the_stem() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.json.txt"), "x").unwrap();
+        let dopts = DirOptions { suffix: ".json.txt".into(), ..DirOptions::default() };
+        let loaded = read_dir(dir.path(), &dopts, &LoadOptions::default(), &Workers::inline(), no_checkpoint).unwrap();
+        assert_eq!(loaded.documents[0].id, "a");
     }
 
     #[test]

@@ -71,7 +71,7 @@ fn parse_line(origin: &str, record: usize, line_no: u64, bytes: &[u8], policy: D
 }
 
 /// Reads a JSON Lines file.
-pub fn read_jsonl<C>(path: &Path, opts: &LoadOptions, workers: &Workers, mut checkpoint: C) -> Result<Loaded>
+pub fn read_jsonl<C>(path: &Path, opts: &LoadOptions, workers: &Workers, checkpoint: C) -> Result<Loaded>
 where
     C: FnMut(usize, usize) -> bool,
 {
@@ -83,14 +83,27 @@ where
         });
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    parse_jsonl(&bytes, &origin, opts, workers, checkpoint)
+}
+
+/// Parses JSON Lines held in memory; `origin` names them in messages and the report.
+pub fn parse_jsonl<C>(
+    bytes: &[u8],
+    origin: &str,
+    opts: &LoadOptions,
+    workers: &Workers,
+    mut checkpoint: C,
+) -> Result<Loaded>
+where
+    C: FnMut(usize, usize) -> bool,
+{
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let lines: Vec<(u64, &[u8])> = bytes
         .split(|&b| b == b'\n')
         .enumerate()
         .map(|(i, l)| ((i + 1) as u64, l.strip_suffix(b"\r").unwrap_or(l)))
         .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
         .collect();
-    let origin = origin.as_str();
     let parsed = workers.map_chunks(
         &lines.iter().enumerate().collect::<Vec<_>>(),
         DEFAULT_CHUNK,

@@ -204,11 +204,15 @@ impl From<&Repair> for PyRepair {
 
 #[pymethods]
 impl PyRepair {
-    fn __repr__(&self) -> String {
-        format!(
-            "Repair(field={:?}, rule={:?}, original={:?}, replacement={:?})",
-            self.field, self.rule, self.original, self.replacement
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let r = |s: &str| -> PyResult<String> { Ok(PyString::new(py, s).repr()?.to_string()) };
+        Ok(format!(
+            "Repair(field={}, rule={}, original={}, replacement={})",
+            r(&self.field)?,
+            r(&self.rule)?,
+            r(&self.original)?,
+            r(&self.replacement)?
+        ))
     }
 }
 
