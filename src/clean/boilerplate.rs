@@ -227,7 +227,7 @@ impl UserRule {
 
 /// Hash of a folded line, as the profile stores it.
 pub fn line_hash(line: &str) -> u64 {
-    xxh3_64(fold(line).as_bytes())
+    xxh3_64(fold(&crate::clean::markup::plain(line)).as_bytes())
 }
 
 /// The group of a document: its source under `by = "source"`, else the whole corpus.
@@ -269,7 +269,7 @@ impl LineCounts {
         *self.groups.entry(group.to_owned()).or_default() += 1;
         let mut seen = HashSet::new();
         for line in lines {
-            let folded = fold(line);
+            let folded = fold(&crate::clean::markup::plain(line));
             if folded.is_empty() || folded.len() > max_chars {
                 continue;
             }

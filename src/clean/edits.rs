@@ -296,10 +296,15 @@ fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], c
     for mut e in edits {
         e.range.start = e.range.start.min(len);
         e.range.end = e.range.end.clamp(e.range.start, len);
+        // Widening keeps the replacement's text outside the edit: only what the edit
+        // covered is replaced.
         if let Some(r) = inside(e.range.start) {
+            let kept = &current[r.start..e.range.start];
+            e.replacement.insert_str(0, kept);
             e.range.start = r.start;
         }
         if let Some(r) = inside(e.range.end) {
+            e.replacement.push_str(&current[e.range.end..r.end]);
             e.range.end = r.end;
         }
         // Earlier removals strictly inside the edit, and whether it covers replaced text.
@@ -501,13 +506,19 @@ mod tests {
     }
 
     #[test]
-    fn partial_cut_into_a_replacement_widens() {
+    fn partial_cut_into_a_replacement_widens_and_keeps_the_rest() {
         let raw = "x &amp; y";
         let mut d = Draft::new(raw);
         d.apply(vec![StageEdit::replace(2..7, "and", "html-entity", "decoded")]);
         assert_eq!(d.text(), "x and y");
         d.apply(vec![StageEdit::remove(3..4, "test", "cut inside")]);
-        assert_eq!(d.text(), "x  y");
+        assert_eq!(d.text(), "x ad y");
+        check(&d);
+        // an edit overlapping the start of a replacement keeps the replacement's rest
+        let mut d = Draft::new("a  \u{F9E9}0");
+        d.apply(vec![StageEdit::replace(2..6, " \u{91CC}", "nfc", "n")]);
+        d.apply(vec![StageEdit::replace(1..3, " ", "whitespace", "w")]);
+        assert_eq!(d.text(), "a \u{91CC}0");
         check(&d);
     }
 

@@ -133,11 +133,11 @@ fn line_rules(
                 "learned-boilerplate",
                 "a line the corpus repeats across its documents (learned profile)",
             ));
-        } else if markup::is_image_name(line) {
+        } else if markup::is_image_name(&markup::plain(line)) {
             edits.push(StageEdit::remove(range, "image-file-name", format!("image file name {:?}", line.trim())));
         } else if markup::is_link_only(line) {
             edits.push(StageEdit::remove(range, "link-only-line", "a line of navigation links"));
-        } else if markup::is_url_only(line) {
+        } else if markup::is_url_only(&markup::plain(line)) {
             edits.push(StageEdit::remove(range, "url-line", "a line holding only a URL"));
         }
     }
@@ -150,11 +150,13 @@ fn line_rules(
 /// boilerplate is counted and matched on.
 pub fn prepared_lines(text: &str) -> Vec<String> {
     let mut draft = Draft::new(text);
-    early_stages(&mut draft, &CleanOptions::default());
+    let _ = early_stages(&mut draft, &CleanOptions::default());
     draft.text().lines().map(str::to_owned).collect()
 }
 
-fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
+/// Characters, normalisation and HTML; returns whether the HTML stage changed lines or
+/// decoded characters that markup rules act on.
+fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
     for _ in 0..4 {
         // Again while anything changed: removing a control character can join the halves of
         // a mojibake sequence, one repair can reveal another, and normalisation can compose
@@ -169,8 +171,18 @@ fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
             break;
         }
     }
-    let edits = keep_enabled(markup::html(draft.text()), &opts.disabled);
-    draft.apply(edits);
+    let mut structural = false;
+    // Again while tags go: `<<b>x</b>>` leaves a tag `<x>` behind.
+    for _ in 0..3 {
+        let edits = keep_enabled(markup::html(draft.text()), &opts.disabled);
+        if edits.is_empty() {
+            break;
+        }
+        structural |= touches_lines(draft.text(), &edits)
+            || edits.iter().any(|e| e.replacement.contains(['<', '&', '[', '*', '_']));
+        draft.apply(edits);
+    }
+    structural
 }
 
 /// Cleans one text.
@@ -213,7 +225,7 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
     let title = found.title.map(|t| {
         // A title from the document field gets the same character repair as the text.
         let mut d = Draft::new(&t);
-        early_stages(&mut d, opts);
+        let _ = early_stages(&mut d, opts);
         d.text().split_whitespace().collect::<Vec<_>>().join(" ")
     });
     Cleaned {
@@ -244,10 +256,9 @@ fn stages(
     published_raw: &mut Option<Range<usize>>,
     round: usize,
 ) -> bool {
-    let start = draft.edit_count();
-    early_stages(draft, opts);
-    let after_characters = draft.edit_count();
+    let mut structural = early_stages(draft, opts);
     let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source), &opts.disabled);
+    structural |= touches_lines(draft.text(), &edits);
     draft.apply(edits);
     let title_hint = if round == 0 { hints.title } else { found.title.as_deref().or(hints.title) };
     let (edits, now) = structure::structure(draft.text(), Hints { title: title_hint, source: hints.source });
@@ -264,11 +275,11 @@ fn stages(
         found.byline = found.byline.take().or(now.byline);
         found.title_in_text = now.title_in_text;
     }
-    draft.apply(keep_enabled(edits, &opts.disabled));
+    let edits = keep_enabled(edits, &opts.disabled);
+    structural |= touches_lines(draft.text(), &edits);
+    draft.apply(edits);
     let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
     draft.apply(edits);
-    let structural = draft.edit_count() > after_characters
-        || (round == 0 && draft.edit_count() > start && markup_after_characters(draft.text()));
     let edits = keep_enabled(markup::links(draft.text(), opts.urls, opts.emails), &opts.disabled);
     draft.apply(edits);
     let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
@@ -276,10 +287,11 @@ fn stages(
     structural
 }
 
-/// Whether text holds characters that markup stages act on (after entity decoding, `<` and
-/// `&` may have appeared).
-fn markup_after_characters(text: &str) -> bool {
-    text.contains('<') || text.contains('&') || text.contains("](") || text.contains("**")
+/// Whether edits remove or add line breaks: the changes after which a line rule, a title
+/// or duplicate check can decide differently, so another round is needed. Edits inside a
+/// line (a fused dateline, a site suffix, an entity) cannot change those decisions.
+fn touches_lines(text: &str, edits: &[StageEdit]) -> bool {
+    edits.iter().any(|e| e.replacement.contains('\n') || text.get(e.range.clone()).is_some_and(|t| t.contains('\n')))
 }
 
 impl Cleaned {

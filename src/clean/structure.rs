@@ -228,7 +228,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let nonempty: Vec<usize> = (0..spans.len()).filter(|&k| !text[spans[k].0..spans[k].1].trim().is_empty()).collect();
     let line = |k: usize| &text[spans[k].0..spans[k].1];
     // Each line's matching form, computed once.
-    let folded: Vec<String> = spans.iter().map(|&(s, e)| fold(&plain(&text[s..e]))).collect();
+    let mut folded: Vec<String> = spans.iter().map(|&(s, e)| fold(&plain(&text[s..e]))).collect();
 
     // Title: the first line if it is the title (or looks like one), else the hint.
     let hint_plain = hints.title.map(|t| plain(t).trim().to_owned()).filter(|t| !t.is_empty());
@@ -317,7 +317,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     continue;
                 }
             }
-            if is_section_label(l) && title_line.is_some_and(|t| t < k) {
+            if is_section_label(&plain(l)) && title_line.is_some_and(|t| t < k) {
                 edits.push(StageEdit::remove(
                     whole_line(text, spans[k]),
                     "section-label",
@@ -340,9 +340,11 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             // Text must follow: a word, a quote, or a number standing alone ("2016 40 Syrians").
             let rest = &l[m.end()..];
             let next_token = rest.split_whitespace().next().unwrap_or("");
-            let text_follows =
-                rest.chars().next().is_some_and(|ch| ch.is_alphabetic() || matches!(ch, '"' | '“' | '\'' | '‘'))
-                    || (!next_token.is_empty() && next_token.chars().all(|ch| ch.is_ascii_digit() || ch == ','));
+            let text_follows = rest
+                .chars()
+                .next()
+                .is_some_and(|ch| ch.is_alphabetic() || matches!(ch, '"' | '“' | '\'' | '‘' | '[' | '*' | '_'))
+                || (!next_token.is_empty() && next_token.chars().all(|ch| ch.is_ascii_digit() || ch == ','));
             if strong && text_follows {
                 if let Some(iso) = iso_of(&c) {
                     if found.published.is_none() {
@@ -358,7 +360,18 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             }
         }
         let rest = &l[cut..];
-        for t in &title_folds {
+        let rest_folded = fold(&plain(rest));
+        let rest_is_dateline = DATELINE_LINE.captures(&plain(rest)).is_some_and(|c| iso_of(&c).is_some());
+        if cut > 0 && (title_folds.contains(&rest_folded) || rest_is_dateline) {
+            // A dateline and then the title (or another dateline): the whole line goes.
+            edits.retain(|e| e.range.start != s);
+            edits.push(StageEdit::remove(whole_line(text, spans[k]), "title-repeat", "a dateline and the title again"));
+            removed[k] = true;
+        } else if cut > 0 {
+            // What duplicate checks below compare is the line as it will be.
+            folded[k] = rest_folded;
+        }
+        for t in title_folds.iter().filter(|_| !removed[k]) {
             if let Some(end) = folded_prefix_end(rest, t) {
                 let tail = &rest[end..];
                 let skip = tail.len() - tail.trim_start_matches(['.', ':', ' ', '-', '|']).len();
@@ -400,7 +413,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         let n = counts.get(folded[k].as_str()).copied().unwrap_or(0);
         let occurrence = seen.entry(folded[k].as_str()).or_default();
         *occurrence += 1;
-        if n >= 2 && is_caption_like(line(k).trim()) {
+        if n >= 2 && is_caption_like(plain(line(k)).trim()) {
             edits.push(StageEdit::remove(
                 whole_line(text, spans[k]),
                 "repeated-caption",
