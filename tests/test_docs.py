@@ -7,6 +7,7 @@ import importlib
 
 import pytest
 
+
 def public_modules() -> list[str]:
     """Every module of the installed package but the private ones (found, not listed)."""
     import pkgutil
@@ -31,7 +32,9 @@ def test_docstring_examples(name: str) -> None:
 
 
 def test_the_modules_are_found() -> None:
-    assert {"copydesk.cleaning", "copydesk.similarity", "copydesk.entities", "copydesk.io"} <= set(MODULES)
+    assert {"copydesk.cleaning", "copydesk.similarity", "copydesk.entities", "copydesk.io"} <= set(
+        MODULES
+    )
 
 
 def test_public_names_resolve() -> None:

@@ -366,3 +366,15 @@ def test_ctrl_c_stops_a_long_batch() -> None:
         signal.signal(signal.SIGALRM, lambda signum, frame: None)
         signal.signal(signal.SIGALRM, previous)
     assert len(cd.extract_entities_batch(texts[:3], workers=2)) == 3
+
+
+def test_quote_attribution_window_never_splits_a_character() -> None:
+    # found by the report on generated data: the 200-byte window after a quote ended inside '—'
+    text = (
+        "DACA, which impacts roughly 700,000 people dubbed “Dreamers,” had been set to expire "
+        "March 5 after Sessions announced in September the Trump administration was rescinding "
+        "the Obama-era program. Congress is now tasked with passing legislation to keep Dreamers "
+        "— defined as people who entered the country as minors — from being at risk."
+    )
+    for q in cd.extract_quotes(text):
+        assert text[q.start : q.end] == q.text

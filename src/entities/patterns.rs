@@ -440,7 +440,11 @@ pub fn quotes(text: &str) -> Vec<Quote> {
         let mut speaker = None;
         let mut cue = None;
         let line_end = text[outer..].find('\n').map_or(text.len(), |k| outer + k);
-        let after = &text[outer..line_end.min(outer + 200)];
+        let mut after_end = line_end.min(outer + 200);
+        while !text.is_char_boundary(after_end) {
+            after_end -= 1;
+        }
+        let after = &text[outer..after_end];
         let attribution = AFTER_RE.captures(after).and_then(|c| {
             let (sp, cu) = c.name("sp1").zip(c.name("cue1")).or_else(|| c.name("sp2").zip(c.name("cue2")))?;
             Some((sp.start(), sp.as_str().to_owned(), cu.as_str().to_lowercase()))
