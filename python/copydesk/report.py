@@ -33,16 +33,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from copydesk import _core
 from copydesk._core import Document
 from copydesk.cleaning import Cleaned, clean_batch, learn_boilerplate
 from copydesk.display import PALETTE, bar_chart, graph_svg, heatmap_svg, progress
-from copydesk.entities import entity_table, extract_figures_batch, extract_quotes_batch
+from copydesk.entities import _gazetteer, _tagger, extract_figures_batch, extract_quotes_batch
 from copydesk.similarity import near_duplicates, text_reuse
 
 if TYPE_CHECKING:
     from copydesk.corpus import Corpus
 
-__all__ = ["SECTIONS", "Report", "build_report", "cleaned_documents"]
+__all__ = [
+    "ENTITY_COLUMNS",
+    "SECTIONS",
+    "Report",
+    "build_report",
+    "cleaned_documents",
+    "entity_rows",
+]
 
 #: The section ids of the page, in order (each is an element id in the HTML).
 SECTIONS = ("overview", "cleaning", "entities", "figures", "quotes", "duplicates", "reuse")
@@ -164,6 +172,26 @@ def cleaned_documents(
     ]
 
 
+#: The fields of each row of :func:`entity_rows` (the columns of ``cd.entity_table``).
+ENTITY_COLUMNS = ("doc_id", "label", "text", "canonical", "start", "end", "score", "id")
+
+
+def entity_rows(
+    docs: Sequence[Document], /, *, dates: bool = True, workers: int = -1
+) -> list[tuple[Any, ...]]:
+    """The rows of :func:`copydesk.entity_table` as tuples (:data:`ENTITY_COLUMNS`), without
+    pandas: every mention, canonical forms merged across all of ``docs`` (one batch call)."""
+    rows: list[tuple[Any, ...]] = _core.entity_rows(
+        list(docs),
+        tagger=_tagger(None),
+        gazetteer=_gazetteer(None),
+        dates=dates,
+        threshold=0.88,
+        workers=workers,
+    )
+    return rows
+
+
 class _Pipeline:
     """The stages of the report, run one at a time (each a batch call into the core)."""
 
@@ -190,7 +218,7 @@ class _Pipeline:
         )
 
     def entities(self) -> None:
-        self.data["entities"] = entity_table(self.data["docs"], workers=self.workers)
+        self.data["entities"] = entity_rows(self.data["docs"], workers=self.workers)
 
     def figures(self) -> None:
         self.data["figures"] = extract_figures_batch(self.data["docs"], workers=self.workers)
@@ -333,7 +361,7 @@ def _overview(corpus: Any, docs: list[Document], stats: dict[str, Any]) -> str:
         items.append(("published", f"{dates[0]} … {dates[-1]}"))
     body = [f"<div>{_kpis(items)}</div>"]
     if report is not None:
-        body.append(f'<p class="muted">{_e(report)}</p>')
+        body.append(f'<p class="muted">{_e(str(report).splitlines()[0])}</p>')
         if report.rejected:
             rows = [(n.record, n.line, n.reason) for n in report.rejected[:50]]
             body.append(
@@ -451,9 +479,7 @@ def _entities(data: dict[str, Any], stats: dict[str, Any], top: int) -> str:
     if len(table) == 0:
         return _section("entities", "Top entities", '<p class="muted">No entities found.</p>')
     groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for label, text, canonical, doc_id in zip(
-        table["label"], table["text"], table["canonical"], table["doc_id"], strict=True
-    ):
+    for doc_id, label, text, canonical, *_ in table:
         g = groups.setdefault(
             (label, canonical), {"mentions": 0, "docs": set(), "forms": Counter()}
         )
@@ -512,9 +538,7 @@ def _figures(
     figures: list[list[Any]] = data["figures"]
     ents = data["entities"]
     places: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for doc_id, label, start, canonical in zip(
-        ents["doc_id"], ents["label"], ents["start"], ents["canonical"], strict=True
-    ):
+    for doc_id, label, _text, canonical, start, *_ in ents:
         if label == "LOC":
             places[doc_id].append((int(start), canonical))
     rows = []
