@@ -1,0 +1,199 @@
+"""The main job: ``copydesk report`` writes one self-contained HTML page with every section,
+which headless Chromium opens without console errors."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import copydesk as cd
+import pytest
+from copydesk.report import SECTIONS, cleaned_documents, entity_rows
+
+FAKES = [
+    "--text",
+    "article_content",
+    "--title",
+    "article_title",
+    "--id",
+    "unit_id",
+    "--source",
+    "source",
+    "--published",
+    "date",
+]
+
+# Anything that would make the page fetch another file: src/href/url() not to "#…" or "data:".
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?!#|data:)|url\(\s*["']?(?!#|data:)""", re.I)
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "headless Chromium is not installed (Debian: chromium; .ci/run installs it)"
+        if os.environ.get("COPYDESK_REQUIRE_SHARED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def open_in_chromium(page: Path) -> tuple[str, list[str]]:
+    """The DOM Chromium renders for ``page`` and the console messages it logged."""
+    proc = subprocess.run(
+        [
+            chromium(),
+            "--headless",
+            "--disable-gpu",
+            "--no-sandbox",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+            page.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
+    return proc.stdout, console
+
+
+def check_page(dom: str, console: list[str]) -> None:
+    assert not console, console
+    for sid in SECTIONS:
+        match = re.search(rf'<section id="{sid}"><h2>([^<]+)</h2>', dom)
+        assert match, f"section {sid} is not shown"
+    assert not EXTERNAL.search(dom), EXTERNAL.search(dom)
+
+
+def test_the_browser_check_can_fail(tmp_path: Path) -> None:
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!DOCTYPE html><html><body><section id="overview"><h2>x</h2></section>'
+        "<script>undefined_function()</script></body></html>"
+    )
+    dom, console = open_in_chromium(page)
+    with pytest.raises(AssertionError):
+        check_page(dom, console)
+    assert any("undefined_function" in line for line in console)
+
+
+def test_report_of_the_sample_in_chromium(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "copydesk", "report", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote" in proc.stderr
+    dom, console = open_in_chromium(out)
+    check_page(dom, console)
+    for doc in cd.datasets.load_sample():
+        assert doc.id in dom  # every document appears (clusters, reuse, entities tables)
+
+
+def test_report_of_fakes_in_chromium(tmp_path: Path, fakes_csv: Path) -> None:
+    out = tmp_path / "fakes.html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "copydesk", "report", str(fakes_csv), *FAKES, "-o", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    dom, console = open_in_chromium(out)
+    check_page(dom, console)
+    assert "FA-KES-Dataset.csv" in dom
+
+
+def test_report_numbers_match_the_stages(fakes_csv: Path) -> None:
+    corpus = cd.read_csv(
+        fakes_csv,
+        text="article_content",
+        title="article_title",
+        id="unit_id",
+        source="source",
+        published="date",
+    )
+    report = cd.build_report(corpus, threshold=0.8, containment=0.8)
+    profile = cd.learn_boilerplate(corpus, by="source")
+    cleaned = cd.clean_batch(corpus, profile=profile)
+    docs = cleaned_documents(corpus, cleaned)
+    dups = cd.near_duplicates(docs, threshold=0.8, containment=0.8)
+    reuse = cd.text_reuse(docs)
+    assert report.stats["documents"] == len(corpus)
+    assert report.stats["edits"] == sum(len(c.edits) for c in cleaned)
+    assert report.stats["clusters"] == len(dups.groups())
+    assert report.stats["duplicate_pairs"] == len(dups)
+    assert report.stats["edges"] == len(reuse)
+    assert report.stats["entities"] == len(entity_rows(docs))
+    # The largest cluster's documents are all listed, and the top reuse pair is side by side.
+    biggest = max(dups.groups(), key=len)
+    assert all(i in report.html for i in biggest)
+    top = max(reuse, key=lambda e: e.words)
+    assert top.source in report.html and top.target in report.html
+    assert report.html.count("<mark") > 0
+
+
+def test_cleaned_documents_keep_ids_and_offsets_map_back() -> None:
+    corpus = cd.datasets.load_sample()
+    cleaned = cd.clean_batch(corpus)
+    docs = cleaned_documents(corpus, cleaned)
+    assert [d.id for d in docs] == [d.id for d in corpus]
+    rows = entity_rows(docs)
+    by_id = {d.id: (d, c) for d, c in zip(docs, cleaned, strict=True)}
+    assert rows
+    for doc_id, _label, text, _canonical, start, end, *_ in rows:
+        doc, c = by_id[doc_id]
+        assert doc.text[start:end] == text
+        raw_start, raw_end = c.span_to_raw(start, end)
+        assert cd.fold(c.raw[raw_start:raw_end]).strip() != "" or text.strip() == ""
+
+
+def test_entity_rows_equal_the_entity_table() -> None:
+    docs = list(cd.datasets.load_sample())
+    table = cd.entity_table(docs)
+    rows = entity_rows(docs)
+    assert [tuple(r[:6]) for r in rows] == [
+        tuple(r) for r in table[["doc_id", "label", "text", "canonical", "start", "end"]].values
+    ]
+
+
+def test_report_object(tmp_path: Path) -> None:
+    report = cd.build_report(cd.datasets.load_sample(), top=3, pairs=1)
+    assert report.sections == SECTIONS
+    assert set(report.timings) >= {"clean", "entities", "duplicates", "reuse", "render"}
+    path = report.save(tmp_path / "r.html")
+    assert path.read_text(encoding="utf-8") == report.html
+    assert repr(report).startswith("<Report: 5 documents")
+    assert report._repr_html_().startswith("<iframe srcdoc=")
+
+
+def test_report_of_nothing_is_an_error() -> None:
+    with pytest.raises(cd.errors.NoDocumentsError):
+        cd.build_report([])
+
+
+def test_show_prints_text_outside_jupyter(capsys: pytest.CaptureFixture[str]) -> None:
+    al = cd.align("one two three four five six seven eight nine ten eleven twelve", "x")
+    cd.show(al)
+    assert capsys.readouterr().out.strip() == repr(al)
+    assert "<table" in cd.display.to_html(al)
+
+
+def test_progress_without_tqdm_counts_on_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # makes the import fail
+    assert list(cd.display.progress([1, 2, 3], desc="work")) == [1, 2, 3]
+    assert "work: 3/3" in capsys.readouterr().err
