@@ -37,7 +37,7 @@ def to_html(obj: Any, /) -> str:
 
     Examples:
         >>> import copydesk as cd
-        >>> "<s" in to_html(cd.clean("Hello.\\n\\nShare on Facebook"))
+        >>> "<del" in to_html(cd.clean("Hello there.\\n\\nShare on Facebook"))
         True
         >>> to_html(3)
         '<pre>3</pre>'
