@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -69,7 +70,8 @@ section{border-bottom:1px solid #eee;padding-bottom:16px}
 h2{margin-top:26px;border-left:4px solid #4e79a7;padding-left:8px}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}
 th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
-th{background:#f4f6f8} td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f4f6f8} td:first-child{white-space:nowrap}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
 .kpi{display:inline-block;margin:6px 18px 6px 0} .kpi b{display:block;font-size:22px}
 .charts{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
 .muted{color:#777} details{margin:8px 0} summary{cursor:pointer;color:#1f5fa0}
@@ -503,7 +505,7 @@ def _entities(data: dict[str, Any], stats: dict[str, Any], top: int) -> str:
         )
         + "</div>"
     )
-    for label in ("PER", "ORG", "LOC", "MISC", "DATE"):
+    for label in ("PER", "ORG", "LOC", "MISC"):
         rows = []
         for (lab, canonical), v in ranked:
             if lab != label:
@@ -518,6 +520,17 @@ def _entities(data: dict[str, Any], stats: dict[str, Any], top: int) -> str:
                 + _table(["canonical", "documents", "mentions", "aliases seen"], rows, {1, 2})
             )
     return _section("entities", "Top entities, with aliases", "".join(body))
+
+
+#: Units of figures that count people (casualty counts); other figures (distances, days,
+#: percentages) are listed apart.
+CASUALTY_UNITS = re.compile(
+    r"kill|dead|death|die|civilian|people|person|wound|injur|casualt|victim|child|women|men\b|"
+    r"soldier|fighter|militant|terrorist|rebel|troop|refugee|resident|student|journalist|"
+    r"member|worker|famil|displaced|prisoner|detainee|hostage|citizen|protester|officer|"
+    r"police|personnel|insurgent|jihadist|gunm[ae]n|body|bodies|individual|boy|girl|infant|baby",
+    re.IGNORECASE,
+)
 
 
 def _nearest_place(table: Any, doc_id: str, start: int) -> str:
@@ -542,10 +555,14 @@ def _figures(
         if label == "LOC":
             places[doc_id].append((int(start), canonical))
     rows = []
+    others: list[tuple[Any, ...]] = []
     units: Counter[str] = Counter()
     for d, figs in zip(docs, figures, strict=True):
         for f in figs:
             if not f.unit:
+                continue
+            if not CASUALTY_UNITS.search(f.unit):
+                others.append((date_of[d.id], _fmt_value(f.value), f.unit, source_of[d.id], d.id))
                 continue
             units[f.unit] += 1
             context = _clip(d.text[max(0, f.start - 80) : f.end + 80], 200)
@@ -562,11 +579,19 @@ def _figures(
                 )
             )
     stats["figures"] = len(rows)
+    stats["other_figures"] = len(others)
     rows.sort(key=lambda r: (r[0], -r[2]))
     body = [
-        _kpis([("figures with a unit", len(rows)), ("units", len(units))]),
-        '<p class="muted">Counts found in the cleaned text (e.g. "at least 20 civilians '
-        'killed"), with the publication date and the nearest place named in the article.</p>',
+        _kpis(
+            [
+                ("casualty counts", len(rows)),
+                ("units", len(units)),
+                ("other figures", len(others)),
+            ]
+        ),
+        '<p class="muted">Counts of people found in the cleaned text (e.g. "at least 20 '
+        'civilians killed"), with the publication date and the nearest place named in the '
+        "article (within 400 characters).</p>",
     ]
     if units:
         common = units.most_common(15)
@@ -584,7 +609,14 @@ def _figures(
     )
     if len(rows) > len(shown):
         body.append(f'<p class="muted">{len(rows) - len(shown):,} more not shown.</p>')
-    return _section("figures", "Figures: how many, when, where", "".join(body))
+    if others:
+        body.append(
+            f"<details><summary>Other figures ({len(others):,}: distances, durations, "
+            "shares…; first 200)</summary>"
+            + _table(["date", "value", "unit", "source", "document"], sorted(others)[:200])
+            + "</details>"
+        )
+    return _section("figures", "Figures: casualty counts by date and place", "".join(body))
 
 
 def _fmt_value(v: float) -> str:
