@@ -3,6 +3,7 @@ which headless Chromium opens without console errors."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -197,3 +198,34 @@ def test_progress_without_tqdm_counts_on_stderr(
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # makes the import fail
     assert list(cd.display.progress([1, 2, 3], desc="work")) == [1, 2, 3]
     assert "work: 3/3" in capsys.readouterr().err
+
+
+def test_figures_are_casualty_counts_with_date_and_place() -> None:
+    text = (
+        "At least 20 civilians were killed in Aleppo on Monday, the Syrian Observatory said. "
+        "The convoy drove 40 kilometers to Idlib."
+    )
+    docs = [cd.Document(text, id="a", source="outlet", published="2016-12-05")]
+    report = cd.build_report(docs)
+    figures = report.html.split('<section id="figures">')[1].split("</section>")[0]
+    main_table, _, others = figures.partition("<details>")
+    row = re.search(r"<tr><td>2016-12-05</td><td>([^<]*)</td><td>20</td>", main_table)
+    assert row and row.group(1) == "Aleppo"
+    assert "civilians" in main_table and "kilometers" not in main_table
+    assert "kilometers" in others
+    assert report.stats["figures"] == 1 and report.stats["other_figures"] == 1
+
+
+def test_document_html_strikes_removals_and_marks_entities_in_the_raw_text() -> None:
+    doc = cd.datasets.load_sample()[1]
+    c = cd.clean(doc)
+    page = cd.display.document_html(doc, cleaned=c)
+    # Removing the markup gives back the raw text, plus the text cleaning inserted.
+    plain = html.unescape(re.sub(r"<ins[^>]*>.*?</ins>", "", page, flags=re.S))
+    body = re.sub(r"<[^>]+>", "", plain.split('margin-top:4px">', 1)[1])
+    assert body == c.raw
+    struck = "".join(re.findall(r"<del [^>]*>(.*?)</del>", page, flags=re.S))
+    assert len(html.unescape(struck)) == sum(e.raw_end - e.raw_start for e in c.edits)
+    ents = cd.extract_entities(c.text)
+    assert page.count("<mark") >= len({(e.start, e.end) for e in ents}) > 0
+    assert cd.display.to_html(doc) == cd.display.document_html(doc)

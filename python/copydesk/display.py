@@ -16,9 +16,21 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["bar_chart", "graph_svg", "heatmap_svg", "progress", "show", "to_html"]
+__all__ = [
+    "bar_chart",
+    "document_html",
+    "graph_svg",
+    "heatmap_svg",
+    "progress",
+    "show",
+    "to_html",
+]
 
 T = TypeVar("T")
+
+
+def _e(s: object) -> str:
+    return html.escape(str(s), quote=True)
 
 
 def _in_notebook() -> bool:
@@ -30,10 +42,98 @@ def _in_notebook() -> bool:
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
+_ENTITY_COLORS = {
+    "PER": "#aa9cfc",
+    "ORG": "#7aecec",
+    "LOC": "#feca74",
+    "MISC": "#e4e7d2",
+    "DATE": "#bfe1d9",
+}
+
+
+def document_html(doc: Any, /, *, cleaned: Any = None, entities: bool = True) -> str:
+    """A document as HTML: its raw text with what cleaning removes struck through (the rule
+    and reason on hover) and the entities of the cleaned text highlighted in place.
+
+    Args:
+        doc: A Document (or a str).
+        cleaned: Its :class:`~copydesk.Cleaned` form, when already computed.
+        entities: Highlight entities (found in the cleaned text, mapped back to the raw text).
+
+    Examples:
+        >>> import copydesk as cd
+        >>> page = document_html(cd.Document("Assad spoke in Aleppo.\\n\\nShare on Facebook"))
+        >>> "<del" in page and "<mark" in page
+        True
+    """
+    from copydesk._core import Document
+    from copydesk.cleaning import clean
+    from copydesk.entities import extract_entities
+
+    if isinstance(doc, str):
+        doc = Document(doc)
+    c = cleaned if cleaned is not None else clean(doc)
+    raw: str = c.raw
+    n = len(raw)
+    removed: list[int | None] = [None] * n
+    inserted: dict[int, list[str]] = {}
+    edits = list(c.edits)
+    for k, ed in enumerate(edits):
+        for i in range(ed.raw_start, min(ed.raw_end, n)):
+            removed[i] = k
+        if ed.replacement:
+            inserted.setdefault(ed.raw_end, []).append(ed.replacement)
+    marked: list[int | None] = [None] * n
+    found = []
+    if entities:
+        found = list(extract_entities(Document(c.text, id=doc.id, published=doc.published)))
+        for k, e in enumerate(found):
+            start, end = c.span_to_raw(e.start, e.end)
+            for i in range(start, min(end, n)):
+                marked[i] = k
+    out: list[str] = []
+    i = 0
+    while i <= n:
+        for text in inserted.get(i, ()):
+            out.append(f'<ins style="color:#070;text-decoration:none">{_e(text)}</ins>')
+        if i == n:
+            break
+        j = i
+        while j < n and removed[j] == removed[i] and marked[j] == marked[i] and j - i < 100000:
+            j += 1
+            if j in inserted:
+                break
+        chunk = _e(raw[i:j])
+        if removed[i] is not None:
+            ed = edits[removed[i]]  # type: ignore[index]
+            chunk = (
+                f'<del title="{_e(ed.rule)}: {_e(ed.reason)}" '
+                f'style="color:#b00;background:#fee">{chunk}</del>'
+            )
+        elif marked[i] is not None:
+            e = found[marked[i]]  # type: ignore[index]
+            color = _ENTITY_COLORS.get(e.label, "#ddd")
+            chunk = (
+                f'<mark title="{_e(e.label)}: {_e(e.canonical)}" '
+                f'style="background:{color};padding:0 2px;border-radius:3px">{chunk}</mark>'
+            )
+        out.append(chunk)
+        i = j
+    meta = " · ".join(_e(v) for v in (doc.id, doc.source, doc.published, doc.url) if v)
+    title = f"<b>{_e(doc.title)}</b><br>" if doc.title else ""
+    return (
+        f'<div class="copydesk-document">{title}<small style="color:#666">{meta} · '
+        f"{len(edits)} edits, {len(found)} entities</small>"
+        '<div style="white-space:pre-wrap;line-height:1.5;margin-top:4px">'
+        f"{''.join(out)}</div></div>"
+    )
+
+
 def to_html(obj: Any, /) -> str:
     """The HTML of ``obj``: its ``_repr_html_``, or its escaped ``repr`` in a ``<pre>``.
 
-    Lists of objects that have ``_repr_html_`` are rendered one after another.
+    A Document is shown by :func:`document_html`. Lists of objects that have
+    ``_repr_html_`` are rendered one after another.
 
     Examples:
         >>> import copydesk as cd
@@ -42,6 +142,10 @@ def to_html(obj: Any, /) -> str:
         >>> to_html(3)
         '<pre>3</pre>'
     """
+    from copydesk._core import Document
+
+    if isinstance(obj, Document):
+        return document_html(obj)
     method = getattr(obj, "_repr_html_", None)
     if callable(method):
         out = method()
@@ -117,10 +221,6 @@ def progress(
 # Inline-SVG charts --------------------------------------------------------------------------
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1")
-
-
-def _e(s: object) -> str:
-    return html.escape(str(s), quote=True)
 
 
 def bar_chart(

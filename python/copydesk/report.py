@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from copydesk import _core
 from copydesk._core import Document
 from copydesk.cleaning import Cleaned, clean_batch, learn_boilerplate
-from copydesk.display import PALETTE, bar_chart, graph_svg, heatmap_svg, progress
+from copydesk.display import PALETTE, bar_chart, document_html, graph_svg, heatmap_svg, progress
 from copydesk.entities import _gazetteer, _tagger, extract_figures_batch, extract_quotes_batch
 from copydesk.similarity import near_duplicates, text_reuse
 
@@ -463,13 +463,13 @@ def _cleaning(
             '<p class="muted">No boilerplate learned: no line repeats across enough documents '
             "of one source.</p>"
         )
-    edited = [c for c in cleaned if c.edits]
+    edited = [k for k, c in enumerate(cleaned[:300]) if c.edits and len(c.raw) < 8000]
     if edited:
-        example = max(edited[:200], key=lambda c: len(c.edits) if len(c.raw) < 8000 else 0)
+        k = max(edited, key=lambda k: len(cleaned[k].edits))
         body.append(
-            "<details><summary>One document with its removals struck through (hover for the "
-            f"rule): {_e(example.doc_id)}</summary>"
-            f'<div class="pair">{example._repr_html_()}</div></details>'
+            "<details><summary>One document with its removals struck through and its entities "
+            f"marked (hover for the rule or the entity): {_e(docs[k].id)}</summary>"
+            f'<div class="pair">{document_html(docs[k], cleaned=cleaned[k])}</div></details>'
         )
     return _section("cleaning", "Cleaning: what was removed and why", "".join(body))
 
