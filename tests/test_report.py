@@ -229,3 +229,31 @@ def test_document_html_strikes_removals_and_marks_entities_in_the_raw_text() -> 
     ents = cd.extract_entities(c.text)
     assert page.count("<mark") >= len({(e.start, e.end) for e in ents}) > 0
     assert cd.display.to_html(doc) == cd.display.document_html(doc)
+
+
+def test_a_core_panic_in_quotes_costs_only_that_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    import copydesk.report as report_module
+
+    class Panic(BaseException):  # what pyo3 raises for a panic in the core
+        pass
+
+    def batch(*args: object, **kwargs: object) -> object:
+        raise Panic("end byte index is not a char boundary")
+
+    real = report_module.extract_quotes
+
+    def single(doc: cd.Document, **kwargs: object) -> object:
+        if doc.id.startswith("002"):
+            raise Panic("end byte index is not a char boundary")
+        return real(doc)
+
+    monkeypatch.setattr(report_module, "extract_quotes_batch", batch)
+    monkeypatch.setattr(report_module, "extract_quotes", single)
+    corpus = cd.datasets.load_sample()
+    report = cd.build_report(corpus)
+    assert report.stats["quote_failures"] == 1
+    profile = cd.learn_boilerplate(corpus, by="source")
+    docs = cleaned_documents(corpus, cd.clean_batch(corpus, profile=profile))
+    expected = sum(len(real(d)) for d in docs if not d.id.startswith("002"))
+    assert report.stats["quotes"] == expected
+    assert "Quotes could not be extracted from 1 documents" in report.html

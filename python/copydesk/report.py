@@ -38,7 +38,13 @@ from copydesk import _core
 from copydesk._core import Document
 from copydesk.cleaning import Cleaned, clean_batch, learn_boilerplate
 from copydesk.display import PALETTE, bar_chart, document_html, graph_svg, heatmap_svg, progress
-from copydesk.entities import _gazetteer, _tagger, extract_figures_batch, extract_quotes_batch
+from copydesk.entities import (
+    _gazetteer,
+    _tagger,
+    extract_figures_batch,
+    extract_quotes,
+    extract_quotes_batch,
+)
 from copydesk.similarity import near_duplicates, text_reuse
 
 if TYPE_CHECKING:
@@ -226,7 +232,25 @@ class _Pipeline:
         self.data["figures"] = extract_figures_batch(self.data["docs"], workers=self.workers)
 
     def quotes(self) -> None:
-        self.data["quotes"] = extract_quotes_batch(self.data["docs"], workers=self.workers)
+        docs = self.data["docs"]
+        self.data["quote_failures"] = []
+        try:
+            self.data["quotes"] = extract_quotes_batch(docs, workers=self.workers)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:
+            # Work around a core panic on some texts (see the report's note): one document at
+            # a time, keeping the quotes of every document that does not fail.
+            quotes: list[list[Any]] = []
+            for d in docs:
+                try:
+                    quotes.append(extract_quotes(d))
+                except (KeyboardInterrupt, SystemExit):
+                    raise
+                except BaseException:
+                    quotes.append([])
+                    self.data["quote_failures"].append(d.id)
+            self.data["quotes"] = quotes
 
     def duplicates(self) -> None:
         self.data["dups"] = near_duplicates(
@@ -639,7 +663,14 @@ def _quotes(
             by_speaker[speaker][source_of[d.id]] += 1
             rows.append((speaker, q.cue or "", source_of[d.id], d.id, _clip(q.text, 240)))
     stats["quotes"] = len(rows)
+    failures: list[str] = data.get("quote_failures", [])
+    stats["quote_failures"] = len(failures)
     body = [_kpis([("quotations", len(rows)), ("speakers", len(by_speaker))])]
+    if failures:
+        body.append(
+            f'<p class="muted">Quotes could not be extracted from {len(failures)} documents '
+            f"(an internal error of the quote finder): {_e(', '.join(failures[:20]))}</p>"
+        )
     ranked = sorted(by_speaker.items(), key=lambda kv: -sum(kv[1].values()))
     named = [(s, c) for s, c in ranked if s != "(unattributed)"]
     if named:
