@@ -257,3 +257,17 @@ def test_a_core_panic_in_quotes_costs_only_that_document(monkeypatch: pytest.Mon
     expected = sum(len(real(d)) for d in docs if not d.id.startswith("002"))
     assert report.stats["quotes"] == expected
     assert "Quotes could not be extracted from 1 documents" in report.html
+
+
+def test_report_progress_counts_documents_per_stage(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # the plain counter on stderr
+    corpus = cd.datasets.load_sample()
+    cd.build_report(corpus, progress_bar=True)
+    err = capsys.readouterr().err
+    total = 6 * len(corpus)
+    assert f"copydesk report: {total}/{total} reuse" in err
+    assert "0/30 clean" in err and "entities" in err
+    cd.build_report(corpus)
+    assert capsys.readouterr().err == ""

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 __all__ = [
+    "Progress",
     "bar_chart",
     "document_html",
     "graph_svg",
@@ -216,6 +217,62 @@ def progress(
         return _Counter(iterable, total, desc)
     bar: Iterable[T] = auto.tqdm(iterable, total=total, desc=desc)
     return bar
+
+
+class Progress:
+    """A progress bar counted in units of work (tqdm.auto when installed, else a counter on
+    stderr; nothing when disabled), with the current stage as its postfix.
+
+    Examples:
+        >>> with Progress(10, desc="work", enabled=False) as bar:
+        ...     bar.stage("clean")
+        ...     bar.update(10)
+        >>> bar.done
+        10
+    """
+
+    def __init__(self, total: int, /, *, desc: str = "", enabled: bool = True) -> None:
+        self.total, self.desc, self.done, self.name = total, desc, 0, ""
+        self._bar: Any = None
+        self._plain = False
+        if enabled:
+            try:
+                auto = importlib.import_module("tqdm.auto")
+                self._bar = auto.tqdm(total=total, desc=desc, unit="doc")
+            except ImportError:
+                self._plain = True
+
+    def stage(self, name: str) -> None:
+        """Names the stage now running."""
+        self.name = name
+        if self._bar is not None:
+            self._bar.set_postfix_str(name)
+        self._print()
+
+    def update(self, n: int) -> None:
+        """Counts ``n`` more units done."""
+        self.done += n
+        if self._bar is not None:
+            self._bar.update(n)
+        self._print()
+
+    def _print(self) -> None:
+        if self._plain:
+            line = f"\r{self.desc}: {self.done}/{self.total} {self.name}"
+            print(line, end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        """Ends the bar."""
+        if self._bar is not None:
+            self._bar.close()
+        elif self._plain:
+            print(file=sys.stderr, flush=True)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # Inline-SVG charts --------------------------------------------------------------------------

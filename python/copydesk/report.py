@@ -37,7 +37,14 @@ from typing import TYPE_CHECKING, Any
 from copydesk import _core
 from copydesk._core import Document
 from copydesk.cleaning import Cleaned, clean_batch, learn_boilerplate
-from copydesk.display import PALETTE, bar_chart, document_html, graph_svg, heatmap_svg, progress
+from copydesk.display import (
+    PALETTE,
+    Progress,
+    bar_chart,
+    document_html,
+    graph_svg,
+    heatmap_svg,
+)
 from copydesk.entities import (
     _gazetteer,
     _tagger,
@@ -201,12 +208,26 @@ def entity_rows(
 
 
 class _Pipeline:
-    """The stages of the report, run one at a time (each a batch call into the core)."""
+    """The stages of the report, run one at a time. Stages that work document by document
+    (cleaning, figures, quotes) run in chunks so the progress bar moves with the documents;
+    the others (entities merged across the corpus, duplicates, reuse) are one batch call."""
 
-    def __init__(self, corpus: Any, *, threshold: float, containment: float, workers: int):
+    def __init__(
+        self, corpus: Any, *, threshold: float, containment: float, workers: int, bar: Progress
+    ):
         self.corpus = corpus
         self.threshold, self.containment, self.workers = threshold, containment, workers
+        self.bar = bar
         self.data: dict[str, Any] = {}
+        n = len(corpus)
+        self.chunks = [(a, min(n, a + max(64, n // 20))) for a in range(0, n, max(64, n // 20))]
+
+    def _chunked(self, items: Any, fn: Callable[[Any], list[Any]]) -> list[Any]:
+        out: list[Any] = []
+        for a, b in self.chunks:
+            out.extend(fn(items[a:b]))
+            self.bar.update(b - a)
+        return out
 
     def stages(self) -> list[tuple[str, Callable[[], None]]]:
         return [
@@ -220,22 +241,30 @@ class _Pipeline:
 
     def clean(self) -> None:
         profile = learn_boilerplate(self.corpus, by="source", workers=self.workers)
-        cleaned = clean_batch(self.corpus, profile=profile, workers=self.workers)
+        cleaned = self._chunked(
+            self.corpus, lambda part: clean_batch(part, profile=profile, workers=self.workers)
+        )
         self.data.update(
             profile=profile, cleaned=cleaned, docs=cleaned_documents(self.corpus, cleaned)
         )
 
     def entities(self) -> None:
         self.data["entities"] = entity_rows(self.data["docs"], workers=self.workers)
+        self.bar.update(len(self.corpus))
 
     def figures(self) -> None:
-        self.data["figures"] = extract_figures_batch(self.data["docs"], workers=self.workers)
+        self.data["figures"] = self._chunked(
+            self.data["docs"], lambda part: extract_figures_batch(part, workers=self.workers)
+        )
 
     def quotes(self) -> None:
-        docs = self.data["docs"]
         self.data["quote_failures"] = []
+        self.data["quotes"] = self._chunked(self.data["docs"], self._quotes)
+
+    def _quotes(self, docs: list[Document]) -> list[list[Any]]:
         try:
-            self.data["quotes"] = extract_quotes_batch(docs, workers=self.workers)
+            found: list[list[Any]] = extract_quotes_batch(docs, workers=self.workers)
+            return found
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:
@@ -250,7 +279,7 @@ class _Pipeline:
                 except BaseException:
                     quotes.append([])
                     self.data["quote_failures"].append(d.id)
-            self.data["quotes"] = quotes
+            return quotes
 
     def duplicates(self) -> None:
         self.data["dups"] = near_duplicates(
@@ -259,9 +288,11 @@ class _Pipeline:
             containment=self.containment,
             workers=self.workers,
         )
+        self.bar.update(len(self.corpus))
 
     def reuse(self) -> None:
         self.data["reuse"] = text_reuse(self.data["docs"], workers=self.workers)
+        self.bar.update(len(self.corpus))
 
 
 def build_report(
@@ -286,7 +317,8 @@ def build_report(
         top: Rows per "top" table (entities per type, speakers, outlets).
         pairs: Reuse pairs shown side by side.
         workers: Threads: -1 all cores, 1 inline, n a pool of n.
-        progress_bar: Show a progress bar over the stages (tqdm.auto when installed).
+        progress_bar: Show a progress bar (tqdm.auto when installed, else a counter on
+            stderr), counted in documents per stage.
 
     Returns:
         A :class:`Report`; ``report.save("report.html")`` writes it.
@@ -301,16 +333,16 @@ def build_report(
         corpus = load_sample(workers=workers)
     if len(corpus) == 0:
         raise NoDocumentsError("the corpus has no documents: nothing to report on")
-    pipe = _Pipeline(corpus, threshold=threshold, containment=containment, workers=workers)
     timings: dict[str, float] = {}
-    stages = pipe.stages()
-    bar = progress(stages, desc="copydesk report", enabled=progress_bar)
-    for name, stage in bar:
-        if hasattr(bar, "set_postfix_str"):
-            bar.set_postfix_str(name)
-        t = time.perf_counter()
-        stage()
-        timings[name] = time.perf_counter() - t
+    with Progress(6 * len(corpus), desc="copydesk report", enabled=progress_bar) as bar:
+        pipe = _Pipeline(
+            corpus, threshold=threshold, containment=containment, workers=workers, bar=bar
+        )
+        for name, stage in pipe.stages():
+            bar.stage(name)
+            t = time.perf_counter()
+            stage()
+            timings[name] = time.perf_counter() - t
     t = time.perf_counter()
     page, stats = _render(corpus, pipe.data, title=title, top=top, pairs=pairs)
     timings["render"] = time.perf_counter() - t
