@@ -24,6 +24,7 @@ from typing import Any
 
 from copydesk.corpus import Corpus
 from copydesk.datasets import load_sample
+from copydesk.display import Progress
 from copydesk.io import read
 
 
@@ -313,9 +314,19 @@ def _cleaned(corpus: Corpus, args: argparse.Namespace) -> list[Any]:
         _stage(args, "learning boilerplate")
         profile = learn_boilerplate(corpus, by="source", workers=args.workers)
     _stage(args, f"cleaning {len(corpus):,} documents")
-    return clean_batch(
-        corpus, profile=profile, urls=getattr(args, "urls", "keep"), workers=args.workers
-    )
+    n = len(corpus)
+    step = max(64, n // 20)
+    out: list[Any] = []
+    with Progress(n, desc="clean", enabled=not args.quiet) as bar:
+        for a in range(0, n, step):  # in chunks, so the bar moves with the documents
+            part = corpus[a : a + step]
+            out.extend(
+                clean_batch(
+                    part, profile=profile, urls=getattr(args, "urls", "keep"), workers=args.workers
+                )
+            )
+            bar.update(len(part))
+    return out
 
 
 def run_clean(corpus: Corpus, args: argparse.Namespace) -> None:
