@@ -26,6 +26,7 @@ from copydesk.cleaning import (
     learn_boilerplate,
 )
 from copydesk.corpus import Corpus, LoadReport, RecordNote
+from copydesk.display import show
 from copydesk.entities import (
     Entities,
     Entity,
@@ -43,6 +44,7 @@ from copydesk.entities import (
 )
 from copydesk.errors import CopydeskError
 from copydesk.io import read, read_csv, read_dir, read_jsonl
+from copydesk.report import Report, build_report
 from copydesk.similarity import (
     Alignment,
     DuplicatePair,
@@ -102,12 +104,14 @@ __all__ = [
     "Quote",
     "RecordNote",
     "Repair",
+    "Report",
     "ReuseEdge",
     "Tagger",
     "TextReuse",
     "__version__",
     "align",
     "align_batch",
+    "build_report",
     "builtin_rules",
     "cdist",
     "clean",
@@ -143,6 +147,7 @@ __all__ = [
     "read_dir",
     "read_jsonl",
     "shingles",
+    "show",
     "text_reuse",
     "token_set_ratio",
     "token_sort_ratio",
