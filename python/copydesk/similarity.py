@@ -24,6 +24,7 @@ compared on normalised word tokens: case, quote and dash variants fold, so ``Syr
 
 from __future__ import annotations
 
+import bisect
 import html
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -78,8 +79,6 @@ Weighting = Literal["tfidf", "bm25"]
 Scorer = Literal[
     "ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio", "jaro_winkler", "levenshtein"
 ]
-#: A corpus, or any iterable of texts or :class:`Document` objects (texts get ids "0", "1", …).
-Docs = "Corpus | Iterable[str | Document]"
 
 
 def _materialise(docs: Any) -> tuple[Any, list[Document] | None]:
@@ -503,9 +502,12 @@ class Neighbors:
             yield Neighbor(self.ids[self._d[k]], self.ids[self._c[k]], self._s[k], rank)
 
     def of(self, doc_id: str) -> list[Neighbor]:
-        """The neighbours of one document, best first."""
+        """The neighbours of one document, best first (``ValueError`` for an unknown id)."""
         i = self.ids.index(doc_id)
-        return [n for n in self if n.doc == self.ids[i]]
+        lo, hi = bisect.bisect_left(self._d, i), bisect.bisect_right(self._d, i)
+        return [
+            Neighbor(doc_id, self.ids[self._c[k]], self._s[k], k - lo + 1) for k in range(lo, hi)
+        ]
 
     def to_pandas(self) -> pd.DataFrame:
         """Columns ``doc, neighbor, score, rank``."""
