@@ -14,9 +14,10 @@ The same corpus is written three ways under ``benchmarks/data/<N>/``:
 
 * ``txt/<id>.txt``: one file per document, the title on the first line, a blank line, the text;
 * ``corpus.csv``: columns ``id,title,source,published,text``, CRLF between records, fields
-  quoted where needed (texts hold newlines, commas and quotes). About 2% of the texts carry a
-  stray cp1252 byte run (``b"\\x95\\x81"`` or a lone ``b"\\x92"``) where a curly quote stood,
-  as in FA-KES, so the file is not valid UTF-8; the other two formats carry the curly quote;
+  quoted where needed (texts hold newlines, commas and quotes). About 1% of the texts carry a
+  stray cp1252 byte run (``b"\\x95\\x81"``, or a lone ``b"\\x92"`` or ``b"\\x93"``) where a
+  curly apostrophe stood, as in FA-KES, so the file is not valid UTF-8; the other two formats
+  carry the curly apostrophe;
 * ``corpus.jsonl``: one JSON object per line with the same five keys.
 
 Output depends only on the seed, N and the input files: every random choice comes from
@@ -296,9 +297,12 @@ def curly(text: str) -> str:
     return text.replace("'", "’")
 
 
+STRAIGHT_QUOTES = str.maketrans("“”‘’", "\"\"''")
+
+
 def straight(text: str) -> str:
     """Curly quotes to straight ones."""
-    return text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
+    return text.translate(STRAIGHT_QUOTES)
 
 
 def pick_article(rng: Random, pools: Pools) -> Article:
@@ -311,8 +315,8 @@ def pick_article(rng: Random, pools: Pools) -> Article:
     return rng.choice(pools.news)
 
 
-def body_paragraphs(rng: Random, pools: Pools) -> list[str]:
-    """A run of paragraphs from one article with paragraphs of others spliced in."""
+def body_paragraphs(rng: Random, pools: Pools) -> tuple[Article, list[str]]:
+    """A base article, and a run of its paragraphs with paragraphs of others spliced in."""
     base = pick_article(rng, pools)
     want = rng.randint(3, 12)
     start = rng.randrange(len(base.paragraphs))
@@ -323,7 +327,7 @@ def body_paragraphs(rng: Random, pools: Pools) -> list[str]:
         at = rng.randrange(len(other.paragraphs))
         insert_at = rng.randint(1, len(paragraphs)) if paragraphs else 0
         paragraphs[insert_at:insert_at] = other.paragraphs[at : at + k]
-    return paragraphs
+    return base, paragraphs
 
 
 def debris_line(rng: Random, title: str, site: str, ymd: tuple[int, int, int]) -> str:
@@ -348,12 +352,12 @@ def debris_line(rng: Random, title: str, site: str, ymd: tuple[int, int, int]) -
 def render_original(seed: int, i: int, pools: Pools) -> Doc:
     """Document ``i`` when it is an original (a pure function of seed, i and the pools)."""
     rng = Random(f"copydesk-bench:{seed}:{i}")
-    title = rng.choice(pools.titles)
+    base, paragraphs = body_paragraphs(rng, pools)
+    title = base.title if rng.random() < 0.8 else rng.choice(pools.titles)
     source = rng.choice(pools.sources)
     site = site_of(source)
     ymd = random_date(rng)
     published = format_published(rng, ymd)
-    paragraphs = body_paragraphs(rng, pools)
     lines: list[str] = []
     if rng.random() < 0.3:
         lines += [title, ""]
@@ -520,7 +524,7 @@ def is_current(out: Path, seed: int, n: int, share: float) -> bool:
         meta = json.loads((out / "truth.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (
+    return bool(
         meta.get("generator_version") == GENERATOR_VERSION
         and meta.get("seed") == seed
         and meta.get("documents") == n

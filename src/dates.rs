@@ -46,6 +46,30 @@ const DATE_FORMATS: &[&str] = &[
 /// assert_eq!(normalize_date("next week", false), None);
 /// ```
 pub fn normalize_date(raw: &str, dayfirst: bool) -> Option<String> {
+    // Corpora repeat the same date strings; trying every format each time is the slow part.
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<(String, bool), Option<String>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if raw.len() > 64 {
+        return None;
+    }
+    let key = (raw.to_owned(), dayfirst);
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let value = parse_date(raw, dayfirst);
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= 8192 {
+            cache.clear();
+        }
+        cache.insert(key, value.clone());
+    });
+    value
+}
+
+fn parse_date(raw: &str, dayfirst: bool) -> Option<String> {
     let s = raw.trim();
     if s.is_empty() || s.len() > 64 {
         return None;

@@ -14,6 +14,7 @@
 //! * [`similarity`]: near-duplicates (MinHash-LSH), TF-IDF neighbours, passage alignment,
 //!   fuzzy string similarity.
 
+pub mod clean;
 pub mod dates;
 pub mod decode;
 pub mod document;
@@ -33,6 +34,10 @@ pub use error::{Error, Result};
 #[cfg(feature = "python")]
 #[pyo3::pymodule(gil_used = false)]
 mod _core {
+    #[pymodule_export]
+    use crate::py::clean::{
+        PyBoilerplateProfile, PyCleaned, PyEdit, builtin_rules, clean, clean_batch, fold, learn_boilerplate,
+    };
     #[pymodule_export]
     use crate::py::documents::{PyCorpusStore, PyDocument, PyRepair};
     #[pymodule_export]

@@ -12,6 +12,7 @@ MODULES = [
     "copydesk.corpus",
     "copydesk.io",
     "copydesk.datasets",
+    "copydesk.cleaning",
     "copydesk.similarity",
 ]
 

@@ -14,6 +14,17 @@ from __future__ import annotations
 
 from copydesk import datasets, errors
 from copydesk._core import Document, Repair, __version__
+from copydesk.cleaning import (
+    BoilerplateProfile,
+    Cleaned,
+    Edit,
+    builtin_rules,
+    clean,
+    clean_batch,
+    explain,
+    fold,
+    learn_boilerplate,
+)
 from copydesk.corpus import Corpus, LoadReport, RecordNote
 from copydesk.errors import CopydeskError
 from copydesk.io import read, read_csv, read_dir, read_jsonl
@@ -54,10 +65,13 @@ from copydesk.similarity import (
 
 __all__ = [
     "Alignment",
+    "BoilerplateProfile",
+    "Cleaned",
     "CopydeskError",
     "Corpus",
     "Document",
     "DuplicatePair",
+    "Edit",
     "LoadReport",
     "Match",
     "MinHashIndex",
@@ -73,15 +87,21 @@ __all__ = [
     "__version__",
     "align",
     "align_batch",
+    "builtin_rules",
     "cdist",
+    "clean",
+    "clean_batch",
     "containment",
     "datasets",
     "errors",
+    "explain",
     "extract",
     "extract_batch",
+    "fold",
     "fuzzy_score",
     "jaccard",
     "jaro_winkler",
+    "learn_boilerplate",
     "levenshtein",
     "minhash",
     "minhash_batch",

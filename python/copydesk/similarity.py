@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from copydesk import _core
-from copydesk._core import Document
+from copydesk._core import Cleaned, Document
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,21 +81,31 @@ Scorer = Literal[
 ]
 
 
+def _as_document(item: Any, i: int) -> Document:
+    """A Document for one item: a Document, a str (id = position) or a Cleaned (its cleaned
+    text, with the id, title, source and date of the document it came from)."""
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, str):
+        return Document(item, id=str(i))
+    if isinstance(item, Cleaned):
+        return Document(
+            item.text,
+            id=item.doc_id if item.doc_id is not None else str(i),
+            title=item.title,
+            source=item.source,
+            published=item.published,
+        )
+    raise TypeError(f"docs[{i}] is a {type(item).__name__}, expected str, Document or Cleaned")
+
+
 def _materialise(docs: Any) -> tuple[Any, list[Document] | None]:
     """The argument for ``_core`` and, unless it is a Corpus, its items as Documents."""
     if hasattr(docs, "_store"):
         return docs, None
     if isinstance(docs, (str, bytes)):
         raise TypeError("expected a Corpus or a list of texts, got a single str")
-    items = list(docs)
-    out: list[Document] = []
-    for i, item in enumerate(items):
-        if isinstance(item, Document):
-            out.append(item)
-        elif isinstance(item, str):
-            out.append(Document(item, id=str(i)))
-        else:
-            raise TypeError(f"docs[{i}] is a {type(item).__name__}, expected str or Document")
+    out = [_as_document(item, i) for i, item in enumerate(docs)]
     return out, out
 
 
@@ -300,7 +310,7 @@ class NearDuplicates:
 
 
 def near_duplicates(
-    docs: Corpus | Iterable[str | Document],
+    docs: Corpus | Iterable[str | Document | Cleaned],
     /,
     *,
     threshold: float = 0.8,
@@ -325,7 +335,7 @@ def near_duplicates(
     on the shingle sets (``exact=True``) or on the signatures.
 
     Args:
-        docs: A Corpus, or texts or Documents.
+        docs: A Corpus, or texts, Documents or Cleaned texts (``cd.clean_batch``).
         threshold: Least Jaccard similarity of a kept pair.
         containment: Also keep pairs where one contains this share of the other's shingles.
         max_size_ratio: For containment, the largest size ratio of two documents searched
@@ -388,7 +398,7 @@ class MinHashIndex:
     @classmethod
     def build(
         cls,
-        docs: Corpus | Iterable[str | Document],
+        docs: Corpus | Iterable[str | Document | Cleaned],
         /,
         *,
         threshold: float = 0.8,
@@ -520,7 +530,7 @@ class Neighbors:
 
 
 def nearest_neighbors(
-    docs: Corpus | Iterable[str | Document],
+    docs: Corpus | Iterable[str | Document | Cleaned],
     /,
     *,
     k: int = 10,
@@ -542,7 +552,7 @@ def nearest_neighbors(
     recall (see ``benchmarks/RESULTS.md``).
 
     Args:
-        docs: A Corpus, or texts or Documents.
+        docs: A Corpus, or texts, Documents or Cleaned texts (``cd.clean_batch``).
         k: Neighbours per document.
         weighting: ``"tfidf"`` (scikit-learn's smoothed idf) or ``"bm25"``.
         sublinear_tf: ``1 + ln(tf)`` instead of ``tf`` (TF-IDF).
@@ -681,9 +691,19 @@ class Alignment(Sequence[Passage]):
         )
 
 
+def _id_text(x: str | Document | Cleaned) -> tuple[str | None, str]:
+    if isinstance(x, Document):
+        return x.id, x.text
+    if isinstance(x, Cleaned):
+        return x.doc_id, x.text
+    if isinstance(x, str):
+        return None, x
+    raise TypeError(f"expected str, Document or Cleaned, got {type(x).__name__}")
+
+
 def align(
-    a: str | Document,
-    b: str | Document,
+    a: str | Document | Cleaned,
+    b: str | Document | Cleaned,
     /,
     *,
     seed: int = 4,
@@ -697,8 +717,8 @@ def align(
     across small edits (a changed, added or dropped word or short clause).
 
     Args:
-        a: First text (or Document).
-        b: Second text (or Document).
+        a: First text (a str, Document or Cleaned).
+        b: Second text.
         seed: Words per seed n-gram.
         min_words: Fewest words of a passage, in each text.
         max_gap: Most words between two runs of one passage, in each text.
@@ -711,10 +731,8 @@ def align(
         >>> al.texts()[0][0][:46]
         'started special operations in Aleppo after sev'
     """
-    a_id = a.id if isinstance(a, Document) else None
-    b_id = b.id if isinstance(b, Document) else None
-    ta = a.text if isinstance(a, Document) else a
-    tb = b.text if isinstance(b, Document) else b
+    a_id, ta = _id_text(a)
+    b_id, tb = _id_text(b)
     raw = _core.align(
         ta, tb, seed=seed, min_words=min_words, max_gap=max_gap, max_repeat=max_repeat
     )
@@ -722,7 +740,7 @@ def align(
 
 
 def align_batch(
-    pairs: Iterable[tuple[str | Document, str | Document]],
+    pairs: Iterable[tuple[str | Document | Cleaned, str | Document | Cleaned]],
     /,
     *,
     seed: int = 4,
@@ -732,16 +750,9 @@ def align_batch(
     workers: int = -1,
 ) -> list[Alignment]:
     """:func:`align` for many pairs, in parallel (``== [align(a, b) for a, b in pairs]``)."""
-    items = list(pairs)
-
-    def text(x: str | Document) -> str:
-        return x.text if isinstance(x, Document) else x
-
-    def ident(x: str | Document) -> str | None:
-        return x.id if isinstance(x, Document) else None
-
+    items = [(_id_text(a), _id_text(b)) for a, b in pairs]
     raw = _core.align_batch(
-        [(text(a), text(b)) for a, b in items],
+        [(a[1], b[1]) for a, b in items],
         seed=seed,
         min_words=min_words,
         max_gap=max_gap,
@@ -749,7 +760,7 @@ def align_batch(
         workers=workers,
     )
     return [
-        Alignment(text(a), text(b), tuple(Passage(*p) for p in r), ident(a), ident(b))
+        Alignment(a[1], b[1], tuple(Passage(*p) for p in r), a[0], b[0])
         for (a, b), r in zip(items, raw, strict=True)
     ]
 
@@ -860,7 +871,7 @@ class TextReuse(Sequence[ReuseEdge]):
 
 
 def text_reuse(
-    docs: Corpus | Iterable[str | Document],
+    docs: Corpus | Iterable[str | Document | Cleaned],
     /,
     *,
     seed: int = 4,
@@ -879,7 +890,7 @@ def text_reuse(
     are known.
 
     Args:
-        docs: A Corpus, or texts or Documents.
+        docs: A Corpus, or texts, Documents or Cleaned texts (``cd.clean_batch``).
         seed: Words per seed n-gram.
         min_words: Fewest words of a passage.
         max_gap: Most words between two runs of one passage.

@@ -13,7 +13,9 @@ use std::path::Path;
 use crate::decode::{DecodePolicy, decode};
 use crate::document::Loaded;
 use crate::error::{Error, Result};
-use crate::load::{Built, FieldRef, LoadOptions, MetaFields, RecordPlace, RecordView, assemble, build_document};
+use crate::load::{
+    Built, BuiltRecord, FieldRef, LoadOptions, MetaFields, RecordPlace, RecordView, build_document, finish,
+};
 use crate::parallel::Workers;
 
 /// CSV dialect options.
@@ -117,37 +119,65 @@ where
         }
     }
 
-    let mut rows: Vec<(csv::ByteRecord, u64)> = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, csv::Position::line);
-        rows.push((record.clone(), line));
-        if rows.len() % 65_536 == 0 && !checkpoint(0, 0) {
+    // Records are parsed in chunks on a helper thread while the previous chunk is decoded
+    // and built on the pool: memory holds one chunk of raw records at a time, and parsing
+    // (sequential by nature) overlaps with building.
+    let origin = origin.as_str();
+    let read_chunk = |reader: &mut csv::Reader<BufReader<File>>| -> Result<Vec<(csv::ByteRecord, u64)>> {
+        let mut rows = Vec::with_capacity(CHUNK_RECORDS);
+        let mut record = csv::ByteRecord::new();
+        while rows.len() < CHUNK_RECORDS && reader.read_byte_record(&mut record).map_err(csv_error)? {
+            let line = record.position().map_or(0, csv::Position::line);
+            rows.push((record.clone(), line));
+        }
+        Ok(rows)
+    };
+    let build_chunk = |base: usize, rows: &[(csv::ByteRecord, u64)]| -> Result<Vec<BuiltRecord>> {
+        let indexed: Vec<(usize, &(csv::ByteRecord, u64))> =
+            rows.iter().enumerate().map(|(i, r)| (base + i, r)).collect();
+        workers.map_chunks(
+            &indexed,
+            crate::parallel::DEFAULT_CHUNK,
+            |&(i, (record, line))| {
+                let place = RecordPlace { origin, record: i, line: Some(*line) };
+                if record.len() > headers.len() {
+                    let reason = format!(
+                        "row has {} fields, the header has {} (an unquoted delimiter?)",
+                        record.len(),
+                        headers.len()
+                    );
+                    return (i, Some(*line), Ok(Built::Rejected { id: None, reason }));
+                }
+                let row = Row { headers: &headers, index: &index, record };
+                (i, Some(*line), build_document(&row, place, opts))
+            },
+            crate::parallel::no_checkpoint,
+        )
+    };
+    let mut built: Vec<BuiltRecord> = Vec::new();
+    let mut chunk = read_chunk(&mut reader)?;
+    while !chunk.is_empty() {
+        let base = built.len();
+        let (next, done) = std::thread::scope(|scope| {
+            let parser = scope.spawn(|| read_chunk(&mut reader));
+            let done = build_chunk(base, &chunk);
+            let next = parser.join().unwrap_or_else(|_| {
+                Err(Error::InvalidValue { what: "CSV".into(), reason: format!("{origin}: the parser thread failed") })
+            });
+            (next, done)
+        });
+        built.extend(done?);
+        chunk = next?;
+        if !checkpoint(built.len(), 0) {
             return Err(Error::Interrupted);
         }
     }
-    let origin = origin.as_str();
-    assemble(
-        origin,
-        &rows,
-        |i, (record, line)| {
-            let place = RecordPlace { origin, record: i, line: Some(*line) };
-            if record.len() > headers.len() {
-                let reason = format!(
-                    "row has {} fields, the header has {} (an unquoted delimiter?)",
-                    record.len(),
-                    headers.len()
-                );
-                return (i, Some(*line), Ok(Built::Rejected { id: None, reason }));
-            }
-            let row = Row { headers: &headers, index: &index, record };
-            (i, Some(*line), build_document(&row, place, opts))
-        },
-        opts,
-        workers,
-        checkpoint,
-    )
+    let read = built.len();
+    finish(origin, read, built, opts)
 }
+
+/// Records parsed per chunk.
+const CHUNK_RECORDS: usize = 8192;
 
 #[cfg(test)]
 mod tests {

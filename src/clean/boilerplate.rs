@@ -1,0 +1,471 @@
+//! Boilerplate: lines a news site adds around every article.
+//!
+//! Two layers:
+//! * [`BUILTIN_RULES`]: a documented rule set for lines common to news sites (share and
+//!   comment widgets, "Back to top", copyright and disclaimer blocks, "Read more", subscribe
+//!   prompts, tag lists, "The original source of this article is …"). Each rule is a regex
+//!   matched against the whole *folded* line ([`fold`]: lowercase, quotes/dashes/spaces
+//!   folded), all compiled into one `RegexSet`. Users add rules of their own ([`UserRule`]),
+//!   matched against the line as it stands, and may disable built-in ones by id.
+//! * [`BoilerplateProfile`]: learned from a corpus. Every document contributes the set of
+//!   its folded lines (hashed with XXH3) to counts per group (its source, or the whole
+//!   corpus); a line that recurs in at least `min_docs` documents and `min_share` of its
+//!   group is boilerplate for that group. Counting is one pass, linear in corpus size, and
+//!   [`LineCounts`] merge, so chunks (or workers) count separately and add up. Lines over
+//!   `max_chars` are never learned. A stock background paragraph that an outlet repeats in
+//!   many articles is learned like any other line: apply a profile for reading, and look for
+//!   text reuse on text cleaned without one (or with such lines taken out of the profile).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::clean::unicode::fold;
+use crate::error::{Error, Result};
+
+/// A built-in boilerplate rule.
+///
+/// `pattern` is matched, anchored, at the start of the folded line (only its first
+/// [`WINDOW`] bytes are looked at, so long lines cost nothing); the rule applies when the
+/// line is at most `max_len` bytes long (folded). Patterns end in `$` where the whole line
+/// must match.
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltinRule {
+    /// Rule id, as recorded on edits.
+    pub id: &'static str,
+    /// Regex over the start of the folded line.
+    pub pattern: &'static str,
+    /// Longest line (folded, bytes) the rule removes.
+    pub max_len: usize,
+    /// Why such a line goes.
+    pub reason: &'static str,
+}
+
+/// Bytes of the folded line the built-in rules look at.
+pub const WINDOW: usize = 240;
+
+/// The built-in rules, in the order they are reported.
+pub const BUILTIN_RULES: &[BuiltinRule] = &[
+    BuiltinRule {
+        id: "share-widget",
+        pattern: r"^(share|share this( article| story| post)?|share on (facebook|twitter|x|whatsapp|linkedin|telegram|reddit)|tweet( this)?|pin it|print( this)?( article| page)?|email( this)?( article)?|whatsapp|telegram|reddit|linkedin|facebook|twitter|save|bookmark)[:.!]?$",
+        max_len: 60,
+        reason: "share widget",
+    },
+    BuiltinRule {
+        id: "comment-widget",
+        pattern: r"^(facebook comments|comments?|\d+ comments?|leave a (comment|reply)|post a comment|view comments|show comments|add (a )?comment|comment on [^.]{0,80} facebook page|join the (discussion|conversation)|disqus comments)[:.!]?$",
+        max_len: 140,
+        reason: "comment widget",
+    },
+    BuiltinRule {
+        id: "back-to-top",
+        pattern: r"^(back to top( button)?|scroll to top|go to top|top of page|return to top)[.!]?$",
+        max_len: 40,
+        reason: "navigation widget",
+    },
+    BuiltinRule {
+        id: "navigation",
+        pattern: r"^(home|menu|search|next|previous|prev|next article|previous article|next post|previous post|skip to (main )?content|main menu|close|toggle navigation)$",
+        max_len: 40,
+        reason: "navigation widget",
+    },
+    BuiltinRule {
+        id: "read-more",
+        pattern: r"^(read more|continue reading|read the (full|rest of the) (article|story)|more on this( story)?|see also|related( articles| posts| stories| news| content| coverage)?|you may also like|recommended( for you)?|trending( now)?|most (read|popular|viewed)|latest news|more stories|don't miss|also read)\b",
+        max_len: 120,
+        reason: "read-more or related-links block",
+    },
+    BuiltinRule {
+        id: "subscribe-prompt",
+        pattern: r"^(subscribe|sign up|join (our|us)|get (our|the) (newsletter|daily|weekly)|follow us|like us on facebook|follow [^.]{1,60} on (twitter|facebook|instagram|telegram|x|youtube)|newsletter sign ?up)\b",
+        max_len: 200,
+        reason: "subscribe or follow prompt",
+    },
+    BuiltinRule { id: "click-here", pattern: r"^click here\b", max_len: 220, reason: "click-here prompt" },
+    BuiltinRule {
+        id: "donate-prompt",
+        pattern: r"^(become a (member|patron|supporter) of|donate\b|support (us|our work|independent journalism)|please (support|donate|consider supporting)|make a donation)",
+        max_len: 220,
+        reason: "membership or donation prompt",
+    },
+    BuiltinRule {
+        id: "copyright",
+        pattern: r"^(copyright\b|©|\(c\) ?\d{4}|all rights reserved)",
+        max_len: 320,
+        reason: "copyright line",
+    },
+    BuiltinRule {
+        id: "disclaimer",
+        pattern: r"^(disclaimer:|the (views|opinions) expressed (in this|here)|the contents of this article are of sole responsibility)",
+        max_len: 3000,
+        reason: "disclaimer",
+    },
+    BuiltinRule {
+        id: "original-source",
+        pattern: r"^(the original source of this article is|this article (was )?(originally|first) (appeared|published)|(originally|first) published (by|on|at|in)\b|articles by:|republished (from|with permission))",
+        max_len: 220,
+        reason: "reprint attribution block",
+    },
+    BuiltinRule {
+        id: "media-inquiries",
+        pattern: r"^(for media inquiries|media (inquiries|contact)|contact us|(e-?mail|write to) us at)",
+        max_len: 220,
+        reason: "contact line",
+    },
+    BuiltinRule {
+        id: "tag-list",
+        pattern: r"^((tags?|topics?|categories|category|filed under|keywords|region|theme|in-depth report)\s*:|tags \S)",
+        max_len: 320,
+        reason: "tag or category list",
+    },
+    BuiltinRule {
+        id: "advertisement",
+        pattern: r"^(advertisement|advertisements|sponsored( content)?|promoted( content)?|ad|ads|loading(\.{1,3}|…)?)$",
+        max_len: 30,
+        reason: "advertisement or loading placeholder",
+    },
+    BuiltinRule {
+        id: "photo-credit",
+        pattern: r"^((file )?photo|image|picture|photograph|video)( credit)?\s*[:©|/]",
+        max_len: 160,
+        reason: "photo or video credit",
+    },
+    BuiltinRule {
+        id: "cookie-notice",
+        pattern: r"^(we use cookies|this (web)?site uses cookies|by (continuing|using) (to use )?this (web)?site)",
+        max_len: 500,
+        reason: "cookie notice",
+    },
+    BuiltinRule {
+        id: "app-prompt",
+        pattern: r"^(download (our|the) app|get the app|listen to (this|the) (article|story)|watch( the)? video|click to (play|enlarge|expand)|play video)\b",
+        max_len: 120,
+        reason: "app or player prompt",
+    },
+];
+
+/// Rules that look at the whole folded line, not its start: fair-use notices and
+/// "All rights reserved." at the end of a short line.
+const ANYWHERE_RULES: &[(&str, &str, usize, &str)] = &[
+    ("disclaimer", "contains copyrighted material the use of which has not always been", 3000, "fair-use notice"),
+    ("copyright", "all rights reserved", 240, "copyright line"),
+];
+
+static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(BUILTIN_RULES.iter().map(|r| r.pattern)).expect("built-in boilerplate patterns compile")
+});
+
+/// The built-in rule matching a line, if any (`disabled` lists rule ids switched off).
+pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<BuiltinRule> {
+    let plain = crate::clean::markup::plain(line);
+    let plain = plain.trim();
+    // The longest line any rule removes; the folded form is never longer than the line.
+    if plain.is_empty() || plain.len() > 3 * MAX_RULE_LEN {
+        return None;
+    }
+    // Fold only what the rules look at; the full fold only for the few long-line rules.
+    let mut cut = plain.len().min(WINDOW + 64);
+    while !plain.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = fold(&plain[..cut]);
+    let mut end = head.len().min(WINDOW);
+    while !head.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &head[..end];
+    let whole = cut == plain.len() && end == head.len();
+    let folded_len = if cut == plain.len() { head.len() } else { plain.len() };
+    let hit = BUILTIN_SET
+        .matches(window)
+        .iter()
+        .map(|i| BUILTIN_RULES[i])
+        .find(|r| folded_len <= r.max_len && (whole || !r.pattern.ends_with('$')) && !disabled.contains(r.id));
+    if hit.is_some() {
+        return hit;
+    }
+    if !ANYWHERE_RULES.iter().any(|(_, _, max_len, _)| folded_len <= *max_len) {
+        return None;
+    }
+    let folded = if cut == plain.len() { head } else { fold(plain) };
+    ANYWHERE_RULES
+        .iter()
+        .find(|(id, needle, max_len, _)| folded.len() <= *max_len && !disabled.contains(*id) && folded.contains(needle))
+        .map(|&(id, needle, max_len, reason)| BuiltinRule { id, pattern: needle, max_len, reason })
+}
+
+/// The longest line a built-in rule removes.
+const MAX_RULE_LEN: usize = 3000;
+
+/// A user's rule: lines matching `pattern` (a Rust `regex`, linear-time, against the line as
+/// it stands, without its newline) are removed and recorded under `id`.
+#[derive(Debug, Clone)]
+pub struct UserRule {
+    /// Rule id recorded on edits.
+    pub id: String,
+    /// The compiled pattern.
+    pub pattern: Regex,
+    /// Why such a line goes.
+    pub reason: String,
+}
+
+impl UserRule {
+    /// Compiles a user rule; a bad pattern is an [`Error::InvalidValue`] naming it.
+    pub fn new(id: &str, pattern: &str, reason: &str) -> Result<Self> {
+        let compiled =
+            regex::RegexBuilder::new(pattern).size_limit(1 << 22).build().map_err(|e| Error::InvalidValue {
+                what: format!("pattern of rule {id:?}"),
+                reason: format!("{pattern:?} is not a valid regex: {e}"),
+            })?;
+        Ok(UserRule { id: id.to_owned(), pattern: compiled, reason: reason.to_owned() })
+    }
+}
+
+/// Hash of a folded line, as the profile stores it.
+pub fn line_hash(line: &str) -> u64 {
+    xxh3_64(fold(line).as_bytes())
+}
+
+/// The group of a document: its source under `by = "source"`, else the whole corpus.
+pub const ALL: &str = "*";
+
+/// The group of documents without a source, under `by = "source"`.
+pub const NO_GROUP: &str = "(none)";
+
+/// Learning parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LearnParams {
+    /// A line must occur in at least this many documents of its group.
+    pub min_docs: usize,
+    /// ... and in at least this share of them.
+    pub min_share: f64,
+    /// Longer lines (folded, in bytes) are never learned.
+    pub max_chars: usize,
+}
+
+impl Default for LearnParams {
+    fn default() -> Self {
+        LearnParams { min_docs: 5, min_share: 0.05, max_chars: 1000 }
+    }
+}
+
+/// Mergeable line counts: per group, how many documents, and per folded line how many
+/// documents of the group contain it (with the first text seen, for people to read).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LineCounts {
+    /// Documents counted per group.
+    pub groups: BTreeMap<String, usize>,
+    /// `(group, hash)` → (documents, example line).
+    pub lines: HashMap<(String, u64), (usize, String)>,
+}
+
+impl LineCounts {
+    /// Counts one document's lines (each distinct folded line once) for `group`.
+    pub fn add_document<'a>(&mut self, group: &str, lines: impl IntoIterator<Item = &'a str>, max_chars: usize) {
+        *self.groups.entry(group.to_owned()).or_default() += 1;
+        let mut seen = HashSet::new();
+        for line in lines {
+            let folded = fold(line);
+            if folded.is_empty() || folded.len() > max_chars {
+                continue;
+            }
+            let hash = xxh3_64(folded.as_bytes());
+            if seen.insert(hash) {
+                let entry = self.lines.entry((group.to_owned(), hash)).or_insert_with(|| (0, line.trim().to_owned()));
+                entry.0 += 1;
+            }
+        }
+    }
+
+    /// Adds another chunk's counts to these.
+    pub fn merge(&mut self, other: LineCounts) {
+        for (g, n) in other.groups {
+            *self.groups.entry(g).or_default() += n;
+        }
+        for (k, (n, text)) in other.lines {
+            self.lines.entry(k).and_modify(|e| e.0 += n).or_insert((n, text));
+        }
+    }
+
+    /// The lines over the thresholds.
+    pub fn into_profile(self, by: Option<String>, params: LearnParams) -> BoilerplateProfile {
+        let mut lines: Vec<LearnedLine> = self
+            .lines
+            .into_iter()
+            .filter_map(|((group, hash), (docs, text))| {
+                let total = *self.groups.get(&group).unwrap_or(&0);
+                let share = if total == 0 { 0.0 } else { docs as f64 / total as f64 };
+                (docs >= params.min_docs && share >= params.min_share).then_some(LearnedLine {
+                    group,
+                    hash,
+                    text,
+                    docs,
+                })
+            })
+            .collect();
+        lines.sort_by(|a, b| a.group.cmp(&b.group).then(b.docs.cmp(&a.docs)).then(a.text.cmp(&b.text)));
+        BoilerplateProfile { version: PROFILE_VERSION, by, params, groups: self.groups, lines }
+    }
+}
+
+/// One learned boilerplate line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearnedLine {
+    /// The group (a source, or `*`).
+    pub group: String,
+    /// XXH3 of the folded line.
+    pub hash: u64,
+    /// An example of the line as it appeared.
+    pub text: String,
+    /// Documents of the group that contain it.
+    pub docs: usize,
+}
+
+/// The version written into saved profiles.
+pub const PROFILE_VERSION: u32 = 1;
+
+/// Boilerplate learned from a corpus: inspect, edit, save as JSON, load, apply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoilerplateProfile {
+    /// Format version.
+    pub version: u32,
+    /// The document field that formed groups (`source`), or none (one group, `*`).
+    pub by: Option<String>,
+    /// The thresholds used.
+    pub params: LearnParams,
+    /// Documents counted per group.
+    pub groups: BTreeMap<String, usize>,
+    /// The learned lines.
+    pub lines: Vec<LearnedLine>,
+}
+
+impl BoilerplateProfile {
+    /// The rule-matching index: `(group, hash)` pairs.
+    pub fn index(&self) -> HashSet<(String, u64)> {
+        self.lines.iter().map(|l| (l.group.clone(), l.hash)).collect()
+    }
+
+    /// A profile from its JSON; a wrong or corrupted file is an [`Error::InvalidValue`].
+    pub fn from_json(data: &str) -> Result<Self> {
+        let profile: BoilerplateProfile = serde_json::from_str(data).map_err(|e| Error::InvalidValue {
+            what: "boilerplate profile".into(),
+            reason: format!("not a copydesk boilerplate profile: {e}"),
+        })?;
+        if profile.version != PROFILE_VERSION {
+            return Err(Error::InvalidValue {
+                what: "boilerplate profile".into(),
+                reason: format!("format version {} (this copydesk reads {PROFILE_VERSION})", profile.version),
+            });
+        }
+        for line in &profile.lines {
+            if line.hash != line_hash(&line.text) {
+                return Err(Error::InvalidValue {
+                    what: "boilerplate profile".into(),
+                    reason: format!("line {:?} does not match its hash (edited by hand? use the text only)", line.text),
+                });
+            }
+        }
+        Ok(profile)
+    }
+
+    /// The profile as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("profile serialises")
+    }
+}
+
+/// A compiled profile for matching lines quickly.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileMatcher {
+    index: HashSet<(String, u64)>,
+    by_group: bool,
+}
+
+impl ProfileMatcher {
+    /// Compiles a profile.
+    pub fn new(profile: &BoilerplateProfile) -> Self {
+        ProfileMatcher { index: profile.index(), by_group: profile.by.is_some() }
+    }
+
+    /// Whether `line` is learned boilerplate for a document of `group` (its source).
+    pub fn matches(&self, line: &str, group: Option<&str>) -> bool {
+        if self.index.is_empty() {
+            return false;
+        }
+        let hash = line_hash(line);
+        if self.index.contains(&(ALL.to_owned(), hash)) {
+            return true;
+        }
+        self.by_group && self.index.contains(&(group.unwrap_or(NO_GROUP).to_owned(), hash))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_match_the_seed_debris() {
+        let none = HashSet::new();
+        for (line, id) in [
+            ("Facebook Comments", "comment-widget"),
+            ("Back to top button", "back-to-top"),
+            ("The original source of this article is [Fars News](#)", "original-source"),
+            ("Copyright © [Fars News Agency](#), [Fars News](#), 2016", "copyright"),
+            ("[**Comment on Global Research Articles on our Facebook page**](#)", "comment-widget"),
+            ("[**Become a Member of Global Research**](#)", "donate-prompt"),
+            ("Region: [Middle East & North Africa](#)", "tag-list"),
+            ("In-depth Report: [SYRIA](#)", "tag-list"),
+            ("Subscribe to our newsletter for FREE", "subscribe-prompt"),
+            ("For media inquiries: publications@globalresearch.ca", "media-inquiries"),
+            ("Disclaimer: The contents of this article are of sole responsibility of the author(s).", "disclaimer"),
+        ] {
+            let got = builtin_match(line, &none);
+            assert_eq!(got.map(|r| r.id), Some(id), "{line}");
+        }
+        for line in ["The Syrian army liberated 16 districts.", "Share prices fell sharply on Monday after the deal."] {
+            assert!(builtin_match(line, &none).is_none(), "{line}");
+        }
+        let disabled: HashSet<String> = ["comment-widget".to_owned()].into();
+        assert!(builtin_match("Facebook Comments", &disabled).is_none());
+    }
+
+    #[test]
+    fn learning_counts_merge_and_threshold() {
+        let docs = [
+            ("a", "Intro\nFollow FNA\nx1"),
+            ("a", "Other\nFollow FNA\nx2"),
+            ("a", "Third\nFollow  FNA\nx3"),
+            ("b", "Follow FNA"),
+        ];
+        let mut left = LineCounts::default();
+        let mut right = LineCounts::default();
+        for (i, (g, t)) in docs.iter().enumerate() {
+            let counts = if i % 2 == 0 { &mut left } else { &mut right };
+            counts.add_document(g, t.lines(), 300);
+        }
+        left.merge(right);
+        let profile =
+            left.into_profile(Some("source".into()), LearnParams { min_docs: 3, min_share: 0.5, max_chars: 300 });
+        assert_eq!(profile.lines.len(), 1);
+        assert_eq!((profile.lines[0].group.as_str(), profile.lines[0].docs), ("a", 3));
+        let m = ProfileMatcher::new(&profile);
+        assert!(m.matches("follow fna ", Some("a")));
+        assert!(!m.matches("Follow FNA", Some("b")));
+        let again = BoilerplateProfile::from_json(&profile.to_json()).unwrap();
+        assert_eq!(again, profile);
+        assert!(BoilerplateProfile::from_json("{}").is_err());
+        assert!(BoilerplateProfile::from_json(&profile.to_json().replace("Follow FNA", "Follow X")).is_err());
+    }
+
+    #[test]
+    fn user_rules_compile_or_fail_with_the_pattern() {
+        assert!(UserRule::new("mine", r"^Follow us on Gab", "widget").is_ok());
+        let err = UserRule::new("bad", r"(unclosed", "x").unwrap_err().to_string();
+        assert!(err.contains("bad") && err.contains("(unclosed"), "{err}");
+    }
+}

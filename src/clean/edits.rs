@@ -1,0 +1,591 @@
+//! The edit log: how cleaned text stays tied to the raw text.
+//!
+//! Cleaning runs as stages; each stage looks at the *current* text and proposes edits
+//! (replace this byte range with that string, by this rule, for this reason). A [`Draft`]
+//! holds the current text as a sequence of [`Piece`]s, each either a run of raw text kept as
+//! it is or a replacement standing for a raw span, and rewrites the pieces as stages apply
+//! edits. An edit that cuts into an earlier replacement swallows it whole (a replacement has
+//! no inner correspondence to the raw text), so the pieces always tile both texts in order.
+//!
+//! From the pieces come the final [`Edit`] list (raw span → replacement, rule, reason) and
+//! an [`Alignment`] that maps offsets both ways in O(log n). By construction, every kept
+//! character maps to the identical raw character, and applying the edits to the raw text
+//! gives the cleaned text.
+//!
+//! Cost: applying a stage's edits is one pass over the pieces and the current text.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// A rule id: built-in ids are static, user rules bring their own.
+pub type RuleId = Cow<'static, str>;
+
+/// A stage's proposal: replace `range` of the current text (bytes) with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageEdit {
+    /// Byte range in the current text.
+    pub range: Range<usize>,
+    /// The new text (empty for a removal).
+    pub replacement: String,
+    /// Rule id, e.g. `html-tag`.
+    pub rule: RuleId,
+    /// One sentence for a reader.
+    pub reason: String,
+}
+
+impl StageEdit {
+    /// A removal of `range`.
+    pub fn remove(range: Range<usize>, rule: impl Into<RuleId>, reason: impl Into<String>) -> Self {
+        StageEdit { range, replacement: String::new(), rule: rule.into(), reason: reason.into() }
+    }
+
+    /// A replacement of `range` by `replacement`.
+    pub fn replace(
+        range: Range<usize>,
+        replacement: impl Into<String>,
+        rule: impl Into<RuleId>,
+        reason: impl Into<String>,
+    ) -> Self {
+        StageEdit { range, replacement: replacement.into(), rule: rule.into(), reason: reason.into() }
+    }
+}
+
+/// One change from raw to cleaned text, with raw byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Byte range in the raw text.
+    pub raw: Range<usize>,
+    /// What stands there in the cleaned text.
+    pub replacement: String,
+    /// Rule id.
+    pub rule: RuleId,
+    /// Why.
+    pub reason: String,
+}
+
+/// A piece of the current text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Raw text kept as it is.
+    Kept(Range<usize>),
+    /// A replacement for a raw span.
+    Replaced(Edit),
+}
+
+impl Piece {
+    fn raw(&self) -> Range<usize> {
+        match self {
+            Piece::Kept(r) => r.clone(),
+            Piece::Replaced(e) => e.raw.clone(),
+        }
+    }
+
+    fn current_len(&self) -> usize {
+        match self {
+            Piece::Kept(r) => r.len(),
+            Piece::Replaced(e) => e.replacement.len(),
+        }
+    }
+}
+
+/// The text being cleaned: raw text, current text and the pieces tying them.
+#[derive(Debug, Clone)]
+pub struct Draft<'a> {
+    raw: &'a str,
+    current: String,
+    pieces: Vec<Piece>,
+    applied: usize,
+}
+
+impl<'a> Draft<'a> {
+    /// A draft with nothing changed yet.
+    pub fn new(raw: &'a str) -> Self {
+        let pieces = if raw.is_empty() { Vec::new() } else { vec![Piece::Kept(0..raw.len())] };
+        Draft { raw, current: raw.to_owned(), pieces, applied: 0 }
+    }
+
+    /// The raw text.
+    pub fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// The current text.
+    pub fn text(&self) -> &str {
+        &self.current
+    }
+
+    /// How many stage edits have changed the text so far (a change counter).
+    pub fn edit_count(&self) -> usize {
+        self.applied
+    }
+
+    /// Applies one stage's edits (sorted by start, not overlapping; empty ranges are
+    /// insertions). Edits that cut into an earlier replacement are widened to cover it.
+    ///
+    /// # Examples
+    /// ```
+    /// use copydesk::clean::edits::{Draft, StageEdit};
+    /// let mut d = Draft::new("a &amp; b");
+    /// d.apply(vec![StageEdit::replace(2..7, "&", "html-entity", "decoded")]);
+    /// d.apply(vec![StageEdit::remove(0..2, "test", "x")]);
+    /// assert_eq!(d.text(), "& b");
+    /// let edits = d.edits();
+    /// assert_eq!(edits.len(), 2);
+    /// assert_eq!(edits[1].raw, 2..7);
+    /// ```
+    pub fn apply(&mut self, edits: Vec<StageEdit>) {
+        let old = std::mem::take(&mut self.pieces);
+        // Current-text range of each piece.
+        let mut ranges = Vec::with_capacity(old.len());
+        let mut pos = 0;
+        for p in &old {
+            ranges.push(pos..pos + p.current_len());
+            pos += p.current_len();
+        }
+        let edits = widen(edits, &old, &ranges, &self.current);
+        if edits.is_empty() {
+            self.pieces = old;
+            return;
+        }
+        self.applied += edits.len();
+        // Split kept pieces at every edit boundary, so that edits cover whole pieces.
+        let mut cuts: Vec<usize> = edits.iter().flat_map(|e| [e.range.start, e.range.end]).collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut split: Vec<(Range<usize>, Piece)> = Vec::with_capacity(old.len() + cuts.len());
+        let mut c = 0;
+        for (piece, range) in old.into_iter().zip(ranges) {
+            match piece {
+                Piece::Kept(raw) => {
+                    while c < cuts.len() && cuts[c] <= range.start {
+                        c += 1;
+                    }
+                    let mut from = range.start;
+                    while c < cuts.len() && cuts[c] < range.end {
+                        let at = cuts[c];
+                        split.push((
+                            from..at,
+                            Piece::Kept(raw.start + from - range.start..raw.start + at - range.start),
+                        ));
+                        from = at;
+                        c += 1;
+                    }
+                    split.push((from..range.end, Piece::Kept(raw.start + from - range.start..raw.end)));
+                }
+                replaced @ Piece::Replaced(_) => split.push((range, replaced)),
+            }
+        }
+        // Sweep: pieces before an edit stay, pieces inside it become one replacement.
+        let mut pieces: Vec<Piece> = Vec::with_capacity(split.len() + edits.len());
+        let mut text = String::with_capacity(self.current.len());
+        let mut items = split.into_iter().peekable();
+        let mut raw_pos = 0;
+        for edit in edits {
+            let at = edit.range.start;
+            while let Some((range, _)) = items.peek() {
+                let before = range.end < at || (range.end == at && (range.start < at || range.is_empty()));
+                if !before {
+                    break;
+                }
+                let (_, piece) = items.next().expect("peeked");
+                raw_pos = piece.raw().end;
+                self.push_piece(piece, &mut pieces, &mut text);
+            }
+            let raw_start = raw_pos;
+            while let Some((range, _)) = items.peek() {
+                if !(range.start >= at && range.end <= edit.range.end && range.start < edit.range.end) {
+                    break;
+                }
+                let (_, piece) = items.next().expect("peeked");
+                raw_pos = piece.raw().end;
+            }
+            text.push_str(&edit.replacement);
+            pieces.push(Piece::Replaced(Edit {
+                raw: raw_start..raw_pos,
+                replacement: edit.replacement,
+                rule: edit.rule,
+                reason: edit.reason,
+            }));
+        }
+        for (_, piece) in items {
+            self.push_piece(piece, &mut pieces, &mut text);
+        }
+        self.pieces = pieces;
+        self.current = text;
+    }
+
+    fn push_piece(&self, piece: Piece, pieces: &mut Vec<Piece>, text: &mut String) {
+        match piece {
+            Piece::Kept(raw) => {
+                text.push_str(&self.raw[raw.clone()]);
+                if let Some(Piece::Kept(prev)) = pieces.last_mut() {
+                    if prev.end == raw.start {
+                        prev.end = raw.end;
+                        return;
+                    }
+                }
+                if !raw.is_empty() {
+                    pieces.push(Piece::Kept(raw));
+                }
+            }
+            Piece::Replaced(e) => {
+                text.push_str(&e.replacement);
+                pieces.push(Piece::Replaced(e));
+            }
+        }
+    }
+
+    /// The edits from raw to current text, in raw order.
+    pub fn edits(&self) -> Vec<Edit> {
+        self.pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Replaced(e) => Some(e.clone()),
+                Piece::Kept(_) => None,
+            })
+            .collect()
+    }
+
+    /// The byte-offset alignment between raw and current text.
+    pub fn alignment(&self) -> Alignment {
+        let mut segments = Vec::with_capacity(self.pieces.len());
+        let mut clean = 0;
+        let mut raw = 0;
+        for p in &self.pieces {
+            let r = p.raw();
+            if r.start > raw {
+                // Raw text no piece covers cannot happen; guard anyway as a removal.
+                segments.push(Segment { clean: clean..clean, raw: raw..r.start, kept: false });
+            }
+            let len = p.current_len();
+            segments.push(Segment { clean: clean..clean + len, raw: r.clone(), kept: matches!(p, Piece::Kept(_)) });
+            clean += len;
+            raw = r.end;
+        }
+        if raw < self.raw.len() {
+            segments.push(Segment { clean: clean..clean, raw: raw..self.raw.len(), kept: false });
+        }
+        Alignment { segments, raw_len: self.raw.len(), clean_len: clean }
+    }
+
+    /// Consumes the draft: cleaned text, edits and alignment.
+    pub fn finish(self) -> (String, Vec<Edit>, Alignment) {
+        let edits = self.edits();
+        let alignment = self.alignment();
+        (self.current, edits, alignment)
+    }
+}
+
+/// Prepares a stage's edits: sorted; widened where they cut into a replacement (which has no
+/// inner correspondence to the raw text); split around earlier removals they span, so that a
+/// removal keeps its own rule (the edit's text goes before the first split); merged where
+/// they then overlap; and dropped where they change nothing.
+fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], current: &str) -> Vec<StageEdit> {
+    let len = current.len();
+    edits.retain(|e| !(e.range.is_empty() && e.replacement.is_empty()));
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    // The replacement strictly containing `pos`, if any.
+    let inside = |pos: usize| -> Option<Range<usize>> {
+        let k = ranges.partition_point(|r| r.end <= pos);
+        match (pieces.get(k), ranges.get(k)) {
+            (Some(Piece::Replaced(_)), Some(r)) if r.start < pos && pos < r.end => Some(r.clone()),
+            _ => None,
+        }
+    };
+    let mut out: Vec<StageEdit> = Vec::with_capacity(edits.len());
+    for mut e in edits {
+        e.range.start = e.range.start.min(len);
+        e.range.end = e.range.end.clamp(e.range.start, len);
+        if let Some(r) = inside(e.range.start) {
+            e.range.start = r.start;
+        }
+        if let Some(r) = inside(e.range.end) {
+            e.range.end = r.end;
+        }
+        // Earlier removals strictly inside the edit, and whether it covers replaced text.
+        let mut removals = Vec::new();
+        let mut touches_replacement = false;
+        let first = ranges.partition_point(|r| r.end < e.range.start);
+        for k in first..pieces.len() {
+            let r = &ranges[k];
+            if r.start >= e.range.end && !r.is_empty() || r.start > e.range.end {
+                break;
+            }
+            if let Piece::Replaced(_) = pieces[k] {
+                if r.is_empty() && e.range.start < r.start && r.start < e.range.end {
+                    removals.push(r.start);
+                } else if !r.is_empty() && r.start < e.range.end && e.range.start < r.end {
+                    touches_replacement = true;
+                }
+            }
+        }
+        if !touches_replacement && removals.is_empty() && current.get(e.range.clone()) == Some(e.replacement.as_str()) {
+            continue;
+        }
+        let mut parts = Vec::with_capacity(removals.len() + 1);
+        let mut from = e.range.start;
+        for at in removals {
+            parts.push(StageEdit {
+                range: from..at,
+                replacement: String::new(),
+                rule: e.rule.clone(),
+                reason: e.reason.clone(),
+            });
+            from = at;
+        }
+        parts.push(StageEdit {
+            range: from..e.range.end,
+            replacement: String::new(),
+            rule: e.rule.clone(),
+            reason: e.reason.clone(),
+        });
+        parts[0].replacement = std::mem::take(&mut e.replacement);
+        for part in parts {
+            let no_op = !touches_replacement && current.get(part.range.clone()) == Some(part.replacement.as_str());
+            if no_op || (part.range.is_empty() && part.replacement.is_empty()) {
+                continue;
+            }
+            match out.last_mut() {
+                Some(prev) if part.range.start < prev.range.end => {
+                    prev.range.end = prev.range.end.max(part.range.end);
+                    prev.replacement.push_str(&part.replacement);
+                }
+                _ => out.push(part),
+            }
+        }
+    }
+    out
+}
+
+/// One segment of an [`Alignment`]: a clean range standing for a raw range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// Range in the cleaned text.
+    pub clean: Range<usize>,
+    /// Range in the raw text.
+    pub raw: Range<usize>,
+    /// Whether the text is the same in both (kept), or a replacement.
+    pub kept: bool,
+}
+
+/// Offset maps between raw and cleaned text. Segments tile both texts in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Alignment {
+    /// The segments, in order.
+    pub segments: Vec<Segment>,
+    /// Length of the raw text.
+    pub raw_len: usize,
+    /// Length of the cleaned text.
+    pub clean_len: usize,
+}
+
+impl Alignment {
+    /// The raw offset of clean offset `i`. At a boundary, the start of what follows
+    /// (`end = false`, for the start of a range) or the end of what precedes (`end = true`);
+    /// inside a replacement, the start or end of its raw span.
+    pub fn to_raw(&self, i: usize, end: bool) -> usize {
+        let i = i.min(self.clean_len);
+        if end {
+            let k = self.segments.partition_point(|s| s.clean.start < i);
+            let Some(seg) = k.checked_sub(1).and_then(|k| self.segments.get(k)) else { return 0 };
+            if seg.clean.end > i && seg.kept { seg.raw.start + (i - seg.clean.start) } else { seg.raw.end }
+        } else {
+            let k = self.segments.partition_point(|s| s.clean.end <= i);
+            let Some(seg) = self.segments.get(k) else { return self.raw_len };
+            if seg.kept { seg.raw.start + (i - seg.clean.start) } else { seg.raw.start }
+        }
+    }
+
+    /// The clean offset of raw offset `j`, with the same conventions as [`Alignment::to_raw`]:
+    /// raw text that was removed or replaced maps to where its replacement starts or ends.
+    pub fn to_clean(&self, j: usize, end: bool) -> usize {
+        let j = j.min(self.raw_len);
+        if end {
+            let k = self.segments.partition_point(|s| s.raw.start < j);
+            let Some(seg) = k.checked_sub(1).and_then(|k| self.segments.get(k)) else { return 0 };
+            if seg.raw.end > j && seg.kept { seg.clean.start + (j - seg.raw.start) } else { seg.clean.end }
+        } else {
+            let k = self.segments.partition_point(|s| s.raw.end <= j);
+            let Some(seg) = self.segments.get(k) else { return self.clean_len };
+            if seg.kept { seg.clean.start + (j - seg.raw.start) } else { seg.clean.start }
+        }
+    }
+
+    /// The same alignment counted in another unit (characters): `raw` and `clean` convert
+    /// byte offsets of the two texts.
+    pub fn map_units(&self, raw: impl Fn(usize) -> usize, clean: impl Fn(usize) -> usize) -> Alignment {
+        Alignment {
+            segments: self
+                .segments
+                .iter()
+                .map(|s| Segment {
+                    clean: clean(s.clean.start)..clean(s.clean.end),
+                    raw: raw(s.raw.start)..raw(s.raw.end),
+                    kept: s.kept,
+                })
+                .collect(),
+            raw_len: raw(self.raw_len),
+            clean_len: clean(self.clean_len),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply_edits(raw: &str, edits: &[Edit]) -> String {
+        let mut out = String::new();
+        let mut pos = 0;
+        for e in edits {
+            out.push_str(&raw[pos..e.raw.start]);
+            out.push_str(&e.replacement);
+            pos = e.raw.end;
+        }
+        out.push_str(&raw[pos..]);
+        out
+    }
+
+    fn check(d: &Draft<'_>) {
+        let edits = d.edits();
+        assert_eq!(apply_edits(d.raw(), &edits), d.text());
+        let a = d.alignment();
+        let mut clean = 0;
+        let mut raw = 0;
+        for s in &a.segments {
+            assert_eq!(s.clean.start, clean);
+            assert_eq!(s.raw.start, raw);
+            if s.kept {
+                assert_eq!(&d.raw()[s.raw.clone()], &d.text()[s.clean.clone()]);
+            }
+            clean = s.clean.end;
+            raw = s.raw.end;
+        }
+        assert_eq!((clean, raw), (d.text().len(), d.raw().len()));
+        // every kept byte maps to the same byte, both ways
+        for s in a.segments.iter().filter(|s| s.kept) {
+            for (k, i) in s.clean.clone().enumerate() {
+                assert_eq!(a.to_raw(i, false), s.raw.start + k);
+                assert_eq!(a.to_clean(s.raw.start + k, false), i);
+            }
+        }
+        // maps are monotonic
+        for i in 1..=a.clean_len {
+            assert!(a.to_raw(i - 1, false) <= a.to_raw(i, false));
+            assert!(a.to_raw(i, true) <= a.to_raw(i, false).max(a.to_raw(i, true)));
+        }
+    }
+
+    #[test]
+    fn stages_compose_and_swallow_earlier_replacements() {
+        let raw = "Title\n\nBody &amp; more.\nShare this\n";
+        let mut d = Draft::new(raw);
+        let amp = raw.find("&amp;").unwrap();
+        d.apply(vec![StageEdit::replace(amp..amp + 5, "&", "html-entity", "decoded")]);
+        assert_eq!(d.text(), "Title\n\nBody & more.\nShare this\n");
+        check(&d);
+        let share = d.text().find("Share").unwrap();
+        d.apply(vec![
+            StageEdit::remove(5..6, "blank-lines", "collapse"),
+            StageEdit::remove(share..d.text().len(), "boilerplate", "widget"),
+        ]);
+        assert_eq!(d.text(), "Title\nBody & more.\n");
+        check(&d);
+        // An edit over the decoded entity swallows it and reaches its raw span.
+        let body = d.text().find("Body").unwrap();
+        d.apply(vec![StageEdit::remove(body..body + 7, "test", "x")]);
+        assert_eq!(d.text(), "Title\nmore.\n");
+        check(&d);
+        let e = d.edits().into_iter().find(|e| e.rule == "test").unwrap();
+        assert_eq!(&raw[e.raw.clone()], "Body &amp; ");
+    }
+
+    #[test]
+    fn partial_cut_into_a_replacement_widens() {
+        let raw = "x &amp; y";
+        let mut d = Draft::new(raw);
+        d.apply(vec![StageEdit::replace(2..7, "and", "html-entity", "decoded")]);
+        assert_eq!(d.text(), "x and y");
+        d.apply(vec![StageEdit::remove(3..4, "test", "cut inside")]);
+        assert_eq!(d.text(), "x  y");
+        check(&d);
+    }
+
+    #[test]
+    fn insertions_and_mapping() {
+        let raw = "ab cd";
+        let mut d = Draft::new(raw);
+        d.apply(vec![StageEdit::replace(2..2, "X", "insert", "test"), StageEdit::remove(3..5, "cut", "test")]);
+        assert_eq!(d.text(), "abX ");
+        check(&d);
+        // raw "ab cd" → clean "abX ": X is inserted at raw 2, "cd" removed at raw 3..5
+        let a = d.alignment();
+        assert_eq!(a.to_raw(0, false), 0);
+        assert_eq!(a.to_raw(2, false), 2); // X starts at raw 2 (an insertion)
+        assert_eq!(a.to_raw(2, true), 2); // "ab" ends at raw 2
+        assert_eq!(a.to_raw(3, false), 2);
+        assert_eq!(a.to_raw(4, true), 3); // " " ends at raw 3
+        assert_eq!(a.to_clean(2, false), 3); // raw " " is clean 3, after the inserted X
+        assert_eq!(a.to_clean(3, false), 4);
+        assert_eq!(a.to_clean(4, false), 4); // inside removed "cd"
+        assert_eq!(a.to_clean(5, true), 4);
+    }
+
+    /// Random stages of random edits keep the invariants (a small xorshift, no extra crate).
+    #[test]
+    fn random_stages_keep_the_invariants() {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| -> usize {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % (n.max(1) as u64)) as usize
+        };
+        let raw = "Fua’a & Kafraya — a\u{301}b ĀĒ 12 ".repeat(3);
+        for _ in 0..300 {
+            let mut d = Draft::new(&raw);
+            for _ in 0..4 {
+                let text = d.text().to_owned();
+                let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+                let mut edits = Vec::new();
+                let mut at = 0;
+                for _ in 0..next(5) {
+                    let start = at + next(bounds.len() - at);
+                    if start >= bounds.len() {
+                        break;
+                    }
+                    let end = start + next(4.min(bounds.len() - start));
+                    let replacement = ["", "x", "ß", "  "][next(4)];
+                    edits.push(StageEdit::replace(bounds[start]..bounds[end], replacement, "r", "random"));
+                    at = end + 1;
+                    if at >= bounds.len() {
+                        break;
+                    }
+                }
+                d.apply(edits);
+                check(&d);
+            }
+        }
+    }
+
+    #[test]
+    fn a_later_edit_around_a_removal_keeps_its_rule() {
+        let raw = "a\n\nJUNK\n\nb";
+        let mut d = Draft::new(raw);
+        d.apply(vec![StageEdit::remove(3..8, "boilerplate", "junk line")]);
+        assert_eq!(d.text(), "a\n\n\nb");
+        d.apply(vec![StageEdit::replace(1..4, "\n\n", "whitespace", "blank run")]);
+        assert_eq!(d.text(), "a\n\nb");
+        check(&d);
+        let rules: Vec<String> = d.edits().iter().map(|e| e.rule.to_string()).collect();
+        assert_eq!(rules, ["boilerplate", "whitespace"]);
+    }
+
+    #[test]
+    fn empty_text() {
+        let mut d = Draft::new("");
+        d.apply(vec![StageEdit::remove(0..0, "x", "y")]);
+        check(&d);
+        assert!(d.edits().is_empty());
+    }
+}

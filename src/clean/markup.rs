@@ -1,0 +1,349 @@
+//! Markup debris: HTML, Markdown, URLs and e-mail addresses, and leaked serialisations.
+//!
+//! Scrapers leave the page's markup in the text: HTML tags and entities, Markdown links from
+//! an HTML-to-Markdown converter (`[Fars News](#)`), PHP `var_dump` output and JSON arrays
+//! from a site's template (`string(1931) "[{"id":…}]"`), base64 blobs and image file names.
+//! Each helper scans the current text with regexes compiled once (`LazyLock`; the `regex`
+//! crate matches in linear time) and proposes [`StageEdit`]s; a cheap byte test skips text
+//! without the trigger character.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::clean::edits::StageEdit;
+
+/// What to do with URLs and e-mail addresses inside the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkPolicy {
+    /// Leave them (the default: they are part of what the outlet published).
+    #[default]
+    Keep,
+    /// Replace each with `<URL>` / `<EMAIL>`.
+    Mask,
+    /// Remove them.
+    Drop,
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in pattern compiles")
+}
+
+static HTML_BLOCK: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->"));
+static HTML_TAG: LazyLock<Regex> =
+    LazyLock::new(|| re(r"</?([A-Za-z][A-Za-z0-9:-]{0,20})(?:\s+[^<>]{0,2000}?)?\s*/?>"));
+static HTML_ENTITY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"&(?:amp;){0,3}(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"));
+static MD_IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)"));
+static MD_LINK: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)"));
+static MD_STRONG: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*([^*\n]{1,500}?)\*\*|__([^_\n]{1,500}?)__"));
+static URL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:https?://|www\.)[^\s<>\x22()\[\]]+"));
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b[A-Z0-9._%+-]{1,64}@[A-Z0-9.-]{1,253}\.[A-Z]{2,24}\b"));
+static BASE64: LazyLock<Regex> = LazyLock::new(|| re(r"(?:data:[\w/+.-]+;base64,)?[A-Za-z0-9+/]{100,}={0,2}"));
+static PHP_DUMP_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"^\s*(?:string\(\d+\) "|(?:array|object)\(\d+\)\s*\{|object\([\w\\]+\)#\d+ \(\d+\) \{|(?:int|float|bool)\([^)]*\)\s*$|\["[^"]*"\]=>\s*$|\[\d+\]=>\s*$)"#,
+    )
+});
+static IMAGE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:[\w.-]{1,120}\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|avif)|[a-z]{1,12}_\d{6,}\w{0,20}|\d{6,}_[a-z]\w{0,20})\s*$",
+    )
+});
+
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "br",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "hr",
+    "pre",
+    "figure",
+    "figcaption",
+];
+
+/// HTML comments, script/style blocks, tags (block tags become a line break) and entities.
+pub fn html(text: &str) -> Vec<StageEdit> {
+    let mut edits = Vec::new();
+    if text.contains('<') {
+        for m in HTML_BLOCK.find_iter(text) {
+            edits.push(StageEdit::remove(m.range(), "html-block", "HTML comment, script or style block"));
+        }
+        let blocks: Vec<std::ops::Range<usize>> = edits.iter().map(|e| e.range.clone()).collect();
+        for caps in HTML_TAG.captures_iter(text) {
+            let m = caps.get(0).expect("match");
+            if blocks.iter().any(|b| b.start <= m.start() && m.end() <= b.end) {
+                continue;
+            }
+            if matches!(&caps[1], "URL" | "EMAIL") {
+                continue; // copydesk's own masks
+            }
+            let name = caps[1].to_ascii_lowercase();
+            let replacement = if BLOCK_TAGS.contains(&name.as_str()) { "\n" } else { "" };
+            edits.push(StageEdit::replace(m.range(), replacement, "html-tag", format!("HTML <{name}> tag")));
+        }
+    }
+    if text.contains('&') {
+        for m in HTML_ENTITY.find_iter(text) {
+            // Decode until stable: scrapes often escape twice (`&amp;amp;`).
+            let mut decoded = html_escape::decode_html_entities(m.as_str()).into_owned();
+            for _ in 0..3 {
+                let again = html_escape::decode_html_entities(&decoded);
+                if again == decoded {
+                    break;
+                }
+                decoded = again.into_owned();
+            }
+            if decoded != m.as_str() {
+                let decoded = if decoded == "\u{a0}" { " ".to_owned() } else { decoded };
+                edits.push(StageEdit::replace(
+                    m.range(),
+                    decoded,
+                    "html-entity",
+                    format!("HTML entity {}", m.as_str()),
+                ));
+            }
+        }
+    }
+    edits.sort_by_key(|e| e.range.start);
+    edits
+}
+
+/// Markdown images (removed), links (`[text](url)` → `text`) and strong emphasis.
+pub fn markdown(text: &str) -> Vec<StageEdit> {
+    let mut edits = Vec::new();
+    if !(text.contains("](") || text.contains("**") || text.contains("__")) {
+        return edits;
+    }
+    let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+    for m in MD_IMAGE.find_iter(text) {
+        edits.push(StageEdit::remove(m.range(), "markdown-image", "Markdown image"));
+        taken.push(m.range());
+    }
+    for caps in MD_LINK.captures_iter(text) {
+        let m = caps.get(0).expect("match");
+        if taken.iter().any(|t| t.start < m.end() && m.start() < t.end) {
+            continue;
+        }
+        let label = caps.get(1).expect("label");
+        let url = caps.get(2).map_or("", |u| u.as_str());
+        // Keep the label in place: remove "[" and "](url)" around it.
+        edits.push(StageEdit::remove(m.start()..label.start(), "markdown-link", format!("Markdown link to {url:?}")));
+        edits.push(StageEdit::remove(label.end()..m.end(), "markdown-link", format!("Markdown link to {url:?}")));
+        taken.push(m.range());
+    }
+    for caps in MD_STRONG.captures_iter(text) {
+        let m = caps.get(0).expect("match");
+        if taken.iter().any(|t| t.start < m.end() && m.start() < t.end && !(t.start <= m.start() && m.end() <= t.end)) {
+            continue;
+        }
+        let inner = caps.get(1).or_else(|| caps.get(2)).expect("inner");
+        edits.push(StageEdit::remove(m.start()..inner.start(), "markdown-emphasis", "Markdown emphasis marker"));
+        edits.push(StageEdit::remove(inner.end()..m.end(), "markdown-emphasis", "Markdown emphasis marker"));
+    }
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    edits
+}
+
+/// URLs and e-mail addresses under `urls` and `emails` policies.
+pub fn links(text: &str, urls: LinkPolicy, emails: LinkPolicy) -> Vec<StageEdit> {
+    let mut edits = Vec::new();
+    if urls != LinkPolicy::Keep && (text.contains("://") || text.contains("www.")) {
+        for m in URL.find_iter(text) {
+            let s = m.as_str();
+            let trimmed = s.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '’']);
+            let range = m.start()..m.start() + trimmed.len();
+            edits.push(match urls {
+                LinkPolicy::Mask => StageEdit::replace(range, "<URL>", "url", format!("URL {trimmed} masked")),
+                _ => StageEdit::remove(range, "url", format!("URL {trimmed} dropped")),
+            });
+        }
+    }
+    if emails != LinkPolicy::Keep && text.contains('@') {
+        for m in EMAIL.find_iter(text) {
+            if edits.iter().any(|e| e.range.start < m.end() && m.start() < e.range.end) {
+                continue;
+            }
+            edits.push(match emails {
+                LinkPolicy::Mask => StageEdit::replace(m.range(), "<EMAIL>", "email", "e-mail address masked"),
+                _ => StageEdit::remove(m.range(), "email", "e-mail address dropped"),
+            });
+        }
+    }
+    edits.sort_by_key(|e| e.range.start);
+    edits
+}
+
+/// Whether a trimmed line is a leaked JSON array or object.
+fn is_json_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.len() < 16 {
+        return false;
+    }
+    let (first, last) = (t.as_bytes()[0], t.as_bytes()[t.len() - 1]);
+    if !matches!((first, last), (b'[' | b'{', b']' | b'}')) {
+        return false;
+    }
+    if serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v.is_array() || v.is_object()) {
+        return t.contains("\":");
+    }
+    // A truncated dump still shows many "key": pairs.
+    t.matches("\":").count() >= 3
+}
+
+/// Whether `line` has a run of at least `n` bytes without a space (a base64 blob must).
+fn has_long_token(line: &str, n: usize) -> bool {
+    let mut run = 0;
+    for &b in line.as_bytes() {
+        if b == b' ' {
+            run = 0;
+        } else {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Leaked serialisations, one line at a time: PHP `var_dump` lines, JSON arrays/objects;
+/// and base64 blobs anywhere. A line is `(start, end)` in bytes, without its newline.
+pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
+    let mut edits = Vec::new();
+    for &(start, end) in lines {
+        let line = &text[start..end];
+        if line.trim().is_empty() {
+            continue;
+        }
+        if PHP_DUMP_LINE.is_match(line) {
+            edits.push(StageEdit::remove(start..end, "leaked-var-dump", "leaked PHP var_dump output"));
+        } else if is_json_line(line) {
+            edits.push(StageEdit::remove(start..end, "leaked-json", "leaked JSON array or object"));
+        } else if line.len() >= 100 && has_long_token(line, 100) {
+            for m in BASE64.find_iter(line) {
+                let s = m.as_str();
+                let mixed = s.bytes().any(|b| b.is_ascii_lowercase())
+                    && s.bytes().any(|b| b.is_ascii_uppercase())
+                    && s.bytes().any(|b| b.is_ascii_digit());
+                if mixed {
+                    edits.push(StageEdit::remove(
+                        start + m.start()..start + m.end(),
+                        "base64-blob",
+                        "base64-encoded blob",
+                    ));
+                }
+            }
+        }
+    }
+    edits
+}
+
+/// A line with Markdown link syntax and strong-emphasis markers taken out, for matching
+/// rules against what a reader sees (`[**Become a Member**](#)` → `Become a Member`).
+pub fn plain(line: &str) -> std::borrow::Cow<'_, str> {
+    if !(line.contains("](") || line.contains("**") || line.contains("__")) {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let unlinked = MD_LINK.replace_all(line, "$1");
+    std::borrow::Cow::Owned(unlinked.replace("**", "").replace("__", ""))
+}
+
+/// Whether a line holds nothing but Markdown links and separators (navigation debris such
+/// as `[War Agenda](#)` or `[Home](/) | [World](/world)`).
+pub fn is_link_only(line: &str) -> bool {
+    if !line.contains("](") {
+        return false;
+    }
+    let rest = MD_LINK.replace_all(line, "");
+    rest.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•' | '-' | '/' | '>' | '»' | '*'))
+}
+
+/// Whether a line is only a URL.
+pub fn is_url_only(line: &str) -> bool {
+    let t = line.trim();
+    URL.find(t)
+        .is_some_and(|m| m.start() == 0 && t[m.end()..].trim_matches(|c: char| c.is_ascii_punctuation()).is_empty())
+}
+
+/// Whether a line is only an image file name (`13950827000687_photoi`, `IMG_2016.jpg`).
+pub fn is_image_name(line: &str) -> bool {
+    line.len() <= 160 && IMAGE_NAME.is_match(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::edits::Draft;
+
+    fn apply(text: &str, edits: Vec<StageEdit>) -> String {
+        let mut d = Draft::new(text);
+        d.apply(edits);
+        d.text().to_owned()
+    }
+
+    #[test]
+    fn html_tags_blocks_and_entities() {
+        let t = "<p>Aleppo &amp; Idlib &amp;amp;</p><script>var x = 1;</script><b>bold</b>&nbsp;x &bogus; a < b > c";
+        assert_eq!(apply(t, html(t)), "\nAleppo & Idlib &\nbold x &bogus; a < b > c");
+    }
+
+    #[test]
+    fn markdown_links_images_emphasis() {
+        let t = "By [Fars News Agency](#) and ![pic](a.jpg)[**Comment on it**](#) __x__";
+        assert_eq!(apply(t, markdown(t)), "By Fars News Agency and Comment on it x");
+    }
+
+    #[test]
+    fn link_policies() {
+        let t = "See https://example.com/a?b=1, or mail publications@globalresearch.ca.";
+        assert_eq!(apply(t, links(t, LinkPolicy::Keep, LinkPolicy::Keep)), t);
+        assert_eq!(apply(t, links(t, LinkPolicy::Mask, LinkPolicy::Mask)), "See <URL>, or mail <EMAIL>.");
+        assert_eq!(
+            apply(t, links(t, LinkPolicy::Drop, LinkPolicy::Keep)),
+            "See , or mail publications@globalresearch.ca."
+        );
+    }
+
+    #[test]
+    fn leaked_dumps() {
+        let t =
+            "Body.\nstring(1931) \"[{\"id\":\"1\",\"title\":\"x\"} ]\"\n[{\"id\": 1, \"t\": \"a\"}]\n[1, 2] is a list";
+        let lines: Vec<(usize, usize)> = {
+            let mut v = Vec::new();
+            let mut s = 0;
+            for l in t.split('\n') {
+                v.push((s, s + l.len()));
+                s += l.len() + 1;
+            }
+            v
+        };
+        assert_eq!(apply(t, serialisations(t, &lines)), "Body.\n\n\n[1, 2] is a list");
+    }
+
+    #[test]
+    fn image_names() {
+        assert!(is_image_name("13950827000687_photoi"));
+        assert!(is_image_name("IMG_2016.JPG"));
+        assert!(!is_image_name("Syria"));
+        assert!(!is_image_name("In 2016 the war"));
+        assert!(!is_image_name("20161213"));
+    }
+}

@@ -1,0 +1,340 @@
+//! Cleaning: raw scraped text → faithful article text, every edit recorded and reversible.
+//!
+//! [`clean`] runs the stages below over a [`Draft`], which records each change as an
+//! [`Edit`] against the raw text and keeps an [`Alignment`] between raw and cleaned text:
+//!
+//! 1. characters ([`unicode::repair_characters`], repeated while mojibake unwinds), then
+//!    NFC/NFKC ([`unicode::normalize_form`]);
+//! 2. HTML tags, blocks and entities ([`markup::html`]);
+//! 3. lines: leaked serialisations, built-in boilerplate rules, the user's rules, learned
+//!    boilerplate ([`boilerplate`]), image file names, link-only and URL-only lines;
+//! 4. structure: title, title repeats and site suffix, datelines (→ `published`), bylines,
+//!    section labels, duplicate lines and repeated captions ([`structure::structure`]);
+//! 5. Markdown links, images and emphasis ([`markup::markdown`]);
+//! 6. URLs and e-mail addresses by policy ([`markup::links`]);
+//! 7. layout: trimmed lines, single spaces, broken paragraphs joined, at most one blank
+//!    line between paragraphs ([`structure::layout`]).
+//!
+//! The cleaned text keeps the outlet's characters (quotes, dashes); [`unicode::fold`] gives
+//! the matching form. Cleaning is idempotent: cleaning cleaned text changes nothing.
+//! Cost: each stage is linear in the text; regexes are compiled once.
+
+pub mod boilerplate;
+pub mod edits;
+pub mod markup;
+pub mod structure;
+pub mod unicode;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use crate::clean::boilerplate::{ProfileMatcher, UserRule, builtin_match};
+use crate::clean::edits::{Alignment, Draft, Edit, StageEdit};
+use crate::clean::markup::LinkPolicy;
+use crate::clean::structure::{Hints, lines, whole_line};
+use crate::clean::unicode::NormalForm;
+
+/// Options of [`clean`].
+#[derive(Debug, Clone)]
+pub struct CleanOptions {
+    /// Unicode normal form of the cleaned text.
+    pub form: NormalForm,
+    /// URLs inside the text.
+    pub urls: LinkPolicy,
+    /// E-mail addresses inside the text.
+    pub emails: LinkPolicy,
+    /// Rule ids switched off (any stage's rule, e.g. `duplicate-line`, `share-widget`).
+    pub disabled: HashSet<String>,
+    /// The user's line rules.
+    pub rules: Vec<UserRule>,
+}
+
+impl Default for CleanOptions {
+    fn default() -> Self {
+        CleanOptions {
+            form: NormalForm::Nfc,
+            urls: LinkPolicy::Keep,
+            emails: LinkPolicy::Keep,
+            disabled: HashSet::new(),
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// What is known of the document besides its text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DocumentHints<'a> {
+    /// Title field.
+    pub title: Option<&'a str>,
+    /// Source field (also the group for learned boilerplate).
+    pub source: Option<&'a str>,
+    /// Publication date already known (ISO 8601); a dateline in the text does not replace it.
+    pub published: Option<&'a str>,
+}
+
+/// A cleaned text with everything needed to trust it. Offsets are bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cleaned {
+    /// The cleaned text.
+    pub text: String,
+    /// The changes from raw to cleaned text, in raw order.
+    pub edits: Vec<Edit>,
+    /// Offset maps.
+    pub alignment: Alignment,
+    /// The title (site suffix removed), from the text or the document.
+    pub title: Option<String>,
+    /// Whether the title is the first line of the cleaned text.
+    pub title_in_text: bool,
+    /// Where the body starts in the cleaned text (after the title line, if any).
+    pub body_start: usize,
+    /// Publication date/time, ISO 8601: the document's, else the first dateline's.
+    pub published: Option<String>,
+    /// The raw span of the dateline the date came from.
+    pub published_raw: Option<Range<usize>>,
+    /// Byline (author or agency), if the text names one.
+    pub byline: Option<String>,
+    /// Paragraph spans in the cleaned text (the title line included).
+    pub paragraphs: Vec<Range<usize>>,
+    /// Sentence spans in the cleaned text.
+    pub sentences: Vec<Range<usize>>,
+}
+
+fn keep_enabled(edits: Vec<StageEdit>, disabled: &HashSet<String>) -> Vec<StageEdit> {
+    if disabled.is_empty() {
+        return edits;
+    }
+    edits.into_iter().filter(|e| !disabled.contains(e.rule.as_ref())).collect()
+}
+
+/// The line stage: serialisations, boilerplate (built-in, user, learned), image names,
+/// link-only and URL-only lines.
+fn line_rules(
+    text: &str,
+    opts: &CleanOptions,
+    learned: Option<&ProfileMatcher>,
+    group: Option<&str>,
+) -> Vec<StageEdit> {
+    let spans = lines(text);
+    let mut edits = markup::serialisations(text, &spans);
+    let taken: HashSet<usize> = edits.iter().map(|e| e.range.start).collect();
+    for &(s, e) in &spans {
+        let line = &text[s..e];
+        if line.trim().is_empty() || taken.contains(&s) {
+            continue;
+        }
+        let range = whole_line(text, (s, e));
+        if let Some(rule) = builtin_match(line, &opts.disabled) {
+            edits.push(StageEdit::remove(range, rule.id, rule.reason));
+        } else if let Some(rule) = opts.rules.iter().find(|r| r.pattern.is_match(line)) {
+            edits.push(StageEdit::remove(range, rule.id.clone(), rule.reason.clone()));
+        } else if learned.is_some_and(|m| m.matches(line, group)) {
+            edits.push(StageEdit::remove(
+                range,
+                "learned-boilerplate",
+                "a line the corpus repeats across its documents (learned profile)",
+            ));
+        } else if markup::is_image_name(line) {
+            edits.push(StageEdit::remove(range, "image-file-name", format!("image file name {:?}", line.trim())));
+        } else if markup::is_link_only(line) {
+            edits.push(StageEdit::remove(range, "link-only-line", "a line of navigation links"));
+        } else if markup::is_url_only(line) {
+            edits.push(StageEdit::remove(range, "url-line", "a line holding only a URL"));
+        }
+    }
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    structure::dedupe_overlaps(&mut edits);
+    edits
+}
+
+/// The lines of `text` after the character, HTML and serialisation stages: what learned
+/// boilerplate is counted and matched on.
+pub fn prepared_lines(text: &str) -> Vec<String> {
+    let mut draft = Draft::new(text);
+    early_stages(&mut draft, &CleanOptions::default());
+    draft.text().lines().map(str::to_owned).collect()
+}
+
+fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
+    for _ in 0..4 {
+        // Again while anything changed: removing a control character can join the halves of
+        // a mojibake sequence, one repair can reveal another, and normalisation can compose
+        // characters that then read as mojibake.
+        let mut edits = keep_enabled(unicode::repair_characters(draft.text()), &opts.disabled);
+        let mut changed = !edits.is_empty();
+        draft.apply(std::mem::take(&mut edits));
+        let edits = keep_enabled(unicode::normalize_form(draft.text(), opts.form), &opts.disabled);
+        changed |= !edits.is_empty();
+        draft.apply(edits);
+        if !changed {
+            break;
+        }
+    }
+    let edits = keep_enabled(markup::html(draft.text()), &opts.disabled);
+    draft.apply(edits);
+}
+
+/// Cleans one text.
+///
+/// # Examples
+/// ```
+/// use copydesk::clean::{clean, CleanOptions, DocumentHints};
+/// let raw = "Aleppo Evacuation Halts\n\nAleppo Evacuation Halts\nTue Dec 13, 2016 22:11:53\n\nThe evacuation of Eastern Aleppo came to a halt on Friday, a source told RIA Novosti.\nFacebook Comments";
+/// let c = clean(raw, DocumentHints::default(), &CleanOptions::default(), None);
+/// assert_eq!(c.text, "Aleppo Evacuation Halts\n\nThe evacuation of Eastern Aleppo came to a halt on Friday, a source told RIA Novosti.");
+/// assert_eq!(c.published.as_deref(), Some("2016-12-13T22:11:53"));
+/// assert_eq!(c.title.as_deref(), Some("Aleppo Evacuation Halts"));
+/// ```
+pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: Option<&ProfileMatcher>) -> Cleaned {
+    let mut draft = Draft::new(raw);
+    let mut found = structure::Found::default();
+    let mut published_raw = None;
+    // Rounds until nothing changes: a rule's decision can depend on lines another rule
+    // removes, and the fixpoint is what makes cleaning idempotent. Almost every text settles
+    // in the second round, which then changes nothing.
+    for round in 0..4 {
+        let structural = stages(&mut draft, hints, opts, learned, &mut found, &mut published_raw, round);
+        if !structural {
+            break;
+        }
+    }
+    let (text, edits, alignment) = draft.finish();
+    let title_in_text = found.title_in_text && !text.is_empty();
+    let body_start = if title_in_text {
+        text.find('\n').map_or(text.len(), |i| i + 1 + usize::from(text[i + 1..].starts_with('\n')))
+    } else {
+        0
+    };
+    let paragraphs = structure::paragraphs(&text);
+    let sentences = structure::sentences(&text);
+    let (published, published_raw) = match hints.published {
+        Some(p) => (Some(p.to_owned()), None),
+        None => (found.published.map(|p| p.0), published_raw),
+    };
+    let title = found.title.map(|t| {
+        // A title from the document field gets the same character repair as the text.
+        let mut d = Draft::new(&t);
+        early_stages(&mut d, opts);
+        d.text().split_whitespace().collect::<Vec<_>>().join(" ")
+    });
+    Cleaned {
+        text,
+        edits,
+        alignment,
+        title,
+        title_in_text,
+        body_start,
+        published,
+        published_raw,
+        byline: found.byline,
+        paragraphs,
+        sentences,
+    }
+}
+
+/// One round of every stage. What the structure stage finds in a later round only fills
+/// what earlier rounds did not find. Returns whether the round changed the text's lines or
+/// markup (the changes that can make another rule apply); character, link and layout edits
+/// alone cannot, so a round that made only those is the last.
+fn stages(
+    draft: &mut Draft<'_>,
+    hints: DocumentHints<'_>,
+    opts: &CleanOptions,
+    learned: Option<&ProfileMatcher>,
+    found: &mut structure::Found,
+    published_raw: &mut Option<Range<usize>>,
+    round: usize,
+) -> bool {
+    let start = draft.edit_count();
+    early_stages(draft, opts);
+    let after_characters = draft.edit_count();
+    let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source), &opts.disabled);
+    draft.apply(edits);
+    let title_hint = if round == 0 { hints.title } else { found.title.as_deref().or(hints.title) };
+    let (edits, now) = structure::structure(draft.text(), Hints { title: title_hint, source: hints.source });
+    if published_raw.is_none() {
+        *published_raw = now.published.as_ref().map(|(_, span)| {
+            let a = draft.alignment();
+            a.to_raw(span.start, false)..a.to_raw(span.end, true)
+        });
+    }
+    if round == 0 {
+        *found = now;
+    } else {
+        found.published = found.published.take().or(now.published);
+        found.byline = found.byline.take().or(now.byline);
+        found.title_in_text = now.title_in_text;
+    }
+    draft.apply(keep_enabled(edits, &opts.disabled));
+    let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
+    draft.apply(edits);
+    let structural = draft.edit_count() > after_characters
+        || (round == 0 && draft.edit_count() > start && markup_after_characters(draft.text()));
+    let edits = keep_enabled(markup::links(draft.text(), opts.urls, opts.emails), &opts.disabled);
+    draft.apply(edits);
+    let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
+    draft.apply(edits);
+    structural
+}
+
+/// Whether text holds characters that markup stages act on (after entity decoding, `<` and
+/// `&` may have appeared).
+fn markup_after_characters(text: &str) -> bool {
+    text.contains('<') || text.contains('&') || text.contains("](") || text.contains("**")
+}
+
+impl Cleaned {
+    /// The same result with every offset counted in characters (Python `str` indices)
+    /// instead of bytes; `raw` is the text that was cleaned.
+    pub fn into_char_offsets(self, raw: &str) -> Cleaned {
+        let raw_index = crate::text::CharIndex::new(raw);
+        let clean_index = crate::text::CharIndex::new(&self.text);
+        let r = |b: usize| raw_index.char_of(b);
+        let c = |b: usize| clean_index.char_of(b);
+        let edits = self.edits.into_iter().map(|e| Edit { raw: r(e.raw.start)..r(e.raw.end), ..e }).collect();
+        let alignment = self.alignment.map_units(r, c);
+        let spans = |v: Vec<Range<usize>>| v.into_iter().map(|s| c(s.start)..c(s.end)).collect();
+        Cleaned {
+            edits,
+            alignment,
+            body_start: c(self.body_start),
+            published_raw: self.published_raw.map(|s| r(s.start)..r(s.end)),
+            paragraphs: spans(self.paragraphs),
+            sentences: spans(self.sentences),
+            ..self
+        }
+    }
+}
+
+/// Learns boilerplate from documents given as `(group, text)`, in parallel chunks whose
+/// counts merge.
+pub fn learn_boilerplate<C>(
+    documents: &[(Option<&str>, &str)],
+    by_group: bool,
+    params: boilerplate::LearnParams,
+    workers: &crate::parallel::Workers,
+    checkpoint: C,
+) -> crate::error::Result<boilerplate::LineCounts>
+where
+    C: FnMut(usize, usize) -> bool,
+{
+    let chunks: Vec<&[(Option<&str>, &str)]> = documents.chunks(256).collect();
+    let counted = workers.map_chunks(
+        &chunks,
+        8,
+        |chunk| {
+            let mut counts = boilerplate::LineCounts::default();
+            for (group, text) in *chunk {
+                let group = if by_group { group.unwrap_or(boilerplate::NO_GROUP) } else { boilerplate::ALL };
+                let lines = prepared_lines(text);
+                counts.add_document(group, lines.iter().map(String::as_str), params.max_chars);
+            }
+            counts
+        },
+        checkpoint,
+    )?;
+    let mut total = boilerplate::LineCounts::default();
+    for counts in counted {
+        total.merge(counts);
+    }
+    Ok(total)
+}

@@ -1,0 +1,748 @@
+//! Article structure: title, datelines, byline, repeated lines, header labels, layout,
+//! paragraphs and sentences.
+//!
+//! Scraped articles repeat their title (sometimes with the site's name after it), carry
+//! datelines in many forms (`Tue Dec 13, 2016 22:11:53`, `Global Research, December 10,
+//! 2016`, or fused into the body: `Date of publication 4 October 2016 …`, `Last updated at
+//! Jul 012016 BEIRUT …`, `Wed 05 Apr 2017 …`), bylines, section words and image captions
+//! repeated line after line. The functions here look at the lines of the current text and
+//! propose edits; the *header zone* is the lines before the first real paragraph (12+ words,
+//! or 6+ words ending a sentence), where titles, datelines, bylines and labels live.
+//!
+//! The layout pass runs last: it trims lines, collapses space runs, joins a paragraph broken
+//! across a blank line (a line ending mid-sentence followed by one starting in lowercase) and
+//! keeps at most one blank line between paragraphs. Sentence boundaries respect
+//! abbreviations (`Lt. Gen.`, `U.S.`, initials, decimals).
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use chrono::{NaiveDate, NaiveTime};
+use regex::Regex;
+
+use crate::clean::edits::StageEdit;
+use crate::clean::markup::plain;
+use crate::clean::unicode::fold;
+
+/// Byte spans of the lines of `text`, without their `\n`.
+pub fn lines(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            out.push((start, i));
+            start = i + 1;
+        }
+    }
+    out.push((start, text.len()));
+    out
+}
+
+/// The range that removes line `(start, end)` with its line break.
+pub fn whole_line(text: &str, (start, end): (usize, usize)) -> Range<usize> {
+    if end < text.len() {
+        start..end + 1
+    } else if start > 0 {
+        start - 1..end
+    } else {
+        start..end
+    }
+}
+
+fn words(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+fn ends_sentence(s: &str) -> bool {
+    s.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ';'])
+}
+
+/// Index of the first body line (a real paragraph: 6+ words ending a sentence, or 25+
+/// words); lines before it are the header zone.
+pub fn header_end(text: &str, lines: &[(usize, usize)]) -> usize {
+    for (k, &(s, e)) in lines.iter().enumerate() {
+        let line = plain(&text[s..e]);
+        let n = words(&line);
+        if n >= 25 || (n >= 6 && ends_sentence(&line)) {
+            return k;
+        }
+        if k >= 15 {
+            return k;
+        }
+    }
+    lines.len()
+}
+
+const MONTH: &str = r"(?P<MON>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+
+fn date_pattern() -> String {
+    let m = |k: usize| MONTH.replace("MON", &format!("m{k}"));
+    format!(
+        r"(?:(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]{{0,6}}\.?,?\s+)?(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+{m1},?\s+(?P<y1>\d{{4}})|{m2}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})|{m3}\s+(?P<d3>\d{{2}})(?P<y3>(?:19|20)\d{{2}})|(?P<y4>\d{{4}})-(?P<mo4>\d{{2}})-(?P<d4>\d{{2}}))(?:,?\s+(?:at\s+)?(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)(?:\s*(?P<ampm>[ap]\.?m\.?))?)?(?:\s*(?:gmt|utc|est|edt|cet|cest|\+\d{{2}}:?\d{{2}}))?",
+        m1 = m(1),
+        m2 = m(2),
+        m3 = m(3)
+    )
+}
+
+const DATE_KEYWORD: &str = r"(?P<kw>date of publication|first published|published|posted|last updated|updated|last modified)(?:\s+(?:on|at))?\s*:?\s*";
+
+/// A whole header line that is a dateline, maybe after a name (`Global Research, …`).
+static DATELINE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)^\s*(?:{DATE_KEYWORD}|(?P<prefix>[^\d\n]{{1,60}}?)[,\s]+)?{}\s*$", date_pattern()))
+        .expect("dateline pattern")
+});
+
+/// A dateline fused to the start of the body.
+static DATELINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)^\s*(?:{DATE_KEYWORD})?{}(?:\s*[,:|-])?\s+", date_pattern()))
+        .expect("dateline prefix pattern")
+});
+
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:by|written by|author|reporting by|words by)\s*:?\s+(?P<name>[^.!?\n]{2,80}?)\s*$")
+        .expect("byline pattern")
+});
+
+fn month_number(name: &str) -> Option<u32> {
+    let n = name.to_ascii_lowercase();
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .position(|m| n.starts_with(m))
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// An ISO 8601 date (and time) from a dateline match.
+fn iso_of(c: &regex::Captures<'_>) -> Option<String> {
+    let num = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (y, m, d) = if let Some(y) = num("y1") {
+        (y, month_number(c.name("m1")?.as_str())?, num("d1")?)
+    } else if let Some(y) = num("y2") {
+        (y, month_number(c.name("m2")?.as_str())?, num("d2")?)
+    } else if let Some(y) = num("y3") {
+        (y, month_number(c.name("m3")?.as_str())?, num("d3")?)
+    } else {
+        (num("y4")?, num("mo4")?, num("d4")?)
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
+    let Some(time) = c.name("time") else { return Some(date.format("%Y-%m-%d").to_string()) };
+    let parts: Vec<u32> = time.as_str().split(':').filter_map(|p| p.parse().ok()).collect();
+    let mut hour = *parts.first()?;
+    if let Some(ampm) = c.name("ampm") {
+        let pm = ampm.as_str().to_ascii_lowercase().starts_with('p');
+        hour = match (pm, hour) {
+            (true, h) if h < 12 => h + 12,
+            (false, 12) => 0,
+            (_, h) => h,
+        };
+    }
+    let t = NaiveTime::from_hms_opt(hour, *parts.get(1)?, parts.get(2).copied().unwrap_or(0))?;
+    Some(format!("{}T{}", date.format("%Y-%m-%d"), t.format("%H:%M:%S")))
+}
+
+/// What the structure pass found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    /// The title (from the text or the document's title field, site suffix removed).
+    pub title: Option<String>,
+    /// The title line, if the title stands in the text (current-text bytes, after this
+    /// stage's edits it is the first line).
+    pub title_in_text: bool,
+    /// Publication date/time, ISO 8601, with the current-text span it came from.
+    pub published: Option<(String, Range<usize>)>,
+    /// The byline, e.g. an agency.
+    pub byline: Option<String>,
+}
+
+/// Hints from the document.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// The document's title field.
+    pub title: Option<&'a str>,
+    /// The document's source field.
+    pub source: Option<&'a str>,
+}
+
+fn alnum(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Splits a site suffix off a title: `Title - Site Name` → (`Title`, suffix byte offset).
+fn site_suffix(title: &str) -> Option<usize> {
+    for sep in [" | ", " - ", " – ", " — ", " :: "] {
+        if let Some(at) = title.rfind(sep) {
+            let suffix = &title[at + sep.len()..];
+            let n = words(suffix);
+            if (1..=6).contains(&n) && words(&title[..at]) >= 2 && !ends_sentence(suffix) {
+                return Some(at);
+            }
+        }
+    }
+    None
+}
+
+fn is_title_like(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && t.len() <= 250 && words(t) <= 35 && !t.ends_with('.')
+}
+
+fn is_caption_like(line: &str) -> bool {
+    let n = words(line);
+    (1..=8).contains(&n) && !ends_sentence(line) && line.len() <= 100
+}
+
+fn is_section_label(line: &str) -> bool {
+    let t = line.trim();
+    let n = words(t);
+    (1..=3).contains(&n)
+        && t.len() <= 30
+        && !t.chars().any(|c| c.is_ascii_digit())
+        && !ends_sentence(t)
+        && t.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// The end (bytes into `line`) of a prefix of `line` whose folded form is `target` (folded),
+/// ending at a word boundary.
+fn folded_prefix_end(line: &str, target: &str) -> Option<usize> {
+    if target.is_empty() {
+        return None;
+    }
+    let approx = target.len();
+    let lo = approx.saturating_sub(12);
+    let hi = (approx + 12).min(line.len());
+    (lo..=hi).filter(|&b| line.is_char_boundary(b)).find(|&b| {
+        let next = line[b..].chars().next();
+        next.is_none_or(|c| !c.is_alphanumeric()) && fold(&line[..b]) == target
+    })
+}
+
+/// Title, title repeats and site suffix, datelines, bylines, section labels, duplicate
+/// lines and repeated captions.
+pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
+    let spans = lines(text);
+    let header = header_end(text, &spans);
+    let mut edits: Vec<StageEdit> = Vec::new();
+    let mut removed = vec![false; spans.len()];
+    let mut found = Found::default();
+    let nonempty: Vec<usize> = (0..spans.len()).filter(|&k| !text[spans[k].0..spans[k].1].trim().is_empty()).collect();
+    let line = |k: usize| &text[spans[k].0..spans[k].1];
+    // Each line's matching form, computed once.
+    let folded: Vec<String> = spans.iter().map(|&(s, e)| fold(&plain(&text[s..e]))).collect();
+
+    // Title: the first line if it is the title (or looks like one), else the hint.
+    let hint_plain = hints.title.map(|t| plain(t).trim().to_owned()).filter(|t| !t.is_empty());
+    let hint = hint_plain.as_deref();
+    let first = nonempty.first().copied();
+    let mut title_line = None;
+    if let Some(k) = first {
+        let l = plain(line(k));
+        let l = l.trim();
+        let matches_hint = hint.is_some_and(|h| {
+            let (fl, fh) = (fold(l), fold(h));
+            fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
+        });
+        let is_dateline = DATELINE_LINE.captures(l).is_some_and(|c| iso_of(&c).is_some());
+        if !is_dateline && (matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1)) {
+            title_line = Some(k);
+        }
+    }
+    let mut title: Option<String> =
+        title_line.map(|k| plain(line(k)).trim().to_owned()).or_else(|| hint.map(str::to_owned));
+    // Site suffix: strip it where a repeat without it confirms it, or it names the source.
+    if let Some(t) = title.clone() {
+        if let Some(at) = site_suffix(&t) {
+            let bare = fold(&t[..at]);
+            let confirmed = (0..header.max(1).min(spans.len())).any(|k| Some(k) != title_line && fold(line(k)) == bare)
+                || hints.source.is_some_and(|s| {
+                    let (src, suf) = (alnum(s), alnum(&t[at..]));
+                    !src.is_empty() && (suf.contains(&src) || src.contains(&suf))
+                });
+            if confirmed {
+                if let Some(k) = title_line.filter(|&k| plain(line(k)) == line(k)) {
+                    let (s, e) = spans[k];
+                    let lead = line(k).len() - line(k).trim_start().len();
+                    let cut = s + lead + at;
+                    let end = s + line(k).trim_end().len();
+                    if cut < end.min(e) {
+                        edits.push(StageEdit::remove(
+                            cut..end,
+                            "title-site-suffix",
+                            format!("site name after the title: {:?}", &text[cut..end].trim()),
+                        ));
+                    }
+                }
+                title = Some(t[..at].trim().to_owned());
+            }
+        }
+    }
+    found.title_in_text = title_line.is_some();
+    found.title.clone_from(&title);
+    let title_folds: Vec<String> = [title.as_deref(), hint, title_line.map(|k| line(k).trim())]
+        .into_iter()
+        .flatten()
+        .map(|t| fold(&plain(t)))
+        .filter(|f| !f.is_empty())
+        .collect();
+
+    // Title repeats (anywhere), datelines, bylines and labels (header zone).
+    let mut body_first = None;
+    for &k in &nonempty {
+        if Some(k) == title_line {
+            continue;
+        }
+        let l = line(k);
+        if title_folds.contains(&folded[k]) {
+            edits.push(StageEdit::remove(whole_line(text, spans[k]), "title-repeat", "the title again"));
+            removed[k] = true;
+            continue;
+        }
+        if k < header {
+            if let Some(c) = DATELINE_LINE.captures(&plain(l)) {
+                if let Some(iso) = iso_of(&c) {
+                    if found.published.is_none() {
+                        found.published = Some((iso.clone(), spans[k].0..spans[k].1));
+                    }
+                    edits.push(StageEdit::remove(whole_line(text, spans[k]), "dateline", format!("dateline ({iso})")));
+                    removed[k] = true;
+                    continue;
+                }
+            }
+            if let Some(c) = BYLINE.captures(&plain(l)) {
+                let name = c["name"].trim().to_owned();
+                if words(&name) <= 8 {
+                    found.byline.get_or_insert(name.clone());
+                    edits.push(StageEdit::remove(whole_line(text, spans[k]), "byline", format!("byline: {name}")));
+                    removed[k] = true;
+                    continue;
+                }
+            }
+            if is_section_label(l) && title_line.is_some_and(|t| t < k) {
+                edits.push(StageEdit::remove(
+                    whole_line(text, spans[k]),
+                    "section-label",
+                    format!("section label {:?}", l.trim()),
+                ));
+                removed[k] = true;
+            }
+        } else if body_first.is_none() {
+            body_first = Some(k);
+        }
+    }
+    // A dateline and/or the title fused to the start of the first body line.
+    if let Some(k) = body_first.or_else(|| nonempty.iter().copied().find(|&k| Some(k) != title_line && !removed[k])) {
+        let (s, e) = spans[k];
+        let l = &text[s..e];
+        let mut cut = 0;
+        if let Some(c) = DATELINE_PREFIX.captures(l) {
+            let strong = c.name("kw").is_some() || c.name("wd").is_some() || c.name("time").is_some();
+            let m = c.get(0).expect("match");
+            // Text must follow: a word, a quote, or a number standing alone ("2016 40 Syrians").
+            let rest = &l[m.end()..];
+            let next_token = rest.split_whitespace().next().unwrap_or("");
+            let text_follows =
+                rest.chars().next().is_some_and(|ch| ch.is_alphabetic() || matches!(ch, '"' | '“' | '\'' | '‘'))
+                    || (!next_token.is_empty() && next_token.chars().all(|ch| ch.is_ascii_digit() || ch == ','));
+            if strong && text_follows {
+                if let Some(iso) = iso_of(&c) {
+                    if found.published.is_none() {
+                        found.published = Some((iso.clone(), s..s + m.end()));
+                    }
+                    edits.push(StageEdit::remove(
+                        s..s + m.end(),
+                        "dateline",
+                        format!("dateline fused into the body ({iso})"),
+                    ));
+                    cut = m.end();
+                }
+            }
+        }
+        let rest = &l[cut..];
+        for t in &title_folds {
+            if let Some(end) = folded_prefix_end(rest, t) {
+                let tail = &rest[end..];
+                let skip = tail.len() - tail.trim_start_matches(['.', ':', ' ', '-', '|']).len();
+                if end + skip < rest.len() && words(rest) > words(t) + 3 {
+                    edits.push(StageEdit::remove(
+                        s + cut..s + cut + end + skip,
+                        "title-repeat",
+                        "the title again, fused into the body",
+                    ));
+                }
+                break;
+            }
+        }
+    }
+
+    // A tag list fused into running text ("… continue. Tags Syria Free Syrian Army … The").
+    for &k in &nonempty {
+        if removed[k] {
+            continue;
+        }
+        let (s, e) = spans[k];
+        for (at, end) in inline_tag_lists(&text[s..e]) {
+            edits.push(StageEdit::remove(s + at..s + end, "tag-list", "a tag list fused into the text"));
+        }
+    }
+
+    // Duplicate lines and repeated captions.
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for &k in &nonempty {
+        if Some(k) != title_line && !removed[k] {
+            *counts.entry(folded[k].as_str()).or_default() += 1;
+        }
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for &k in &nonempty {
+        if Some(k) == title_line || removed[k] {
+            continue;
+        }
+        let n = counts.get(folded[k].as_str()).copied().unwrap_or(0);
+        let occurrence = seen.entry(folded[k].as_str()).or_default();
+        *occurrence += 1;
+        if n >= 2 && is_caption_like(line(k).trim()) {
+            edits.push(StageEdit::remove(
+                whole_line(text, spans[k]),
+                "repeated-caption",
+                format!("short line repeated {n} times (caption or widget): {:?}", line(k).trim()),
+            ));
+        } else if *occurrence > 1 {
+            edits.push(StageEdit::remove(
+                whole_line(text, spans[k]),
+                "duplicate-line",
+                "the same line earlier in the document",
+            ));
+        }
+    }
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    dedupe_overlaps(&mut edits);
+    (edits, found)
+}
+
+static INLINE_TAGS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[.!?]\s+)(Tags?)\s+\S").expect("tags pattern"));
+
+/// Tag lists fused into a line after a sentence: from `Tags` to the next sentence end
+/// or the next sentence start (The/A/An, or In/On/At/It/He/She/They before a lowercase
+/// word), whichever comes first within 32 words;
+/// nothing if neither is found (the list's end cannot be told, and article text is not
+/// risked). Byte ranges into `line`.
+fn inline_tag_lists(line: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for c in INLINE_TAGS.captures_iter(line) {
+        let start = c.get(1).expect("group").start();
+        let rest = &line[start..];
+        let mut words_seen = 0;
+        let mut end = None;
+        let mut pos = 0;
+        for word in rest.split(' ') {
+            let here = pos;
+            pos += word.len() + 1;
+            words_seen += 1;
+            if words_seen > 32 {
+                break;
+            }
+            if words_seen > 2 && matches!(word, "The" | "A" | "An") {
+                end = Some(here);
+                break;
+            }
+            if words_seen > 2 && matches!(word, "In" | "On" | "At" | "It" | "He" | "She" | "They") {
+                let next = rest[pos.min(rest.len())..].split(' ').next().unwrap_or("");
+                if next.chars().next().is_some_and(char::is_lowercase) {
+                    end = Some(here);
+                    break;
+                }
+            }
+            if word.ends_with('.') && words_seen > 2 {
+                end = Some(pos.min(rest.len()));
+                break;
+            }
+        }
+        // A sentence that merely starts with "Tags" has verbs and function words; a list does not.
+        let sentence_words = [
+            "is", "are", "was", "were", "be", "been", "have", "has", "had", "said", "will", "would", "to", "of",
+            "with", "from", "by", "that",
+        ];
+        if let Some(e) =
+            end.filter(|&e| !rest[..e].split_whitespace().any(|w| sentence_words.contains(&w.trim_end_matches('.'))))
+        {
+            out.push((start, start + e));
+        }
+    }
+    out
+}
+
+/// Drops edits that overlap an earlier one (two rules on one line: the first wins).
+pub fn dedupe_overlaps(edits: &mut Vec<StageEdit>) {
+    let mut last_end = 0;
+    let mut first = true;
+    edits.retain(|e| {
+        let keep = first || e.range.start >= last_end;
+        if keep {
+            last_end = last_end.max(e.range.end);
+            first = false;
+        }
+        keep
+    });
+}
+
+/// Layout: trim lines, collapse space runs, join broken paragraphs, keep at most one blank
+/// line between paragraphs, no blank lines at the ends. `keep_first` protects the first line
+/// (a title) from being joined.
+pub fn layout(text: &str, title_first: bool) -> Vec<StageEdit> {
+    let spans = lines(text);
+    let content: Vec<(usize, usize)> = spans
+        .iter()
+        .filter_map(|&(s, e)| {
+            let l = &text[s..e];
+            let t = l.trim();
+            if t.is_empty() {
+                return None;
+            }
+            let lead = l.len() - l.trim_start().len();
+            Some((s + lead, s + lead + t.len()))
+        })
+        .collect();
+    let mut edits = Vec::new();
+    let Some(&(first_start, _)) = content.first() else {
+        if !text.is_empty() {
+            edits.push(StageEdit::remove(0..text.len(), "whitespace", "blank text"));
+        }
+        return edits;
+    };
+    if first_start > 0 {
+        edits.push(StageEdit::remove(0..first_start, "whitespace", "blank space at the start"));
+    }
+    for (k, &(s, e)) in content.iter().enumerate() {
+        // Space runs inside the line.
+        let bytes = text.as_bytes();
+        let mut i = s;
+        while i < e {
+            if bytes[i] == b' ' {
+                let mut j = i;
+                while j < e && bytes[j] == b' ' {
+                    j += 1;
+                }
+                if j - i > 1 {
+                    edits.push(StageEdit::replace(i..j, " ", "whitespace", "run of spaces"));
+                }
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        // The separator to the next line.
+        let next = content.get(k + 1);
+        let sep_end = next.map_or(text.len(), |n| n.0);
+        let sep = &text[e..sep_end];
+        let wanted = match next {
+            None => "",
+            Some(&(ns, ne)) => {
+                let here = &text[s..e];
+                let there = &text[ns..ne];
+                let broken = !(k == 0 && title_first)
+                    && sep.matches('\n').count() >= 2
+                    && here.chars().last().is_some_and(char::is_alphanumeric)
+                    && there.chars().next().is_some_and(char::is_lowercase)
+                    && words(here) >= 4;
+                if broken {
+                    " "
+                } else if sep.matches('\n').count() >= 2 {
+                    "\n\n"
+                } else {
+                    "\n"
+                }
+            }
+        };
+        if sep != wanted {
+            let (rule, reason) = match wanted {
+                " " => ("broken-line", "a paragraph broken across a blank line, joined"),
+                "" => ("whitespace", "blank space at the end"),
+                _ => ("whitespace", "blank lines and spaces around a line break"),
+            };
+            edits.push(StageEdit::replace(e..sep_end, wanted, rule, reason));
+        }
+    }
+    edits
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "pvt", "adm", "cmdr",
+    "brig", "rep", "sen", "gov", "pres", "st", "jr", "sr", "inc", "ltd", "co", "corp", "dept", "govt", "no", "vs",
+    "etc", "approx", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt",
+    "ft", "fig", "vol", "rev", "hon", "sheikh",
+];
+
+/// Sentence spans (bytes) in `text`: a break after `.`, `!` or `?` (and closing quotes or
+/// brackets) followed by space and an uppercase letter, digit or opening quote; never after
+/// an abbreviation, an initial (`U.S.`, `A.`) or inside a number. Line breaks end sentences.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (ls, le) in lines(text) {
+        let line = &text[ls..le];
+        let mut start = line.len() - line.trim_start().len();
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            let (i, c) = chars[k];
+            if matches!(c, '.' | '!' | '?') {
+                let mut j = k + 1;
+                while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']')
+                {
+                    j += 1;
+                }
+                let end = chars.get(j).map_or(line.len(), |x| x.0);
+                let followed = chars.get(j).is_some_and(|x| x.1 == ' ')
+                    && chars.get(j + 1).is_some_and(|x| {
+                        x.1.is_uppercase() || x.1.is_ascii_digit() || matches!(x.1, '"' | '“' | '\'' | '‘')
+                    });
+                let word_start = line[..i].rfind(|ch: char| ch.is_whitespace() || ch == '(').map_or(0, |p| p + 1);
+                let word = &line[word_start..i];
+                let w = word.trim_start_matches(['"', '“', '\'', '‘']).to_lowercase();
+                let is_abbrev = c == '.'
+                    && (ABBREVIATIONS.contains(&w.as_str())
+                        || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+                        || w.contains('.'));
+                if followed && !is_abbrev {
+                    if end > start {
+                        out.push(ls + start..ls + end);
+                    }
+                    start = end + 1;
+                }
+                k = j;
+                continue;
+            }
+            let _ = i;
+            k += 1;
+        }
+        let tail = line[start.min(line.len())..].trim_end();
+        if !tail.trim().is_empty() {
+            out.push(ls + start..ls + start + tail.len());
+        }
+    }
+    out
+}
+
+/// Paragraph spans (bytes): the non-blank lines, trimmed.
+pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
+    lines(text)
+        .into_iter()
+        .filter_map(|(s, e)| {
+            let l = &text[s..e];
+            let t = l.trim();
+            (!t.is_empty()).then(|| {
+                let lead = l.len() - l.trim_start().len();
+                s + lead..s + lead + t.len()
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::edits::Draft;
+
+    fn apply(text: &str, edits: Vec<StageEdit>) -> String {
+        let mut d = Draft::new(text);
+        d.apply(edits);
+        d.text().to_owned()
+    }
+
+    #[test]
+    fn datelines_in_many_forms() {
+        for (line, iso) in [
+            ("Tue Dec 13, 2016 22:11:53", "2016-12-13T22:11:53"),
+            ("Global Research, December 10, 2016", "2016-12-10"),
+            ("[Fars News](#) 7 December 2016", "2016-12-07"),
+            ("Posted on: 3 January 2017", "2017-01-03"),
+            ("2016-12-13", "2016-12-13"),
+        ] {
+            let p = plain(line);
+            let c = DATELINE_LINE.captures(&p).unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(iso_of(&c).as_deref(), Some(iso), "{line}");
+        }
+        for (body, iso) in [
+            ("Date of publication 4 October 2016 The Syrian army", "2016-10-04"),
+            ("Last updated at Jul 012016 BEIRUT Syrian", "2016-07-01"),
+            ("Wed 05 Apr 2017 Syria attack symptoms", "2017-04-05"),
+        ] {
+            let c = DATELINE_PREFIX.captures(body).unwrap_or_else(|| panic!("{body}"));
+            assert_eq!(iso_of(&c).as_deref(), Some(iso), "{body}");
+        }
+        assert!(DATELINE_LINE.captures("The army took 16 districts on 7 December 2016").is_none());
+    }
+
+    #[test]
+    fn a_long_title_is_not_a_paragraph() {
+        let text = "Militants in Eastern Aleppo Ask Syrian Army to Leave War-Torn City for Idlib\n\nMilitants in Eastern Aleppo Ask Syrian Army to Leave War-Torn City for Idlib\nTue Dec 13, 2016 22:11:53\n\nThe terrorist groups in Eastern Aleppo asked the Syrian Army to allow them leave.";
+        let (edits, found) = structure(text, Hints::default());
+        assert_eq!(found.published.map(|p| p.0).as_deref(), Some("2016-12-13T22:11:53"));
+        let out = apply(text, edits);
+        assert_eq!(
+            out,
+            "Militants in Eastern Aleppo Ask Syrian Army to Leave War-Torn City for Idlib\n\n\nThe terrorist groups in Eastern Aleppo asked the Syrian Army to allow them leave."
+        );
+    }
+
+    #[test]
+    fn title_repeats_suffix_label_and_captions() {
+        let text = "16 Districts in Syria's East Aleppo Liberated - Islamic Invitation Turkey\nSyria\n\n16 Districts in Syria’s East Aleppo Liberated\n\n13950827000687_photoi\n\nThe Syrian army has liberated 16 districts in Eastern Aleppo populated by 90,000 residents.\n\nTerrorist in Aleppo\nTerrorist in Aleppo\n\nMore text here that is long enough to be a paragraph of its own, surely.\nMore text here that is long enough to be a paragraph of its own, surely.";
+        let (edits, found) = structure(text, Hints::default());
+        assert_eq!(found.title.as_deref(), Some("16 Districts in Syria's East Aleppo Liberated"));
+        let out = apply(text, edits);
+        assert!(out.starts_with("16 Districts in Syria's East Aleppo Liberated\n"), "{out}");
+        assert!(
+            !out.contains("Islamic Invitation") && !out.contains("\nSyria\n") && !out.contains("Terrorist in Aleppo"),
+            "{out}"
+        );
+        assert_eq!(out.matches("16 Districts").count(), 1, "{out}");
+        assert_eq!(out.matches("More text here").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn fused_dateline_and_title_with_a_hint() {
+        let text = "Wed 05 Apr 2017 Syria attack symptoms consistent with nerve agent use WHO. Victims of a suspected chemical attack in Syria appeared to show symptoms.";
+        let hints = Hints { title: Some("Syria attack symptoms consistent with nerve agent use WHO"), source: None };
+        let (edits, found) = structure(text, hints);
+        assert_eq!(found.published.as_ref().map(|p| p.0.as_str()), Some("2017-04-05"));
+        assert_eq!(apply(text, edits), "Victims of a suspected chemical attack in Syria appeared to show symptoms.");
+        assert!(!found.title_in_text);
+    }
+
+    #[test]
+    fn inline_tag_lists_end_at_a_sentence() {
+        let line = "Fighters clashed on Monday. Tags Syria Islamic State activists murder video Palmyra The Islamic State group has killed two.";
+        let got: Vec<&str> = inline_tag_lists(line).into_iter().map(|(s, e)| &line[s..e]).collect();
+        assert_eq!(got, ["Tags Syria Islamic State activists murder video Palmyra "]);
+        let line = "A monitoring group said. Tags Nusra Front al-Qaeda Aleppo Syria Assad extremism war. A suicide bomber struck.";
+        let got: Vec<&str> = inline_tag_lists(line).into_iter().map(|(s, e)| &line[s..e]).collect();
+        assert_eq!(got, ["Tags Nusra Front al-Qaeda Aleppo Syria Assad extremism war. "]);
+        assert!(inline_tag_lists("The price tags were high. Tags are what shops use").is_empty());
+        assert!(inline_tag_lists("He said. Tags were placed on the bodies.").is_empty());
+    }
+
+    #[test]
+    fn layout_joins_broken_lines_and_collapses_blank_runs() {
+        let text =
+            "\n\nTitle here\n\n  Body   starts  and surrender themselves to the\n\nauthorities.   \n\n\n\nNext.\n\n";
+        let out = apply(text, layout(text, true));
+        assert_eq!(out, "Title here\n\nBody starts and surrender themselves to the authorities.\n\nNext.");
+        assert!(layout(&out, true).is_empty());
+    }
+
+    #[test]
+    fn sentences_respect_abbreviations() {
+        let text = "Lt. Gen. Viktor Poznikhir said the U.S. plan failed. Over 3.5 million left! \"It ended,\" he said. A. Smith agreed.";
+        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            got,
+            [
+                "Lt. Gen. Viktor Poznikhir said the U.S. plan failed.",
+                "Over 3.5 million left!",
+                "\"It ended,\" he said.",
+                "A. Smith agreed."
+            ]
+        );
+    }
+}

@@ -1,0 +1,433 @@
+//! Unicode repair and normalisation, and the folded *matching form* of text.
+//!
+//! One pass over the characters proposes edits for:
+//! * **mojibake**: UTF-8 that was read as cp1252 or latin-1 (`â€™` for `’`, `Ã©` for `é`).
+//!   Runs of characters from the cp1252/latin-1 upper half are mapped back to the bytes they
+//!   stood for; where those bytes form valid multi-byte UTF-8, the run is replaced by what it
+//!   decodes to. A lone accented letter never forms such a sequence, so real latin-1 text is
+//!   left alone.
+//! * **control characters** (C0 other than tab/newline, C1) and **invisible format
+//!   characters** (zero-width space, word joiner, BOM, soft hyphen) are removed; zero-width
+//!   joiners/non-joiners stay because Arabic, Persian and emoji need them.
+//! * **line breaks**: CRLF and lone CR become LF.
+//! * **spaces**: NBSP, narrow NBSP, the U+2000 spaces, ideographic space and tab become a plain
+//!   space (the cleaned text keeps the outlet's quotes and dashes; only spacing is unified).
+//! * **NFC** (or NFKC) normalisation, per segment between stable starters, so an edit covers
+//!   only the characters that change; a quick check skips text that is already normal.
+//!
+//! [`fold`] gives the matching form used to compare lines and titles: lowercase, curly quotes
+//! and primes to `'`/`"`, dashes to `-`, any space run to one space, trimmed.
+
+use std::fmt::Write as _;
+
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick, is_nfkc_quick};
+
+use crate::clean::edits::StageEdit;
+
+/// Unicode normalisation form applied to the cleaned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NormalForm {
+    /// Canonical composition (keeps compatibility characters such as ligatures and `½`).
+    #[default]
+    Nfc,
+    /// Compatibility composition (`ﬁ` → `fi`, full-width letters → ASCII).
+    Nfkc,
+}
+
+/// The byte a cp1252 (or, for C1 controls, latin-1) decoder turned into `c`, if any.
+fn cp1252_byte(c: char) -> Option<u8> {
+    let code = c as u32;
+    if (0xA0..=0xFF).contains(&code) || (0x80..=0x9F).contains(&code) {
+        return u8::try_from(code).ok();
+    }
+    Some(match c {
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        _ => return None,
+    })
+}
+
+/// Mojibake repairs in `text` as stage edits.
+fn mojibake(text: &str, out: &mut Vec<StageEdit>) {
+    // Only characters from À..ô can start a UTF-8 multi-byte sequence read as cp1252.
+    if !text.chars().any(|c| ('\u{C2}'..='\u{F4}').contains(&c)) {
+        return;
+    }
+    let mut run: Vec<(usize, char, u8)> = Vec::new();
+    let flush = |run: &mut Vec<(usize, char, u8)>, out: &mut Vec<StageEdit>| {
+        if run.len() >= 2 {
+            let bytes: Vec<u8> = run.iter().map(|r| r.2).collect();
+            for chunk in Utf8Runs::new(&bytes) {
+                let (start, end, decoded) = chunk;
+                let from = run[start].0;
+                let to = run[end - 1].0 + run[end - 1].1.len_utf8();
+                let reason = format!("mojibake: UTF-8 bytes read as cp1252 decoded to {decoded:?}");
+                out.push(StageEdit::replace(from..to, decoded, "mojibake", reason));
+            }
+        }
+        run.clear();
+    };
+    for (i, c) in text.char_indices() {
+        match cp1252_byte(c) {
+            Some(b) if !c.is_ascii() => run.push((i, c, b)),
+            _ => flush(&mut run, out),
+        }
+    }
+    flush(&mut run, out);
+}
+
+/// Whether a character is something mojibake commonly stands for: Latin, Greek, Cyrillic,
+/// Hebrew and Arabic letters, general punctuation, currency and letter-like symbols, emoji.
+/// Rarer scripts are not accepted: `á¡¡` in Spanish text is not a Mongolian letter.
+fn plausible(c: char) -> bool {
+    matches!(c as u32,
+        0xA0..=0x2FF | 0x370..=0x52F | 0x590..=0x6FF | 0x2000..=0x206F | 0x20A0..=0x20CF | 0x2100..=0x218F
+        | 0x2190..=0x21FF | 0x2200..=0x22FF | 0x25A0..=0x25FF | 0x2600..=0x27BF | 0xFB00..=0xFB4F | 0xFE70..=0xFEFF
+        | 0x1F300..=0x1FAFF)
+}
+
+/// Maximal valid multi-byte UTF-8 sequences in `bytes`, as (start, end, decoded) where
+/// start/end index `bytes`. Sequences that decode to C1 controls are skipped.
+struct Utf8Runs<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Utf8Runs<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Utf8Runs { bytes, pos: 0 }
+    }
+}
+
+impl Iterator for Utf8Runs<'_> {
+    type Item = (usize, usize, String);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.pos < self.bytes.len() {
+            let start = self.pos;
+            let mut end = start;
+            let mut decoded = String::new();
+            while let Some(&lead) = self.bytes.get(end) {
+                let width = match lead {
+                    0xC2..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    0xF0..=0xF4 => 4,
+                    _ => break,
+                };
+                let Some(seq) = self.bytes.get(end..end + width) else { break };
+                let Ok(s) = std::str::from_utf8(seq) else { break };
+                if !s.chars().all(plausible) {
+                    break;
+                }
+                decoded.push_str(s);
+                end += width;
+            }
+            if end > start {
+                self.pos = end;
+                return Some((start, end, decoded));
+            }
+            self.pos += 1;
+        }
+        None
+    }
+}
+
+fn is_removable_format(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' | '\u{2061}'..='\u{2064}')
+}
+
+fn is_odd_space(c: char) -> bool {
+    matches!(c, '\t' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}')
+}
+
+fn describe(c: char) -> String {
+    let mut s = String::new();
+    let _ = write!(s, "U+{:04X}", c as u32);
+    s
+}
+
+/// Control, invisible, line-break and space edits.
+fn characters(text: &str, out: &mut Vec<StageEdit>) {
+    let bytes = text.as_bytes();
+    if text.is_ascii() && !bytes.iter().any(|&b| b < 0x20 && b != b'\n' || b == 0x7F) {
+        return;
+    }
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let end = i + c.len_utf8();
+        if c == '\r' {
+            if matches!(iter.peek(), Some((_, '\n'))) {
+                out.push(StageEdit::remove(i..end, "newline", "CRLF line break made LF"));
+            } else {
+                out.push(StageEdit::replace(i..end, "\n", "newline", "CR line break made LF"));
+            }
+        } else if is_odd_space(c) {
+            out.push(StageEdit::replace(i..end, " ", "space", format!("{} made a plain space", describe(c))));
+        } else if c != '\n' && (c.is_control()) {
+            out.push(StageEdit::remove(i..end, "control-char", format!("control character {} removed", describe(c))));
+        } else if is_removable_format(c) {
+            out.push(StageEdit::remove(
+                i..end,
+                "invisible-char",
+                format!("invisible character {} removed", describe(c)),
+            ));
+        }
+    }
+}
+
+/// Unicode normalisation edits, one per segment that changes.
+fn normalize(text: &str, form: NormalForm, out: &mut Vec<StageEdit>) {
+    let quick = match form {
+        NormalForm::Nfc => is_nfc_quick(text.chars()),
+        NormalForm::Nfkc => is_nfkc_quick(text.chars()),
+    };
+    if quick == IsNormalized::Yes {
+        return;
+    }
+    let stable = |c: char| -> bool {
+        canonical_combining_class(c) == 0
+            && match form {
+                NormalForm::Nfc => is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes,
+                NormalForm::Nfkc => is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes,
+            }
+    };
+    let mut seg_start = 0;
+    let flush = |from: usize, to: usize, out: &mut Vec<StageEdit>| {
+        if from >= to {
+            return;
+        }
+        let seg = &text[from..to];
+        let normal: String = match form {
+            NormalForm::Nfc => seg.nfc().collect(),
+            NormalForm::Nfkc => seg.nfkc().collect(),
+        };
+        if normal != seg {
+            let name = if form == NormalForm::Nfc { "nfc" } else { "nfkc" };
+            out.push(StageEdit::replace(
+                from..to,
+                normal,
+                name,
+                format!("Unicode {} normalisation", name.to_uppercase()),
+            ));
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if i > seg_start && stable(c) {
+            flush(seg_start, i, out);
+            seg_start = i;
+        }
+    }
+    flush(seg_start, text.len(), out);
+}
+
+/// A quote mark or dash that an encoding accident turned into the cp1252 bullet byte 0x95
+/// followed by 0x81, 0x5F (`_`) or 0xB5 (`µ`): FA-KES has 71 of them (`Syria•_s`,
+/// `•\u{81}Time is running out`, `Aleppo •_ monitor`). Between spaces it stood for a dash;
+/// before 0x81 for a double quote; otherwise for an apostrophe or single quote.
+fn broken_quotes(text: &str, out: &mut Vec<StageEdit>) {
+    if !text.contains('•') {
+        return;
+    }
+    let mut chars = text.char_indices().peekable();
+    let mut prev = ' ';
+    while let Some((i, c)) = chars.next() {
+        if c == '•' {
+            if let Some(&(j, next)) = chars.peek() {
+                if matches!(next, '_' | '\u{81}' | 'µ') {
+                    let end = j + next.len_utf8();
+                    let after = text[end..].chars().next().unwrap_or(' ');
+                    let replacement = if prev.is_whitespace() && after.is_whitespace() {
+                        "-"
+                    } else if next == '\u{81}' {
+                        "\""
+                    } else {
+                        "'"
+                    };
+                    out.push(StageEdit::replace(
+                        i..end,
+                        replacement,
+                        "broken-quote",
+                        "a quote mark or dash broken into the bytes 95 81 / 95 5F / 95 B5 by an encoding accident",
+                    ));
+                    chars.next();
+                    prev = next;
+                    continue;
+                }
+            }
+        }
+        prev = c;
+    }
+}
+
+/// The character-level stage: mojibake, broken quote marks, controls, invisibles, line
+/// breaks and spaces.
+pub fn repair_characters(text: &str) -> Vec<StageEdit> {
+    let mut edits = Vec::new();
+    broken_quotes(text, &mut edits);
+    mojibake(text, &mut edits);
+    characters(text, &mut edits);
+    edits.sort_by_key(|e| e.range.start);
+    // Mojibake runs are non-ASCII letters, character edits are controls and spaces: they
+    // never overlap, but keep the first should a future rule make them.
+    let mut last_end = 0;
+    edits.retain(|e| {
+        let keep = e.range.start >= last_end;
+        if keep {
+            last_end = e.range.end;
+        }
+        keep
+    });
+    edits
+}
+
+/// The normalisation stage (run after [`repair_characters`]).
+pub fn normalize_form(text: &str, form: NormalForm) -> Vec<StageEdit> {
+    let mut edits = Vec::new();
+    normalize(text, form, &mut edits);
+    edits
+}
+
+/// The matching form of `text`: lowercase, quotes/dashes/spaces folded, trimmed.
+///
+/// # Examples
+/// ```
+/// use copydesk::clean::unicode::fold;
+/// assert_eq!(fold("  Syria’s  “East”\u{a0}Aleppo — "), "syria's \"east\" aleppo -");
+/// ```
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`] into a buffer (cleared first), for loops that fold many lines.
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    let mut space = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII fast path: most news text is ASCII.
+        if b < 0x80 {
+            i += 1;
+            let mapped = match b {
+                b'`' => b'\'',
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => b' ',
+                b => b.to_ascii_lowercase(),
+            };
+            if mapped == b' ' {
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(char::from(mapped));
+            continue;
+        }
+        let c = text[i..].chars().next().expect("char boundary");
+        i += c.len_utf8();
+        let mapped = match c {
+            '‘' | '’' | '‚' | '‛' | '′' | '´' => '\'',
+            '“' | '”' | '„' | '‟' | '″' | '«' | '»' => '"',
+            '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if mapped == ' ' {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        for l in mapped.to_lowercase() {
+            out.push(l);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::edits::Draft;
+
+    fn run(text: &str) -> String {
+        let mut d = Draft::new(text);
+        d.apply(repair_characters(text));
+        let current = d.text().to_owned();
+        d.apply(normalize_form(&current, NormalForm::Nfc));
+        d.text().to_owned()
+    }
+
+    #[test]
+    fn mojibake_is_repaired_and_real_latin1_kept() {
+        assert_eq!(run("Syriaâ€™s war, cafÃ© â€œquotedâ€\u{9d}"), "Syria’s war, café “quoted”");
+        assert_eq!(run("naïve café Ä"), "naïve café Ä");
+        assert_eq!(run("Â£5"), "£5");
+    }
+
+    #[test]
+    fn broken_quotes_from_fakes() {
+        assert_eq!(
+            run("Syria•_s Aleppo •_ monitor, •\u{81}Time is running out•\u{81} and 1 •µ 2015"),
+            "Syria's Aleppo - monitor, \"Time is running out\" and 1 - 2015"
+        );
+    }
+
+    #[test]
+    fn controls_spaces_and_breaks() {
+        assert_eq!(run("a\r\nb\rc\u{a0}d\u{200b}e\u{7}f\tg\u{ad}h"), "a\nb\nc def gh");
+    }
+
+    #[test]
+    fn nfc_segments() {
+        let text = "Ḥalab: a\u{301} and e\u{301}\u{301} and 한";
+        let out = run(text);
+        assert_eq!(out, text.nfc().collect::<String>());
+        let edits = normalize_form(text, NormalForm::Nfc);
+        assert_eq!(edits.len(), 2);
+    }
+
+    #[test]
+    fn nfkc_option() {
+        let mut d = Draft::new("ﬁne ½");
+        d.apply(normalize_form("ﬁne ½", NormalForm::Nfkc));
+        assert_eq!(d.text(), "fine 1⁄2");
+    }
+
+    #[test]
+    fn fold_is_idempotent() {
+        let s = "“Aleppo” — Fua’a\u{a0} X";
+        assert_eq!(fold(&fold(s)), fold(s));
+    }
+}

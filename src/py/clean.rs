@@ -1,0 +1,532 @@
+//! `clean`, `clean_batch`, `learn_boilerplate`, and the `Cleaned`, `Edit` and
+//! `BoilerplateProfile` classes.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+use crate::clean::boilerplate::{BoilerplateProfile, LearnParams, LearnedLine, ProfileMatcher, UserRule, line_hash};
+use crate::clean::markup::LinkPolicy;
+use crate::clean::unicode::{NormalForm, fold as fold_text};
+use crate::clean::{CleanOptions, Cleaned, DocumentHints, clean as clean_core};
+use crate::document::Document;
+use crate::error::Error;
+use crate::py::input::{document_of, documents_of};
+use crate::py::parallel::{Interrupts, workers as make_workers};
+
+/// One change from raw to cleaned text (character offsets into the raw text).
+#[pyclass(frozen, get_all, name = "Edit", module = "copydesk._core")]
+pub struct PyEdit {
+    raw_start: usize,
+    raw_end: usize,
+    replacement: String,
+    rule: String,
+    reason: String,
+    original: String,
+}
+
+#[pymethods]
+impl PyEdit {
+    fn __repr__(&self) -> String {
+        format!(
+            "Edit({}, {}, {:?}, rule={:?}, original={:?})",
+            self.raw_start,
+            self.raw_end,
+            self.replacement,
+            self.rule,
+            self.original.chars().take(40).collect::<String>()
+        )
+    }
+}
+
+/// A cleaned text, its edits and the maps back to the raw text (character offsets).
+#[pyclass(frozen, name = "Cleaned", module = "copydesk._core")]
+pub struct PyCleaned {
+    raw: Arc<Document>,
+    has_document: bool,
+    inner: Cleaned,
+}
+
+#[pymethods]
+impl PyCleaned {
+    /// The cleaned text.
+    #[getter]
+    fn text(&self) -> &str {
+        &self.inner.text
+    }
+    /// The raw text that was cleaned.
+    #[getter]
+    fn raw(&self) -> &str {
+        &self.raw.text
+    }
+    /// Id of the document cleaned, or None for a bare text.
+    #[getter]
+    fn doc_id(&self) -> Option<&str> {
+        self.has_document.then_some(self.raw.id.as_str())
+    }
+    #[getter]
+    fn source(&self) -> Option<&str> {
+        self.raw.source.as_deref()
+    }
+    #[getter]
+    fn title(&self) -> Option<&str> {
+        self.inner.title.as_deref()
+    }
+    #[getter]
+    fn title_in_text(&self) -> bool {
+        self.inner.title_in_text
+    }
+    #[getter]
+    fn published(&self) -> Option<&str> {
+        self.inner.published.as_deref()
+    }
+    #[getter]
+    fn published_span(&self) -> Option<(usize, usize)> {
+        self.inner.published_raw.as_ref().map(|r| (r.start, r.end))
+    }
+    #[getter]
+    fn byline(&self) -> Option<&str> {
+        self.inner.byline.as_deref()
+    }
+    #[getter]
+    fn body_start(&self) -> usize {
+        self.inner.body_start
+    }
+    #[getter]
+    fn paragraphs(&self) -> Vec<(usize, usize)> {
+        self.inner.paragraphs.iter().map(|r| (r.start, r.end)).collect()
+    }
+    #[getter]
+    fn sentences(&self) -> Vec<(usize, usize)> {
+        self.inner.sentences.iter().map(|r| (r.start, r.end)).collect()
+    }
+    #[getter]
+    fn edits(&self) -> Vec<PyEdit> {
+        let chars: Vec<char> = if self.inner.edits.is_empty() { Vec::new() } else { self.raw.text.chars().collect() };
+        self.inner
+            .edits
+            .iter()
+            .map(|e| PyEdit {
+                raw_start: e.raw.start,
+                raw_end: e.raw.end,
+                replacement: e.replacement.clone(),
+                rule: e.rule.to_string(),
+                reason: e.reason.clone(),
+                original: chars[e.raw.start.min(chars.len())..e.raw.end.min(chars.len())].iter().collect(),
+            })
+            .collect()
+    }
+    /// The raw offset of cleaned offset `i`.
+    #[pyo3(signature = (i, /, *, end=false))]
+    fn to_raw(&self, i: usize, end: bool) -> usize {
+        self.inner.alignment.to_raw(i, end)
+    }
+    /// The cleaned offset of raw offset `j`.
+    #[pyo3(signature = (j, /, *, end=false))]
+    fn to_clean(&self, j: usize, end: bool) -> usize {
+        self.inner.alignment.to_clean(j, end)
+    }
+    /// The raw span of cleaned span `[start, end)`.
+    fn span_to_raw(&self, start: usize, end: usize) -> (usize, usize) {
+        (
+            self.inner.alignment.to_raw(start, false),
+            self.inner.alignment.to_raw(end, true).max(self.inner.alignment.to_raw(start, false)),
+        )
+    }
+    /// The cleaned span of raw span `[start, end)`.
+    fn span_to_clean(&self, start: usize, end: usize) -> (usize, usize) {
+        (
+            self.inner.alignment.to_clean(start, false),
+            self.inner.alignment.to_clean(end, true).max(self.inner.alignment.to_clean(start, false)),
+        )
+    }
+    /// The alignment as `(clean_start, clean_end, raw_start, raw_end, kept)` segments.
+    fn segments(&self) -> Vec<(usize, usize, usize, usize, bool)> {
+        self.inner
+            .alignment
+            .segments
+            .iter()
+            .map(|s| (s.clean.start, s.clean.end, s.raw.start, s.raw.end, s.kept))
+            .collect()
+    }
+    fn __repr__(&self) -> String {
+        let id = if self.has_document { format!("doc_id={:?}, ", self.raw.id) } else { String::new() };
+        let py_str = |s: Option<&str>| s.map_or_else(|| "None".to_owned(), |s| format!("{s:?}"));
+        let title: Option<String> = self.inner.title.as_deref().map(|t| t.chars().take(40).collect());
+        format!(
+            "Cleaned({id}chars={} of {}, edits={}, title={}, published={})",
+            self.inner.text.chars().count(),
+            self.raw.text.chars().count(),
+            self.inner.edits.len(),
+            py_str(title.as_deref()),
+            py_str(self.inner.published.as_deref())
+        )
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyCleaned>().is_ok_and(|o| o.get().inner == self.inner && o.get().raw.text == self.raw.text)
+    }
+    /// The cleaned text after the title line.
+    #[getter]
+    fn body(&self) -> String {
+        self.inner.text.chars().skip(self.inner.body_start).collect()
+    }
+    /// What cleaning removed or replaced, one dict per edit (rule, reason, offsets, text).
+    fn explain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for e in self.edits() {
+            let d = PyDict::new(py);
+            d.set_item("rule", &e.rule)?;
+            d.set_item("reason", &e.reason)?;
+            d.set_item("raw_start", e.raw_start)?;
+            d.set_item("raw_end", e.raw_end)?;
+            d.set_item("original", &e.original)?;
+            d.set_item("replacement", &e.replacement)?;
+            list.append(d)?;
+        }
+        Ok(list)
+    }
+    /// The raw text with removals struck through and the rule on hover.
+    fn _repr_html_(&self) -> String {
+        let raw: Vec<char> = self.raw.text.chars().collect();
+        let esc = |from: usize, to: usize| -> String {
+            let s: String = raw[from.min(raw.len())..to.min(raw.len())].iter().collect();
+            html_escape::encode_text(&s).into_owned()
+        };
+        let attr = |s: &str| html_escape::encode_double_quoted_attribute(s).into_owned();
+        let limit = 200_000.min(raw.len());
+        let mut out = String::from(
+            "<div class=\"copydesk-cleaned\" style=\"white-space:pre-wrap;font-family:ui-sans-serif,system-ui;line-height:1.45\">",
+        );
+        if let Some(t) = &self.inner.title {
+            out.push_str(&format!(
+                "<div style=\"font-weight:bold;margin-bottom:.4em\">{}</div>",
+                html_escape::encode_text(t)
+            ));
+        }
+        let mut pos = 0;
+        for e in &self.inner.edits {
+            if e.raw.start >= limit {
+                break;
+            }
+            out.push_str(&esc(pos, e.raw.start));
+            let title = attr(&format!("{}: {}", e.rule, e.reason));
+            if e.raw.end > e.raw.start {
+                out.push_str(&format!(
+                    "<del title=\"{title}\" style=\"color:#b00;background:#fee\">{}</del>",
+                    esc(e.raw.start, e.raw.end)
+                ));
+            }
+            if !e.replacement.is_empty() && !e.replacement.chars().all(char::is_whitespace) {
+                out.push_str(&format!(
+                    "<ins title=\"{title}\" style=\"color:#070;background:#efe\">{}</ins>",
+                    html_escape::encode_text(&e.replacement)
+                ));
+            }
+            pos = e.raw.end;
+        }
+        out.push_str(&esc(pos, limit));
+        if limit < raw.len() {
+            out.push_str(&format!("<p>… {} more characters</p>", raw.len() - limit));
+        }
+        out.push_str("</div>");
+        out
+    }
+}
+
+/// Options as they come from Python.
+fn options(
+    form: &str,
+    urls: &str,
+    emails: &str,
+    disable: Option<Vec<String>>,
+    rules: Option<&Bound<'_, PyAny>>,
+) -> PyResult<CleanOptions> {
+    let link = |name: &str, v: &str| -> PyResult<LinkPolicy> {
+        match v {
+            "keep" => Ok(LinkPolicy::Keep),
+            "mask" => Ok(LinkPolicy::Mask),
+            "drop" => Ok(LinkPolicy::Drop),
+            _ => Err(Error::InvalidOption {
+                name: name.into(),
+                reason: format!("{v:?} is not one of 'keep', 'mask', 'drop'"),
+            }
+            .into()),
+        }
+    };
+    let form = match form.to_ascii_uppercase().as_str() {
+        "NFC" => NormalForm::Nfc,
+        "NFKC" => NormalForm::Nfkc,
+        _ => {
+            return Err(Error::InvalidOption {
+                name: "form".into(),
+                reason: format!("{form:?} is not one of 'NFC', 'NFKC'"),
+            }
+            .into());
+        }
+    };
+    let mut user_rules = Vec::new();
+    if let Some(rules) = rules {
+        for (i, item) in rules.try_iter()?.enumerate() {
+            let item = item?;
+            let (id, pattern, reason): (String, String, Option<String>) =
+                if let Ok(t) = item.extract::<(String, String, String)>() {
+                    (t.0, t.1, Some(t.2))
+                } else if let Ok(t) = item.extract::<(String, String)>() {
+                    (t.0, t.1, None)
+                } else {
+                    return Err(PyTypeError::new_err(format!(
+                        "rules[{i}] must be a tuple (id, pattern) or (id, pattern, reason)"
+                    )));
+                };
+            let reason = reason.unwrap_or_else(|| format!("user rule {id}"));
+            user_rules.push(UserRule::new(&id, &pattern, &reason)?);
+        }
+    }
+    Ok(CleanOptions {
+        form,
+        urls: link("urls", urls)?,
+        emails: link("emails", emails)?,
+        disabled: disable.unwrap_or_default().into_iter().collect::<HashSet<_>>(),
+        rules: user_rules,
+    })
+}
+
+fn clean_document(doc: &Arc<Document>, opts: &CleanOptions, matcher: Option<&ProfileMatcher>) -> Cleaned {
+    let hints = DocumentHints {
+        title: doc.title.as_deref(),
+        source: doc.source.as_deref(),
+        published: doc.published.as_deref(),
+    };
+    clean_core(&doc.text, hints, opts, matcher).into_char_offsets(&doc.text)
+}
+
+/// Cleans one text or Document.
+#[pyfunction]
+#[pyo3(signature = (text, /, *, profile=None, urls="keep", emails="keep", form="NFC", disable=None, rules=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn clean(
+    py: Python<'_>,
+    text: &Bound<'_, PyAny>,
+    profile: Option<PyRef<'_, PyBoilerplateProfile>>,
+    urls: &str,
+    emails: &str,
+    form: &str,
+    disable: Option<Vec<String>>,
+    rules: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyCleaned> {
+    if text.is_none() {
+        return Err(PyTypeError::new_err("clean: text is None, expected str or Document"));
+    }
+    let has_document = text.cast::<PyString>().is_err();
+    let doc = document_of(text, &|| "clean: text".to_owned(), 0)?;
+    let opts = options(form, urls, emails, disable, rules)?;
+    let matcher = profile.map(|p| ProfileMatcher::new(&p.inner));
+    let inner = py.detach(|| clean_document(&doc, &opts, matcher.as_ref()));
+    Ok(PyCleaned { raw: doc, has_document, inner })
+}
+
+/// Cleans many texts or Documents (a Corpus, a list) in parallel.
+#[pyfunction]
+#[pyo3(signature = (texts, /, *, profile=None, urls="keep", emails="keep", form="NFC", disable=None, rules=None, workers=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn clean_batch(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    profile: Option<PyRef<'_, PyBoilerplateProfile>>,
+    urls: &str,
+    emails: &str,
+    form: &str,
+    disable: Option<Vec<String>>,
+    rules: Option<&Bound<'_, PyAny>>,
+    workers: Option<i64>,
+) -> PyResult<Vec<PyCleaned>> {
+    let is_docs = texts.getattr("_store").is_ok() || texts.cast::<crate::py::documents::PyCorpusStore>().is_ok();
+    let docs = documents_of(texts, "texts")?;
+    let has_document: Vec<bool> = if is_docs {
+        vec![true; docs.len()]
+    } else {
+        texts.try_iter()?.map(|item| item.map(|i| i.cast::<PyString>().is_err())).collect::<PyResult<_>>()?
+    };
+    let opts = options(form, urls, emails, disable, rules)?;
+    let matcher = profile.map(|p| ProfileMatcher::new(&p.inner));
+    let workers = make_workers(workers.unwrap_or(-1))?;
+    let mut interrupts = Interrupts::default();
+    let result = py.detach(|| {
+        workers.map_chunks(&docs, 64, |d| clean_document(d, &opts, matcher.as_ref()), interrupts.checkpoint())
+    });
+    let cleaned = interrupts.finish(result)?;
+    Ok(cleaned
+        .into_iter()
+        .zip(docs)
+        .zip(has_document)
+        .map(|((inner, raw), has_document)| PyCleaned { raw, has_document, inner })
+        .collect())
+}
+
+/// Boilerplate learned from a corpus.
+#[pyclass(frozen, name = "BoilerplateProfile", module = "copydesk._core")]
+pub struct PyBoilerplateProfile {
+    inner: BoilerplateProfile,
+}
+
+#[pymethods]
+impl PyBoilerplateProfile {
+    /// The learned lines as `(group, text, docs)`.
+    #[getter]
+    fn lines(&self) -> Vec<(String, String, usize)> {
+        self.inner.lines.iter().map(|l| (l.group.clone(), l.text.clone(), l.docs)).collect()
+    }
+    /// Documents counted per group.
+    #[getter]
+    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (g, n) in &self.inner.groups {
+            d.set_item(g, n)?;
+        }
+        Ok(d)
+    }
+    #[getter]
+    fn by(&self) -> Option<&str> {
+        self.inner.by.as_deref()
+    }
+    /// `(min_docs, min_share, max_chars)`.
+    #[getter]
+    fn params(&self) -> (usize, f64, usize) {
+        (self.inner.params.min_docs, self.inner.params.min_share, self.inner.params.max_chars)
+    }
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+    #[staticmethod]
+    fn from_json(data: &str) -> PyResult<Self> {
+        Ok(PyBoilerplateProfile { inner: BoilerplateProfile::from_json(data)? })
+    }
+    /// A profile without the lines whose folded form equals one of `texts` (in `group`, or in
+    /// every group).
+    #[pyo3(signature = (texts, /, *, group=None))]
+    fn without(&self, texts: Vec<String>, group: Option<&str>) -> Self {
+        let hashes: HashSet<u64> = texts.iter().map(|t| line_hash(t)).collect();
+        let mut inner = self.inner.clone();
+        inner.lines.retain(|l| !(hashes.contains(&l.hash) && group.is_none_or(|g| g == l.group)));
+        PyBoilerplateProfile { inner }
+    }
+    /// A profile with these lines added as boilerplate for `group` (`"*"`: every document).
+    #[pyo3(signature = (texts, /, *, group="*"))]
+    fn with_lines(&self, texts: Vec<String>, group: &str) -> Self {
+        let mut inner = self.inner.clone();
+        for t in texts {
+            let hash = line_hash(&t);
+            if !inner.lines.iter().any(|l| l.hash == hash && l.group == group) {
+                inner.lines.push(LearnedLine { group: group.to_owned(), hash, text: t.trim().to_owned(), docs: 0 });
+            }
+        }
+        PyBoilerplateProfile { inner }
+    }
+    fn __len__(&self) -> usize {
+        self.inner.lines.len()
+    }
+    /// The learned lines as a pandas DataFrame: group, text, docs, share, group_docs.
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pandas = py.import("pandas")?;
+        let cols = PyDict::new(py);
+        let lines = &self.inner.lines;
+        let group_docs = |g: &str| self.inner.groups.get(g).copied().unwrap_or(0);
+        cols.set_item("group", lines.iter().map(|l| l.group.as_str()).collect::<Vec<_>>())?;
+        cols.set_item("text", lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>())?;
+        cols.set_item("docs", lines.iter().map(|l| l.docs).collect::<Vec<_>>())?;
+        cols.set_item("group_docs", lines.iter().map(|l| group_docs(&l.group)).collect::<Vec<_>>())?;
+        cols.set_item(
+            "share",
+            lines
+                .iter()
+                .map(|l| if group_docs(&l.group) == 0 { 0.0 } else { l.docs as f64 / group_docs(&l.group) as f64 })
+                .collect::<Vec<_>>(),
+        )?;
+        pandas.call_method1("DataFrame", (cols,))
+    }
+    /// Writes the profile as JSON to `path`.
+    fn save(&self, path: std::path::PathBuf) -> PyResult<()> {
+        std::fs::write(&path, self.inner.to_json()).map_err(|e| Error::io(&path, e))?;
+        Ok(())
+    }
+    /// Reads a profile written by `save`.
+    #[staticmethod]
+    fn load(path: std::path::PathBuf) -> PyResult<Self> {
+        let data = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let text = String::from_utf8(data).map_err(|_| Error::InvalidValue {
+            what: "boilerplate profile".into(),
+            reason: format!("{}: not UTF-8 JSON", path.display()),
+        })?;
+        BoilerplateProfile::from_json(&text).map(|inner| PyBoilerplateProfile { inner }).map_err(|e| match e {
+            Error::InvalidValue { what, reason } => {
+                Error::InvalidValue { what, reason: format!("{}: {reason}", path.display()) }.into()
+            }
+            other => other.into(),
+        })
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyBoilerplateProfile>().is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        Ok((slf.get_type().getattr("from_json")?, PyTuple::new(slf.py(), [slf.get().inner.to_json()])?))
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "BoilerplateProfile({} lines from {} groups, by={:?})",
+            self.inner.lines.len(),
+            self.inner.groups.len(),
+            self.inner.by
+        )
+    }
+}
+
+/// Learns boilerplate lines from a corpus.
+#[pyfunction]
+#[pyo3(signature = (texts, /, *, by="source", min_docs=5, min_share=0.05, max_chars=1000, workers=None))]
+pub fn learn_boilerplate(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    by: Option<&str>,
+    min_docs: usize,
+    min_share: f64,
+    max_chars: usize,
+    workers: Option<i64>,
+) -> PyResult<PyBoilerplateProfile> {
+    if let Some(b) = by {
+        if b != "source" {
+            return Err(
+                Error::InvalidOption { name: "by".into(), reason: format!("{b:?}: only 'source' or None") }.into()
+            );
+        }
+    }
+    if !(0.0..=1.0).contains(&min_share) || min_share.is_nan() {
+        return Err(
+            Error::InvalidOption { name: "min_share".into(), reason: format!("{min_share} is not in [0, 1]") }.into()
+        );
+    }
+    let docs = documents_of(texts, "texts")?;
+    let params = LearnParams { min_docs: min_docs.max(1), min_share, max_chars };
+    let workers = make_workers(workers.unwrap_or(-1))?;
+    let mut interrupts = Interrupts::default();
+    let result = py.detach(|| {
+        let pairs: Vec<(Option<&str>, &str)> = docs.iter().map(|d| (d.source.as_deref(), d.text.as_str())).collect();
+        crate::clean::learn_boilerplate(&pairs, by.is_some(), params, &workers, interrupts.checkpoint())
+    });
+    let counts = interrupts.finish(result)?;
+    Ok(PyBoilerplateProfile { inner: counts.into_profile(by.map(str::to_owned), params) })
+}
+
+/// The matching form of a text: lowercase, quotes, dashes and spaces folded.
+#[pyfunction]
+pub fn fold(text: &str) -> String {
+    fold_text(text)
+}
+
+/// Built-in boilerplate rules as `(id, pattern, reason)`.
+#[pyfunction]
+pub fn builtin_rules(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
+    PyList::new(py, crate::clean::boilerplate::BUILTIN_RULES.iter().map(|r| (r.id, r.pattern, r.reason)))
+}
