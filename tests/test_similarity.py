@@ -369,3 +369,16 @@ def test_cleaned_texts_are_compared_with_their_document_ids(seeds_dir: Path) -> 
         assert in_source and in_source in by_id[edge.source].text
     al = cd.align(by_id[seeds["002"].id], by_id[seeds["004"].id])
     assert al.a_id == seeds["002"].id and len(al) >= 3
+
+
+def test_results_show_in_jupyter(seeds_dir: Path) -> None:
+    corpus = cd.read_dir(seeds_dir)
+    for obj in (
+        cd.near_duplicates(corpus, containment=0.8),
+        cd.nearest_neighbors(corpus, k=2),
+        cd.align(corpus[2], corpus[4]),
+        cd.text_reuse(corpus),
+    ):
+        page = obj._repr_html_()
+        assert page.startswith("<div>") and "<table" in page
+        assert repr(obj).startswith("<")

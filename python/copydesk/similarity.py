@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -527,6 +528,18 @@ class Neighbors:
 
     def __repr__(self) -> str:
         return f"<Neighbors: {len(self)} rows for {len(self.ids)} documents>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(n.doc)}</td><td>{n.rank}</td>"
+            f"<td>{html.escape(n.neighbor)}</td><td>{n.score:.3f}</td></tr>"
+            for n in itertools.islice(self, 30)
+        )
+        more = f"<p>… {len(self) - 30:,} more</p>" if len(self) > 30 else ""
+        return (
+            f"<div><b>{html.escape(repr(self))}</b><table><tr><th>doc</th><th>rank</th>"
+            f"<th>neighbour</th><th>score</th></tr>{rows}</table>{more}</div>"
+        )
 
 
 def nearest_neighbors(
