@@ -169,10 +169,16 @@ impl PyMinHashIndex {
         let workers = make_workers(workers.unwrap_or(-1))?;
         let mut interrupts = Interrupts::default();
         let result = py.detach(|| {
-            crate::similarity::minhash::signatures(&hasher, &texts(&docs), true, &workers, &mut interrupts.checkpoint())
+            crate::similarity::minhash::signatures(
+                &hasher,
+                &texts(&docs),
+                false,
+                &workers,
+                &mut interrupts.checkpoint(),
+            )
         });
-        let (sigs, sizes) = interrupts.finish(result)?;
-        let index = py.detach(|| LshIndex::from_signatures(hasher, threshold, bands_rows, sigs, sizes))?;
+        let (sigs, _) = interrupts.finish(result)?;
+        let index = py.detach(|| LshIndex::from_signatures(hasher, threshold, bands_rows, sigs))?;
         Ok(PyMinHashIndex { index, ids: docs.iter().map(|d| d.id.clone()).collect() })
     }
 

@@ -326,8 +326,6 @@ pub struct LshIndex {
     pub rows: usize,
     /// One signature per document, in order.
     pub signatures: Vec<Vec<u32>>,
-    /// Shingle count per document.
-    pub sizes: Vec<u32>,
     /// Per band, `(key, doc)` sorted by key.
     buckets: Vec<Vec<(u64, u32)>>,
 }
@@ -380,8 +378,8 @@ impl LshIndex {
         workers: &Workers,
     ) -> Result<Self> {
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let (signatures, sizes) = signatures(&hasher, &refs, true, workers, &mut crate::parallel::no_checkpoint)?;
-        Self::from_signatures(hasher, threshold, bands_rows, signatures, sizes)
+        let (signatures, _) = signatures(&hasher, &refs, false, workers, &mut crate::parallel::no_checkpoint)?;
+        Self::from_signatures(hasher, threshold, bands_rows, signatures)
     }
 
     /// An index over signatures computed elsewhere.
@@ -390,10 +388,9 @@ impl LshIndex {
         threshold: f64,
         bands_rows: Option<(usize, usize)>,
         signatures: Vec<Vec<u32>>,
-        sizes: Vec<u32>,
     ) -> Result<Self> {
         let (bands, rows) = Self::params(&hasher, threshold, bands_rows)?;
-        let mut index = LshIndex { hasher, threshold, bands, rows, signatures, sizes, buckets: Vec::new() };
+        let mut index = LshIndex { hasher, threshold, bands, rows, signatures, buckets: Vec::new() };
         index.rebuild_buckets();
         Ok(index)
     }
@@ -453,13 +450,12 @@ impl LshIndex {
     }
 
     /// Appends documents (their signatures) to the index.
-    pub fn extend(&mut self, signatures: Vec<Vec<u32>>, sizes: Vec<u32>) {
+    pub fn extend(&mut self, signatures: Vec<Vec<u32>>) {
         self.signatures.extend(signatures);
-        self.sizes.extend(sizes);
         self.rebuild_buckets();
     }
 
-    /// A compact binary form: magic, a JSON header line, then sizes and signatures as
+    /// A compact binary form: magic, a JSON header line, then the signatures as
     /// little-endian `u32`.
     pub fn to_bytes(&self) -> Vec<u8> {
         let header = Header {
@@ -472,13 +468,10 @@ impl LshIndex {
             rows: self.rows,
             documents: self.signatures.len(),
         };
-        let mut out = Vec::with_capacity(64 + self.signatures.len() * (self.hasher.num_perm + 1) * 4);
+        let mut out = Vec::with_capacity(64 + self.signatures.len() * self.hasher.num_perm * 4);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(serde_json::to_string(&header).unwrap_or_default().as_bytes());
         out.push(b'\n');
-        for &s in &self.sizes {
-            out.extend_from_slice(&s.to_le_bytes());
-        }
         for sig in &self.signatures {
             for &v in sig {
                 out.extend_from_slice(&v.to_le_bytes());
@@ -499,14 +492,13 @@ impl LshIndex {
         let body = &rest[nl + 1..];
         let n = header.documents;
         let k = header.num_perm;
-        if body.len() != n.saturating_mul(k + 1).saturating_mul(4) {
+        if body.len() != n.saturating_mul(k).saturating_mul(4) {
             return Err(bad("truncated or corrupt signature data"));
         }
         let mut words = body.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
-        let sizes: Vec<u32> = words.by_ref().take(n).collect();
         let signatures: Vec<Vec<u32>> = (0..n).map(|_| words.by_ref().take(k).collect()).collect();
         let hasher = MinHasher::new(header.shingling, k, header.seed)?;
-        Self::from_signatures(hasher, header.threshold, Some((header.bands, header.rows)), signatures, sizes)
+        Self::from_signatures(hasher, header.threshold, Some((header.bands, header.rows)), signatures)
     }
 }
 
@@ -597,7 +589,7 @@ mod tests {
     fn corrupt_index_bytes_are_an_error() {
         assert!(LshIndex::from_bytes(b"nonsense").is_err());
         let m = MinHasher::new(Shingling::default(), 8, 0).unwrap();
-        let idx = LshIndex::from_signatures(m, 0.5, None, vec![vec![1; 8]], vec![3]).unwrap();
+        let idx = LshIndex::from_signatures(m, 0.5, None, vec![vec![1; 8]]).unwrap();
         let bytes = idx.to_bytes();
         assert!(LshIndex::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         assert_eq!(LshIndex::from_bytes(&bytes).unwrap().signatures, idx.signatures);
