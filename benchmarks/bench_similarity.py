@@ -468,17 +468,20 @@ def summary(results: dict[str, Any]) -> str:
 
 def report_block(results: dict[str, Any]) -> str:
     m = results["machine"]
+    written = "; ".join(
+        f"{', '.join(names)} by `{run['command']}` on {run['date']} (1-minute load average "
+        f"{run['load_start']} at start, {run['load_end']} at end)"
+        for run, names in group_runs(results.get("runs", {}))
+    )
     lines = [
         "<!-- similarity -->",
         "## Similarity (`bench_similarity.py`)",
         "",
-        f"Written by `{results.get('command', 'python benchmarks/bench_similarity.py')}` on "
-        f"{results.get('date', '?')}. Machine: {m.get('cpu', '?')}, {m.get('cores')} cores; "
+        f"Written: {written}. Machine: {m.get('cpu', '?')}, {m.get('cores')} cores; "
         f"Python {m['python']}; datasketch {m['datasketch']}, scikit-learn {m['sklearn']}, "
-        f"RapidFuzz {m['rapidfuzz']}, numpy {m['numpy']}, scipy {m['scipy']}. 1-minute load "
-        f"average {results.get('load_start', '?')} at start, {results.get('load_end', '?')} at "
-        "end: other work shared the two cores, so *all cores* rows had about one core to "
-        "themselves, and the peers ran under the same load in the same run.",
+        f"RapidFuzz {m['rapidfuzz']}, numpy {m['numpy']}, scipy {m['scipy']}. Other work "
+        "shared the two cores during these runs, so *all cores* rows had about one core to "
+        "themselves (RapidFuzz's too); the peers ran under the same load in the same run.",
         "",
         "Corpora from `generate.py` (seed 7). Truth for near-duplicates: every pair with exact "
         "Jaccard ≥ 0.8 on word 5-gram shingles, by blocked sparse products (brute force). "
@@ -511,6 +514,19 @@ def report_block(results: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def group_runs(runs: dict[str, dict[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
+    """Sections grouped by the run that measured them."""
+    out: list[tuple[dict[str, Any], list[str]]] = []
+    for name, run in runs.items():
+        for seen, names in out:
+            if seen == run:
+                names.append(name)
+                break
+        else:
+            out.append((run, [name]))
+    return out
 
 
 def write_results_md(results: dict[str, Any]) -> None:
@@ -546,11 +562,11 @@ def main(argv: list[str] | None = None) -> int:
     keep = set(args.sections) != {"dedup", "tfidf", "cdist", "scale"} and args.out.exists()
     results: dict[str, Any] = json.loads(args.out.read_text()) if keep else {}
     results["machine"] = machine()
-    results["command"] = " ".join(
-        ["python benchmarks/bench_similarity.py", *(argv or sys.argv[1:])]
-    )
-    results["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    results["load_start"] = round(os.getloadavg()[0], 2)
+    run = {
+        "command": " ".join(["python benchmarks/bench_similarity.py", *(argv or sys.argv[1:])]),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_start": round(os.getloadavg()[0], 2),
+    }
 
     def save() -> None:
         args.out.write_text(json.dumps(results, indent=1) + "\n")
@@ -577,7 +593,8 @@ def main(argv: list[str] | None = None) -> int:
         save()
 
     print(json.dumps(results["machine"], indent=1))
-    results["load_end"] = round(os.getloadavg()[0], 2)
+    run["load_end"] = round(os.getloadavg()[0], 2)
+    results.setdefault("runs", {}).update({name: run for name in args.sections})
     save()
     write_results_md(results)
     for name, cols in (
