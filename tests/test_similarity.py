@@ -349,3 +349,36 @@ def test_many_threads_share_corpus_and_index(fakes: cd.Corpus) -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(work, [1, 2, -1] * 3))
     assert all(r == expected for r in results)
+
+
+def test_cleaned_texts_are_compared_with_their_document_ids(seeds_dir: Path) -> None:
+    corpus = cd.read_dir(seeds_dir)
+    seeds = by_prefix(corpus)
+    cleaned = cd.clean_batch(corpus)
+    raw = cd.near_duplicates(corpus, threshold=0.5, containment=0.8)
+    clean = cd.near_duplicates(cleaned, threshold=0.5, containment=0.8)
+    a, b = seeds["000"].id, seeds["001"].id
+    pair = next(p for p in clean if (p.a, p.b) == (a, b))
+    before = next(p for p in raw if (p.a, p.b) == (a, b))
+    assert pair.jaccard > before.jaccard  # the reprint's link debris and disclaimer are gone
+    reuse = cd.text_reuse(cleaned)
+    edge = next(e for e in reuse if {e.source, e.target} == {seeds["002"].id, seeds["004"].id})
+    by_id = {c.doc_id: c for c in cleaned}
+    for p in edge.passages:
+        in_source = by_id[edge.source].text[p.a_start : p.a_end]
+        assert in_source and in_source in by_id[edge.source].text
+    al = cd.align(by_id[seeds["002"].id], by_id[seeds["004"].id])
+    assert al.a_id == seeds["002"].id and len(al) >= 3
+
+
+def test_results_show_in_jupyter(seeds_dir: Path) -> None:
+    corpus = cd.read_dir(seeds_dir)
+    for obj in (
+        cd.near_duplicates(corpus, containment=0.8),
+        cd.nearest_neighbors(corpus, k=2),
+        cd.align(corpus[2], corpus[4]),
+        cd.text_reuse(corpus),
+    ):
+        page = obj._repr_html_()
+        assert page.startswith("<div>") and "<table" in page
+        assert repr(obj).startswith("<")

@@ -24,14 +24,16 @@ compared on normalised word tokens: case, quote and dash variants fold, so ``Syr
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from copydesk import _core
-from copydesk._core import Document
+from copydesk._core import Cleaned, Document
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,8 +80,24 @@ Weighting = Literal["tfidf", "bm25"]
 Scorer = Literal[
     "ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio", "jaro_winkler", "levenshtein"
 ]
-#: A corpus, or any iterable of texts or :class:`Document` objects (texts get ids "0", "1", …).
-Docs = "Corpus | Iterable[str | Document]"
+
+
+def _as_document(item: Any, i: int) -> Document:
+    """A Document for one item: a Document, a str (id = position) or a Cleaned (its cleaned
+    text, with the id, title, source and date of the document it came from)."""
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, str):
+        return Document(item, id=str(i))
+    if isinstance(item, Cleaned):
+        return Document(
+            item.text,
+            id=item.doc_id if item.doc_id is not None else str(i),
+            title=item.title,
+            source=item.source,
+            published=item.published,
+        )
+    raise TypeError(f"docs[{i}] is a {type(item).__name__}, expected str, Document or Cleaned")
 
 
 def _materialise(docs: Any) -> tuple[Any, list[Document] | None]:
@@ -88,15 +106,7 @@ def _materialise(docs: Any) -> tuple[Any, list[Document] | None]:
         return docs, None
     if isinstance(docs, (str, bytes)):
         raise TypeError("expected a Corpus or a list of texts, got a single str")
-    items = list(docs)
-    out: list[Document] = []
-    for i, item in enumerate(items):
-        if isinstance(item, Document):
-            out.append(item)
-        elif isinstance(item, str):
-            out.append(Document(item, id=str(i)))
-        else:
-            raise TypeError(f"docs[{i}] is a {type(item).__name__}, expected str or Document")
+    out = [_as_document(item, i) for i, item in enumerate(docs)]
     return out, out
 
 
@@ -301,7 +311,7 @@ class NearDuplicates:
 
 
 def near_duplicates(
-    docs: Corpus | Iterable[str | Document],
+    docs: Corpus | Iterable[str | Document | Cleaned],
     /,
     *,
     threshold: float = 0.8,
@@ -326,7 +336,7 @@ def near_duplicates(
     on the shingle sets (``exact=True``) or on the signatures.
 
     Args:
-        docs: A Corpus, or texts or Documents.
+        docs: A Corpus, or texts, Documents or Cleaned texts (``cd.clean_batch``).
         threshold: Least Jaccard similarity of a kept pair.
         containment: Also keep pairs where one contains this share of the other's shingles.
         max_size_ratio: For containment, the largest size ratio of two documents searched
@@ -389,7 +399,7 @@ class MinHashIndex:
     @classmethod
     def build(
         cls,
-        docs: Corpus | Iterable[str | Document],
+        docs: Corpus | Iterable[str | Document | Cleaned],
         /,
         *,
         threshold: float = 0.8,
@@ -503,9 +513,12 @@ class Neighbors:
             yield Neighbor(self.ids[self._d[k]], self.ids[self._c[k]], self._s[k], rank)
 
     def of(self, doc_id: str) -> list[Neighbor]:
-        """The neighbours of one document, best first."""
+        """The neighbours of one document, best first (``ValueError`` for an unknown id)."""
         i = self.ids.index(doc_id)
-        return [n for n in self if n.doc == self.ids[i]]
+        lo, hi = bisect.bisect_left(self._d, i), bisect.bisect_right(self._d, i)
+        return [
+            Neighbor(doc_id, self.ids[self._c[k]], self._s[k], k - lo + 1) for k in range(lo, hi)
+        ]
 
     def to_pandas(self) -> pd.DataFrame:
         """Columns ``doc, neighbor, score, rank``."""
@@ -516,9 +529,21 @@ class Neighbors:
     def __repr__(self) -> str:
         return f"<Neighbors: {len(self)} rows for {len(self.ids)} documents>"
 
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(n.doc)}</td><td>{n.rank}</td>"
+            f"<td>{html.escape(n.neighbor)}</td><td>{n.score:.3f}</td></tr>"
+            for n in itertools.islice(self, 30)
+        )
+        more = f"<p>… {len(self) - 30:,} more</p>" if len(self) > 30 else ""
+        return (
+            f"<div><b>{html.escape(repr(self))}</b><table><tr><th>doc</th><th>rank</th>"
+            f"<th>neighbour</th><th>score</th></tr>{rows}</table>{more}</div>"
+        )
+
 
 def nearest_neighbors(
-    docs: Corpus | Iterable[str | Document],
+    docs: Corpus | Iterable[str | Document | Cleaned],
     /,
     *,
     k: int = 10,
@@ -540,7 +565,7 @@ def nearest_neighbors(
     recall (see ``benchmarks/RESULTS.md``).
 
     Args:
-        docs: A Corpus, or texts or Documents.
+        docs: A Corpus, or texts, Documents or Cleaned texts (``cd.clean_batch``).
         k: Neighbours per document.
         weighting: ``"tfidf"`` (scikit-learn's smoothed idf) or ``"bm25"``.
         sublinear_tf: ``1 + ln(tf)`` instead of ``tf`` (TF-IDF).
@@ -679,9 +704,19 @@ class Alignment(Sequence[Passage]):
         )
 
 
+def _id_text(x: str | Document | Cleaned) -> tuple[str | None, str]:
+    if isinstance(x, Document):
+        return x.id, x.text
+    if isinstance(x, Cleaned):
+        return x.doc_id, x.text
+    if isinstance(x, str):
+        return None, x
+    raise TypeError(f"expected str, Document or Cleaned, got {type(x).__name__}")
+
+
 def align(
-    a: str | Document,
-    b: str | Document,
+    a: str | Document | Cleaned,
+    b: str | Document | Cleaned,
     /,
     *,
     seed: int = 4,
@@ -695,8 +730,8 @@ def align(
     across small edits (a changed, added or dropped word or short clause).
 
     Args:
-        a: First text (or Document).
-        b: Second text (or Document).
+        a: First text (a str, Document or Cleaned).
+        b: Second text.
         seed: Words per seed n-gram.
         min_words: Fewest words of a passage, in each text.
         max_gap: Most words between two runs of one passage, in each text.
@@ -709,10 +744,8 @@ def align(
         >>> al.texts()[0][0][:46]
         'started special operations in Aleppo after sev'
     """
-    a_id = a.id if isinstance(a, Document) else None
-    b_id = b.id if isinstance(b, Document) else None
-    ta = a.text if isinstance(a, Document) else a
-    tb = b.text if isinstance(b, Document) else b
+    a_id, ta = _id_text(a)
+    b_id, tb = _id_text(b)
     raw = _core.align(
         ta, tb, seed=seed, min_words=min_words, max_gap=max_gap, max_repeat=max_repeat
     )
@@ -720,7 +753,7 @@ def align(
 
 
 def align_batch(
-    pairs: Iterable[tuple[str | Document, str | Document]],
+    pairs: Iterable[tuple[str | Document | Cleaned, str | Document | Cleaned]],
     /,
     *,
     seed: int = 4,
@@ -730,16 +763,9 @@ def align_batch(
     workers: int = -1,
 ) -> list[Alignment]:
     """:func:`align` for many pairs, in parallel (``== [align(a, b) for a, b in pairs]``)."""
-    items = list(pairs)
-
-    def text(x: str | Document) -> str:
-        return x.text if isinstance(x, Document) else x
-
-    def ident(x: str | Document) -> str | None:
-        return x.id if isinstance(x, Document) else None
-
+    items = [(_id_text(a), _id_text(b)) for a, b in pairs]
     raw = _core.align_batch(
-        [(text(a), text(b)) for a, b in items],
+        [(a[1], b[1]) for a, b in items],
         seed=seed,
         min_words=min_words,
         max_gap=max_gap,
@@ -747,7 +773,7 @@ def align_batch(
         workers=workers,
     )
     return [
-        Alignment(text(a), text(b), tuple(Passage(*p) for p in r), ident(a), ident(b))
+        Alignment(a[1], b[1], tuple(Passage(*p) for p in r), a[0], b[0])
         for (a, b), r in zip(items, raw, strict=True)
     ]
 
@@ -858,7 +884,7 @@ class TextReuse(Sequence[ReuseEdge]):
 
 
 def text_reuse(
-    docs: Corpus | Iterable[str | Document],
+    docs: Corpus | Iterable[str | Document | Cleaned],
     /,
     *,
     seed: int = 4,
@@ -877,7 +903,7 @@ def text_reuse(
     are known.
 
     Args:
-        docs: A Corpus, or texts or Documents.
+        docs: A Corpus, or texts, Documents or Cleaned texts (``cd.clean_batch``).
         seed: Words per seed n-gram.
         min_words: Fewest words of a passage.
         max_gap: Most words between two runs of one passage.

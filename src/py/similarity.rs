@@ -87,6 +87,17 @@ pub fn minhash_batch(
     Ok(interrupts.finish(result)?.0)
 }
 
+/// Bands and rows from the options: both, one (the other fills `num_perm`), or neither
+/// (derived from the threshold).
+fn bands_rows(bands: Option<usize>, rows: Option<usize>, num_perm: usize) -> Option<(usize, usize)> {
+    match (bands, rows) {
+        (Some(b), Some(r)) => Some((b, r)),
+        (None, None) => None,
+        (Some(b), None) => Some((b, num_perm / b.max(1))),
+        (None, Some(r)) => Some((num_perm / r.max(1), r)),
+    }
+}
+
 /// Pair columns and clusters, as `near_duplicates` returns them to Python.
 type DedupColumns = (Vec<u32>, Vec<u32>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<u32>, usize, (usize, usize));
 
@@ -111,12 +122,7 @@ pub fn near_duplicates(
 ) -> PyResult<DedupColumns> {
     let docs = documents_of(docs, "docs")?;
     let hasher = MinHasher::new(shingling(shingle, ngram)?, num_perm, seed)?;
-    let bands_rows = match (bands, rows) {
-        (Some(b), Some(r)) => Some((b, r)),
-        (None, None) => None,
-        (Some(b), None) => Some((b, num_perm / b.max(1))),
-        (None, Some(r)) => Some((num_perm / r.max(1), r)),
-    };
+    let bands_rows = bands_rows(bands, rows, num_perm);
     let opts = DedupOptions { threshold, containment, max_size_ratio, bands_rows, exact };
     let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
@@ -158,15 +164,21 @@ impl PyMinHashIndex {
     ) -> PyResult<Self> {
         let docs = documents_of(docs, "docs")?;
         let hasher = MinHasher::new(shingling(shingle, ngram)?, num_perm, seed)?;
-        let bands_rows = bands.zip(rows);
+        let bands_rows = bands_rows(bands, rows, num_perm);
         LshIndex::params(&hasher, threshold, bands_rows)?;
         let workers = make_workers(workers.unwrap_or(-1))?;
         let mut interrupts = Interrupts::default();
         let result = py.detach(|| {
-            crate::similarity::minhash::signatures(&hasher, &texts(&docs), true, &workers, &mut interrupts.checkpoint())
+            crate::similarity::minhash::signatures(
+                &hasher,
+                &texts(&docs),
+                false,
+                &workers,
+                &mut interrupts.checkpoint(),
+            )
         });
-        let (sigs, sizes) = interrupts.finish(result)?;
-        let index = py.detach(|| LshIndex::from_signatures(hasher, threshold, bands_rows, sigs, sizes))?;
+        let (sigs, _) = interrupts.finish(result)?;
+        let index = py.detach(|| LshIndex::from_signatures(hasher, threshold, bands_rows, sigs))?;
         Ok(PyMinHashIndex { index, ids: docs.iter().map(|d| d.id.clone()).collect() })
     }
 
@@ -442,10 +454,16 @@ pub fn cdist<'py>(
         let qr: Vec<&str> = q.iter().map(String::as_str).collect();
         let cr: Vec<&str> = c.iter().map(String::as_str).collect();
         fuzzy::cdist(&qr, &cr, scorer, processor, score_cutoff, &workers, &mut interrupts.checkpoint())
-            .map(|m| m.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())
     });
-    let bytes = interrupts.finish(result)?;
-    Ok((PyBytes::new(py, &bytes), q.len(), c.len()))
+    let rows = interrupts.finish(result)?;
+    // Written straight into the bytes object: one pass, no intermediate buffer.
+    let bytes = PyBytes::new_with(py, q.len() * c.len() * 4, |buf| {
+        for (out, x) in buf.chunks_exact_mut(4).zip(rows.iter().flatten()) {
+            out.copy_from_slice(&x.to_le_bytes());
+        }
+        Ok(())
+    })?;
+    Ok((bytes, q.len(), c.len()))
 }
 
 /// The best choices per query: `[[(choice index, score)]]`.

@@ -5,12 +5,13 @@
 //!    threshold, or lower when containment is asked for. A pair where the smaller set is a
 //!    fraction `c` contained in a larger one at most `R` times its size has Jaccard at least
 //!    `c / (1 + R - c)`, so that is the candidate threshold for containment `c` and
-//!    `max_size_ratio` `R`.
-//! 3. Verification. `exact` drops candidates whose signature estimate is more than six
-//!    standard errors below the candidate threshold, re-shingles only the documents in the
-//!    remaining pairs and intersects the sorted sets: exact Jaccard `|A∩B|/|A∪B|` and the two containments
-//!    `|A∩B|/|A|`, `|A∩B|/|B|` (Broder 1997). Otherwise they are estimated from the
-//!    signatures: `|A∩B| ≈ J(|A|+|B|)/(1+J)`.
+//!    `max_size_ratio` `R`. Candidates whose signature estimate is more than six standard
+//!    errors below it are dropped ([`minhash::candidate_pairs`]).
+//! 3. Verification. `exact` re-shingles only the documents in candidate pairs and intersects
+//!    the sorted sets (two sets of equal size and equal 64-bit fingerprint count as equal
+//!    without a merge): exact Jaccard `|A∩B|/|A∪B|` and the two containments `|A∩B|/|A|`,
+//!    `|A∩B|/|B|` (Broder 1997). Otherwise they are estimated from the signatures:
+//!    `|A∩B| ≈ J(|A|+|B|)/(1+J)`.
 //! 4. Clusters: connected components of the kept pairs (union-find), numbered by their first
 //!    document, so every document has a cluster id and the numbering is deterministic.
 //!
@@ -22,7 +23,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::parallel::Workers;
 use crate::similarity::minhash::{self, LshIndex, MinHasher, candidate_pairs};
-use crate::similarity::tokens::{Scratch, intersection_size, overlap_scores};
+use crate::similarity::tokens::{Scratch, combine, intersection_size, overlap_scores};
 
 /// Options of [`near_duplicates`].
 #[derive(Debug, Clone)]
@@ -67,7 +68,8 @@ pub struct Dedup {
     pub pairs: Vec<DupPair>,
     /// Cluster id per document (connected components of the pairs; singletons too).
     pub clusters: Vec<u32>,
-    /// LSH candidate pairs examined.
+    /// Candidate pairs verified: LSH candidates whose signature estimate is within six
+    /// standard errors of the candidate threshold.
     pub candidates: usize,
     /// The bands and rows used.
     pub bands_rows: (usize, usize),
@@ -124,21 +126,16 @@ pub fn near_duplicates(
     check(opts)?;
     let (bands, rows) = LshIndex::params(hasher, candidate_threshold(opts), opts.bands_rows)?;
     let (sigs, sizes) = minhash::signatures(hasher, texts, !opts.exact, workers, checkpoint)?;
-    let candidates = candidate_pairs(&sigs, bands, rows, workers);
+    // Drop candidates whose estimate is 6 standard errors (3/√k ≥ 6·√(J(1-J)/k)) below the
+    // candidate threshold: a wanted pair survives this with probability 1 - 1e-9, and
+    // unrelated band collisions are neither expanded nor re-shingled.
+    let floor = candidate_threshold(opts) - 3.0 / (hasher.num_perm as f64).sqrt();
+    let candidates = candidate_pairs(&sigs, bands, rows, floor, workers);
     if !checkpoint(texts.len(), texts.len()) {
         return Err(Error::Interrupted);
     }
     let scored: Vec<DupPair> = if opts.exact {
-        // Drop candidates whose estimate is 6 standard errors (3/√k ≥ 6·√(J(1-J)/k)) below
-        // the candidate threshold before the exact check: a wanted pair survives this with
-        // probability 1 - 1e-9, and unrelated band collisions do not get re-shingled.
-        let floor = candidate_threshold(opts) - 3.0 / (hasher.num_perm as f64).sqrt();
-        let likely: Vec<(u32, u32)> = candidates
-            .iter()
-            .copied()
-            .filter(|&(a, b)| MinHasher::estimate(&sigs[a as usize], &sigs[b as usize]) >= floor)
-            .collect();
-        exact_scores(hasher, texts, &likely, workers)
+        exact_scores(hasher, texts, &candidates, workers)
     } else {
         workers.install(|| {
             candidates
@@ -175,12 +172,21 @@ fn exact_scores(hasher: &MinHasher, texts: &[&str], pairs: &[(u32, u32)], worker
                 out
             })
             .collect();
-        let set = |d: u32| &sets[involved.binary_search(&d).unwrap_or(0)];
+        // Large clusters of copies are mostly identical sets: equal size and fingerprint
+        // settle those without a merge (a false match has probability 2^-64 per pair).
+        let prints: Vec<u64> = sets.par_iter().map(|s| combine(s)).collect();
+        let at = |d: u32| involved.binary_search(&d).unwrap_or(0);
         pairs
             .par_iter()
             .map(|&(a, b)| {
-                let (x, y) = (set(a), set(b));
-                let (jaccard, a_in_b, b_in_a) = overlap_scores(x.len(), y.len(), intersection_size(x, y));
+                let (i, j) = (at(a), at(b));
+                let (x, y) = (&sets[i], &sets[j]);
+                let inter = if !x.is_empty() && x.len() == y.len() && prints[i] == prints[j] {
+                    x.len()
+                } else {
+                    intersection_size(x, y)
+                };
+                let (jaccard, a_in_b, b_in_a) = overlap_scores(x.len(), y.len(), inter);
                 DupPair { a, b, jaccard, a_in_b, b_in_a }
             })
             .collect()

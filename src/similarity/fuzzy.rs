@@ -270,15 +270,16 @@ fn score_row(scorer: Scorer, query: &Prepared, choices: &[Prepared], mut emit: i
     }
 }
 
-/// The `queries × choices` score matrix, row-major; scores below `score_cutoff` are 0.
+/// The `queries × choices` score matrix, one row per query; scores below `score_cutoff`
+/// are 0.
 ///
 /// # Examples
 /// ```
 /// use copydesk::parallel::{Workers, no_checkpoint};
 /// use copydesk::similarity::fuzzy::{Scorer, cdist};
 /// let m = cdist(&["Aleppo", "Homs"], &["aleppo", "Hims", "Aleppo"], Scorer::Ratio, false, 0.0, &Workers::inline(), &mut no_checkpoint).unwrap();
-/// assert_eq!(m.len(), 6);
-/// assert_eq!(m[2], 1.0);
+/// assert_eq!((m.len(), m[0].len()), (2, 3));
+/// assert_eq!(m[0][2], 1.0);
 /// ```
 #[allow(clippy::too_many_arguments)]
 pub fn cdist(
@@ -289,14 +290,14 @@ pub fn cdist(
     score_cutoff: f64,
     workers: &Workers,
     checkpoint: &mut dyn FnMut(usize, usize) -> bool,
-) -> Result<Vec<f32>> {
+) -> Result<Vec<Vec<f32>>> {
     let prepared: Vec<Prepared> = workers.map_chunks(
         choices,
         crate::parallel::DEFAULT_CHUNK,
         |c| Prepared::new(c, scorer, processed),
         &mut *checkpoint,
     )?;
-    let rows = workers.map_chunks(
+    workers.map_chunks(
         queries,
         64,
         |q| {
@@ -310,8 +311,7 @@ pub fn cdist(
             row
         },
         checkpoint,
-    )?;
-    Ok(rows.concat())
+    )
 }
 
 /// The best `limit` choices for each query: `(choice index, score)`, best first (ties by
@@ -385,7 +385,7 @@ mod tests {
             let m = cdist(&q, &c, s, true, 0.0, &Workers::new(2).unwrap(), &mut no_checkpoint).unwrap();
             for (i, a) in q.iter().enumerate() {
                 for (j, b) in c.iter().enumerate() {
-                    assert!((f64::from(m[i * c.len() + j]) - score(s, a, b, true)).abs() < 1e-6, "{name} {a} {b}");
+                    assert!((f64::from(m[i][j]) - score(s, a, b, true)).abs() < 1e-6, "{name} {a} {b}");
                 }
             }
         }

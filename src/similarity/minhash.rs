@@ -127,7 +127,7 @@ impl MinHasher {
 
     /// Estimated Jaccard similarity: the share of equal positions (0 for empty signatures).
     pub fn estimate(a: &[u32], b: &[u32]) -> f64 {
-        if a.is_empty() || a.len() != b.len() || a[0] == u32::MAX && a.iter().all(|&x| x == u32::MAX) {
+        if a.is_empty() || a.len() != b.len() || is_empty_signature(a) {
             return 0.0;
         }
         a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64
@@ -183,37 +183,120 @@ fn is_empty_signature(sig: &[u32]) -> bool {
     sig.iter().all(|&x| x == u32::MAX)
 }
 
-/// All distinct candidate pairs `(i, j)`, `i < j`, of signatures `sigs` under `(bands, rows)`,
-/// sorted. Empty signatures are never candidates.
-pub fn candidate_pairs(sigs: &[Vec<u32>], bands: usize, rows: usize, workers: &Workers) -> Vec<(u32, u32)> {
+/// Merges two sorted, deduplicated lists into one.
+fn merge_sorted(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
+    if a.is_empty() {
+        return b;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+#[inline]
+fn pack(a: u32, b: u32) -> u64 {
+    (u64::from(a.min(b)) << 32) | u64::from(a.max(b))
+}
+
+/// All distinct candidate pairs `(i, j)`, `i < j`, of signatures `sigs` under `(bands, rows)`
+/// whose estimated Jaccard similarity is at least `min_estimate`, sorted. Empty signatures
+/// are never candidates.
+///
+/// Documents with identical signatures (copies, mostly) are banded once, through their
+/// first member, and the pairs of their groups are expanded afterwards: a cluster of `m`
+/// copies would otherwise put `m²/2` pairs into every band. Bands are processed one after
+/// another and merged into a running sorted set, so memory follows the distinct pairs, not
+/// `bands ×` them.
+pub fn candidate_pairs(
+    sigs: &[Vec<u32>],
+    bands: usize,
+    rows: usize,
+    min_estimate: f64,
+    workers: &Workers,
+) -> Vec<(u32, u32)> {
     let work = || {
-        let mut pairs: Vec<u64> = (0..bands)
-            .into_par_iter()
-            .flat_map_iter(|band| {
-                let mut keys: Vec<(u64, u32)> = sigs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| !is_empty_signature(s))
-                    .map(|(i, s)| (band_key(s, band, rows), i as u32))
-                    .collect();
-                keys.sort_unstable();
-                let mut out = Vec::new();
-                for group in keys.chunk_by(|x, y| x.0 == y.0) {
-                    for (k, &(_, a)) in group.iter().enumerate() {
-                        for &(_, b) in &group[k + 1..] {
-                            out.push((u64::from(a) << 32) | u64::from(b));
-                        }
-                    }
-                }
-                out
-            })
+        // Groups of identical signatures, each listed by its members in order.
+        let mut keyed: Vec<(u64, u32)> = sigs
+            .par_iter()
+            .enumerate()
+            .filter(|(_, s)| !is_empty_signature(s))
+            .map(|(i, s)| (combine_u32(s), i as u32))
             .collect();
-        pairs.par_sort_unstable();
-        pairs.dedup();
-        pairs
+        keyed.par_sort_unstable();
+        let mut groups: Vec<Vec<u32>> = Vec::new();
+        for run in keyed.chunk_by(|x, y| x.0 == y.0) {
+            let first = groups.len();
+            for &(_, d) in run {
+                // A hash collision of different signatures only splits a group.
+                match groups[first..].iter_mut().find(|g| sigs[g[0] as usize] == sigs[d as usize]) {
+                    Some(g) => g.push(d),
+                    None => groups.push(vec![d]),
+                }
+            }
+        }
+        drop(keyed);
+        let reps: Vec<u32> = groups.iter().map(|g| g[0]).collect();
+        let mut pairs: Vec<u64> = Vec::new();
+        for band in 0..bands {
+            let mut keys: Vec<(u64, u32)> =
+                (0..reps.len() as u32).map(|r| (band_key(&sigs[reps[r as usize] as usize], band, rows), r)).collect();
+            keys.par_sort_unstable();
+            let mut found: Vec<u64> = keys
+                .par_chunk_by(|x, y| x.0 == y.0)
+                .filter(|g| g.len() > 1)
+                .flat_map_iter(|g| (0..g.len()).flat_map(move |k| g[k + 1..].iter().map(move |y| pack(g[k].1, y.1))))
+                .collect();
+            found.par_sort_unstable();
+            found.dedup();
+            pairs = merge_sorted(pairs, found);
+        }
+        // Expand group pairs that pass the estimate, and the pairs inside each group.
+        let mut out: Vec<u64> = pairs
+            .par_iter()
+            .filter(|&&p| {
+                let (x, y) = (reps[(p >> 32) as usize] as usize, reps[p as u32 as usize] as usize);
+                MinHasher::estimate(&sigs[x], &sigs[y]) >= min_estimate
+            })
+            .flat_map_iter(|&p| {
+                let (gx, gy) = (&groups[(p >> 32) as usize], &groups[p as u32 as usize]);
+                gx.iter().flat_map(move |&a| gy.iter().map(move |&b| pack(a, b)))
+            })
+            .chain(
+                groups
+                    .par_iter()
+                    .filter(|g| g.len() > 1)
+                    .flat_map_iter(|g| (0..g.len()).flat_map(move |k| g[k + 1..].iter().map(move |&b| pack(g[k], b)))),
+            )
+            .collect();
+        out.par_sort_unstable();
+        out
     };
     let pairs = workers.install(work);
     pairs.into_iter().map(|p| ((p >> 32) as u32, p as u32)).collect()
+}
+
+/// One hash of a signature.
+fn combine_u32(sig: &[u32]) -> u64 {
+    sig.iter().fold(0x51_9e_ca_11_u64, |h, &v| mix64(h.rotate_left(29) ^ u64::from(v)))
 }
 
 /// A MinHash LSH index: signatures of documents, queryable with new texts, savable.
@@ -243,8 +326,6 @@ pub struct LshIndex {
     pub rows: usize,
     /// One signature per document, in order.
     pub signatures: Vec<Vec<u32>>,
-    /// Shingle count per document.
-    pub sizes: Vec<u32>,
     /// Per band, `(key, doc)` sorted by key.
     buckets: Vec<Vec<(u64, u32)>>,
 }
@@ -297,8 +378,8 @@ impl LshIndex {
         workers: &Workers,
     ) -> Result<Self> {
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let (signatures, sizes) = signatures(&hasher, &refs, true, workers, &mut crate::parallel::no_checkpoint)?;
-        Self::from_signatures(hasher, threshold, bands_rows, signatures, sizes)
+        let (signatures, _) = signatures(&hasher, &refs, false, workers, &mut crate::parallel::no_checkpoint)?;
+        Self::from_signatures(hasher, threshold, bands_rows, signatures)
     }
 
     /// An index over signatures computed elsewhere.
@@ -307,10 +388,9 @@ impl LshIndex {
         threshold: f64,
         bands_rows: Option<(usize, usize)>,
         signatures: Vec<Vec<u32>>,
-        sizes: Vec<u32>,
     ) -> Result<Self> {
         let (bands, rows) = Self::params(&hasher, threshold, bands_rows)?;
-        let mut index = LshIndex { hasher, threshold, bands, rows, signatures, sizes, buckets: Vec::new() };
+        let mut index = LshIndex { hasher, threshold, bands, rows, signatures, buckets: Vec::new() };
         index.rebuild_buckets();
         Ok(index)
     }
@@ -370,13 +450,12 @@ impl LshIndex {
     }
 
     /// Appends documents (their signatures) to the index.
-    pub fn extend(&mut self, signatures: Vec<Vec<u32>>, sizes: Vec<u32>) {
+    pub fn extend(&mut self, signatures: Vec<Vec<u32>>) {
         self.signatures.extend(signatures);
-        self.sizes.extend(sizes);
         self.rebuild_buckets();
     }
 
-    /// A compact binary form: magic, a JSON header line, then sizes and signatures as
+    /// A compact binary form: magic, a JSON header line, then the signatures as
     /// little-endian `u32`.
     pub fn to_bytes(&self) -> Vec<u8> {
         let header = Header {
@@ -389,13 +468,10 @@ impl LshIndex {
             rows: self.rows,
             documents: self.signatures.len(),
         };
-        let mut out = Vec::with_capacity(64 + self.signatures.len() * (self.hasher.num_perm + 1) * 4);
+        let mut out = Vec::with_capacity(64 + self.signatures.len() * self.hasher.num_perm * 4);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(serde_json::to_string(&header).unwrap_or_default().as_bytes());
         out.push(b'\n');
-        for &s in &self.sizes {
-            out.extend_from_slice(&s.to_le_bytes());
-        }
         for sig in &self.signatures {
             for &v in sig {
                 out.extend_from_slice(&v.to_le_bytes());
@@ -416,14 +492,13 @@ impl LshIndex {
         let body = &rest[nl + 1..];
         let n = header.documents;
         let k = header.num_perm;
-        if body.len() != n.saturating_mul(k + 1).saturating_mul(4) {
+        if body.len() != n.saturating_mul(k).saturating_mul(4) {
             return Err(bad("truncated or corrupt signature data"));
         }
         let mut words = body.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
-        let sizes: Vec<u32> = words.by_ref().take(n).collect();
         let signatures: Vec<Vec<u32>> = (0..n).map(|_| words.by_ref().take(k).collect()).collect();
         let hasher = MinHasher::new(header.shingling, k, header.seed)?;
-        Self::from_signatures(hasher, header.threshold, Some((header.bands, header.rows)), signatures, sizes)
+        Self::from_signatures(hasher, header.threshold, Some((header.bands, header.rows)), signatures)
     }
 }
 
@@ -485,17 +560,36 @@ mod tests {
     }
 
     #[test]
+    fn identical_signatures_are_grouped_and_expanded() {
+        let m = MinHasher::new(Shingling::default(), 16, 0).unwrap();
+        let a = "one two three four five six seven eight nine ten";
+        let b = "one two three four five six seven eight nine eleven";
+        let sigs: Vec<Vec<u32>> = [a, b, a, "x y z", a, b].iter().map(|t| m.signature_of(t)).collect();
+        let brute: Vec<(u32, u32)> = (0..6u32)
+            .flat_map(|i| (i + 1..6).map(move |j| (i, j)))
+            .filter(|&(i, j)| {
+                (0..4).any(|band| band_key(&sigs[i as usize], band, 4) == band_key(&sigs[j as usize], band, 4))
+            })
+            .collect();
+        let got = candidate_pairs(&sigs, 4, 4, 0.0, &Workers::new(2).unwrap());
+        assert_eq!(got, brute);
+        assert!(got.contains(&(0, 2)) && got.contains(&(2, 4)) && got.contains(&(1, 5)));
+        let strict = candidate_pairs(&sigs, 4, 4, 1.0, &Workers::inline());
+        assert_eq!(strict, vec![(0, 2), (0, 4), (1, 5), (2, 4)]);
+    }
+
+    #[test]
     fn empty_documents_are_never_candidates() {
         let m = MinHasher::new(Shingling::default(), 16, 0).unwrap();
         let sigs = vec![m.signature(&[]), m.signature(&[]), m.signature_of("a b c")];
-        assert!(candidate_pairs(&sigs, 4, 4, &Workers::inline()).is_empty());
+        assert!(candidate_pairs(&sigs, 4, 4, 0.0, &Workers::inline()).is_empty());
     }
 
     #[test]
     fn corrupt_index_bytes_are_an_error() {
         assert!(LshIndex::from_bytes(b"nonsense").is_err());
         let m = MinHasher::new(Shingling::default(), 8, 0).unwrap();
-        let idx = LshIndex::from_signatures(m, 0.5, None, vec![vec![1; 8]], vec![3]).unwrap();
+        let idx = LshIndex::from_signatures(m, 0.5, None, vec![vec![1; 8]]).unwrap();
         let bytes = idx.to_bytes();
         assert!(LshIndex::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         assert_eq!(LshIndex::from_bytes(&bytes).unwrap().signatures, idx.signatures);
