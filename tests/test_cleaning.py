@@ -297,6 +297,16 @@ def test_unicode_line_separators() -> None:
     assert [c.text[s:e] for s, e in c.sentences][-2:] == ["he went.", "Ok"]
 
 
+def test_emphasis_markers_inside_runs_are_left_alone() -> None:
+    # found by the fuzzer: unwrapping `__x__` inside a run of underscores formed new markers
+    for raw in ["_____#__#__", "****x****", "a **b** c"]:
+        once = cd.clean(raw).text
+        assert cd.clean(once).text == once
+    assert cd.clean("Title\n\nThe **army** advanced on __Tuesday__.").text.endswith(
+        "The army advanced on Tuesday."
+    )
+
+
 def test_empty_and_blank_texts() -> None:
     for text in ["", "   \n\n  ", "\u200b"]:
         c = cd.clean(text)

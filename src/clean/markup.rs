@@ -155,6 +155,19 @@ pub fn markdown(text: &str) -> Vec<StageEdit> {
             continue;
         }
         let inner = caps.get(1).or_else(|| caps.get(2)).expect("inner");
+        // Markers must stand apart from more of the same character (`_____#__`), and the
+        // emphasised text must not start or end with it: then unwrapping cannot form new
+        // markers, and cleaning stays idempotent.
+        let marker = text.as_bytes()[m.start()];
+        let touches = |i: Option<usize>| i.and_then(|i| text.as_bytes().get(i)).is_some_and(|&b| b == marker);
+        let inner_text = inner.as_str().as_bytes();
+        if touches(m.start().checked_sub(1))
+            || touches(Some(m.end()))
+            || inner_text.first() == Some(&marker)
+            || inner_text.last() == Some(&marker)
+        {
+            continue;
+        }
         edits.push(StageEdit::remove(m.start()..inner.start(), "markdown-emphasis", "Markdown emphasis marker"));
         edits.push(StageEdit::remove(inner.end()..m.end(), "markdown-emphasis", "Markdown emphasis marker"));
     }
