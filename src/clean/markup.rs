@@ -38,7 +38,7 @@ static HTML_ENTITY: LazyLock<Regex> =
 static MD_IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)"));
 static MD_LINK: LazyLock<Regex> =
     LazyLock::new(|| re(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)"));
-static MD_STRONG: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*([^*\n]{1,500}?)\*\*|__([^_\n]{1,500}?)__"));
+static MD_STRONG: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*([^*_\n]{1,500}?)\*\*|__([^*_\n]{1,500}?)__"));
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:https?://|www\.)[^\s<>\x22()\[\]]+"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b[A-Z0-9._%+-]{1,64}@[A-Z0-9.-]{1,253}\.[A-Z]{2,24}\b"));
 static BASE64: LazyLock<Regex> = LazyLock::new(|| re(r"(?:data:[\w/+.-]+;base64,)?[A-Za-z0-9+/]{100,}={0,2}"));

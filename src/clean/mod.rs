@@ -278,8 +278,14 @@ fn stages(
     let edits = keep_enabled(edits, &opts.disabled);
     structural |= touches_lines(draft.text(), &edits);
     draft.apply(edits);
-    let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
-    draft.apply(edits);
+    // Again while markup goes: `__**x**__` is emphasis inside emphasis.
+    for _ in 0..4 {
+        let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
+        if edits.is_empty() {
+            break;
+        }
+        draft.apply(edits);
+    }
     let edits = keep_enabled(markup::links(draft.text(), opts.urls, opts.emails), &opts.disabled);
     draft.apply(edits);
     let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
