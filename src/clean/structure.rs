@@ -61,14 +61,20 @@ fn ends_sentence(s: &str) -> bool {
 /// Index of the first body line (a real paragraph: 6+ words ending a sentence, or 25+
 /// words); lines before it are the header zone.
 pub fn header_end(text: &str, lines: &[(usize, usize)]) -> usize {
+    // Blank lines do not count towards the 15-line limit: layout removes them, and the
+    // zone must be the same before and after (idempotence).
+    let mut seen = 0;
     for (k, &(s, e)) in lines.iter().enumerate() {
         let line = plain(&text[s..e]);
         let n = words(&line);
         if n >= 25 || (n >= 6 && ends_sentence(&line)) {
             return k;
         }
-        if k >= 15 {
-            return k;
+        if n > 0 {
+            seen += 1;
+            if seen > 15 {
+                return k;
+            }
         }
     }
     lines.len()
