@@ -377,7 +377,8 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             // What duplicate checks below compare is the line as it will be.
             folded[k] = rest_folded;
         }
-        for t in title_folds.iter().filter(|_| !removed[k]) {
+        // Only a title with words can be told apart from the text it is fused into.
+        for t in title_folds.iter().filter(|t| !removed[k] && t.chars().filter(|c| c.is_alphanumeric()).count() >= 4) {
             if let Some(end) = folded_prefix_end(rest, t) {
                 let tail = &rest[end..];
                 let skip = tail.len() - tail.trim_start_matches(['.', ':', ' ', '-', '|']).len();
