@@ -50,6 +50,8 @@ mod _core {
     #[pymodule_export]
     use crate::py::load::{load_records, read_csv, read_dir, read_jsonl};
     #[pymodule_export]
+    use crate::py::parallel::set_progress_hook;
+    #[pymodule_export]
     use crate::py::similarity::{
         PyMinHashIndex, align, align_batch, cdist, extract, fuzz, minhash_batch, near_duplicates, nearest_neighbors,
         overlap, shingles, text_reuse,

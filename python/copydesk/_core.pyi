@@ -1,6 +1,6 @@
 """Types of the private native module ``copydesk._core`` (checked by mypy.stubtest)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from os import PathLike
 from typing import Any, final
 
@@ -44,6 +44,7 @@ __all__ = [
     "read_csv",
     "read_dir",
     "read_jsonl",
+    "set_progress_hook",
     "shingles",
     "text_reuse",
 ]
@@ -636,3 +637,6 @@ def entity_rows(
     threshold: float = 0.88,
     workers: int | None = None,
 ) -> list[tuple[str, str, str, str, int, int, float, str | None]]: ...
+def set_progress_hook(
+    hook: Callable[[int, int], object] | None, /
+) -> Callable[[int, int], object] | None: ...

@@ -9,12 +9,15 @@ stderr otherwise. The SVG charts have no dependency and embed in a self-containe
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib
 import math
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
+
+from copydesk import _core
 
 __all__ = [
     "Progress",
@@ -219,6 +222,30 @@ def progress(
     return bar
 
 
+@contextlib.contextmanager
+def batch_progress(hook: Callable[[int, int], object]) -> Iterator[None]:
+    """Calls ``hook(done, total)`` from inside copydesk's Rust batches while the block runs.
+
+    Batches (``clean_batch``, ``extract_entities_batch``, ``near_duplicates``, the loaders …)
+    work in chunks; between chunks they check for Ctrl-C and call the hook of the thread that
+    started them, with the items done so far and the total of the current phase. An exception
+    in the hook stops the batch and is raised.
+
+    Examples:
+        >>> import copydesk as cd
+        >>> seen = []
+        >>> with batch_progress(lambda done, total: seen.append((done, total))):
+        ...     _ = cd.clean_batch(["a text"] * 3)
+        >>> seen[-1]
+        (3, 3)
+    """
+    previous = _core.set_progress_hook(hook)
+    try:
+        yield
+    finally:
+        _core.set_progress_hook(previous)
+
+
 class Progress:
     """A progress bar counted in units of work (tqdm.auto when installed, else a counter on
     stderr; nothing when disabled), with the current stage as its postfix.
@@ -255,6 +282,21 @@ class Progress:
         if self._bar is not None:
             self._bar.update(n)
         self._print()
+
+    @contextlib.contextmanager
+    def tracking(self, units: int) -> Iterator[None]:
+        """Advances the bar by ``units`` over a single batch call, as its chunks finish."""
+        start = self.done
+
+        def hook(done: int, total: int) -> None:
+            target = start + (units * done // total if total else 0)
+            if target > self.done:
+                self.update(min(target, start + units) - self.done)
+
+        with batch_progress(hook):
+            yield
+        if self.done < start + units:
+            self.update(start + units - self.done)
 
     def _print(self) -> None:
         if self._plain:

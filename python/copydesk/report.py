@@ -249,8 +249,8 @@ class _Pipeline:
         )
 
     def entities(self) -> None:
-        self.data["entities"] = entity_rows(self.data["docs"], workers=self.workers)
-        self.bar.update(len(self.corpus))
+        with self.bar.tracking(len(self.corpus)):
+            self.data["entities"] = entity_rows(self.data["docs"], workers=self.workers)
 
     def figures(self) -> None:
         self.data["figures"] = self._chunked(
@@ -268,8 +268,8 @@ class _Pipeline:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:
-            # Work around a core panic on some texts (see the report's note): one document at
-            # a time, keeping the quotes of every document that does not fail.
+            # Should the core fail on some text, go one document at a time, keeping the quotes
+            # of every document that does not fail (and naming those that do).
             quotes: list[list[Any]] = []
             for d in docs:
                 try:
@@ -282,17 +282,17 @@ class _Pipeline:
             return quotes
 
     def duplicates(self) -> None:
-        self.data["dups"] = near_duplicates(
-            self.data["docs"],
-            threshold=self.threshold,
-            containment=self.containment,
-            workers=self.workers,
-        )
-        self.bar.update(len(self.corpus))
+        with self.bar.tracking(len(self.corpus)):
+            self.data["dups"] = near_duplicates(
+                self.data["docs"],
+                threshold=self.threshold,
+                containment=self.containment,
+                workers=self.workers,
+            )
 
     def reuse(self) -> None:
-        self.data["reuse"] = text_reuse(self.data["docs"], workers=self.workers)
-        self.bar.update(len(self.corpus))
+        with self.bar.tracking(len(self.corpus)):
+            self.data["reuse"] = text_reuse(self.data["docs"], workers=self.workers)
 
 
 def build_report(

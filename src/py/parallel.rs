@@ -10,22 +10,50 @@ pub fn workers(n: i64) -> PyResult<Workers> {
     Ok(Workers::new(n)?)
 }
 
-/// Checks for Ctrl-C between chunks of a batch that runs with the GIL released, and keeps
-/// the `KeyboardInterrupt` to raise once the batch has stopped.
-#[derive(Default)]
+thread_local! {
+    /// The progress hook of this Python thread: called as `hook(done, total)` between the
+    /// chunks of every batch the thread starts.
+    static PROGRESS: std::cell::RefCell<Option<Py<PyAny>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets this thread's progress hook (or clears it with `None`); returns the previous one.
+#[pyfunction]
+#[pyo3(signature = (hook, /))]
+pub fn set_progress_hook(hook: Option<Py<PyAny>>) -> Option<Py<PyAny>> {
+    PROGRESS.with(|p| std::mem::replace(&mut *p.borrow_mut(), hook))
+}
+
+/// Checks for Ctrl-C between chunks of a batch that runs with the GIL released, reports
+/// progress to the thread's hook, and keeps the `KeyboardInterrupt` (or the hook's error)
+/// to raise once the batch has stopped.
 pub struct Interrupts {
     pending: Option<PyErr>,
+    progress: Option<Py<PyAny>>,
+}
+
+impl Default for Interrupts {
+    fn default() -> Self {
+        let progress = PROGRESS.with(|p| p.borrow().as_ref().map(|h| Python::attach(|py| h.clone_ref(py))));
+        Interrupts { pending: None, progress }
+    }
 }
 
 impl Interrupts {
-    /// A checkpoint for [`Workers::map_chunks`]: `false` once a signal handler raised.
+    /// A checkpoint for [`Workers::map_chunks`]: `false` once a signal handler (or the
+    /// progress hook) raised.
     pub fn checkpoint(&mut self) -> impl FnMut(usize, usize) -> bool + '_ {
-        move |_, _| {
-            Python::attach(|py| match py.check_signals() {
-                Ok(()) => true,
-                Err(e) => {
-                    self.pending = Some(e);
-                    false
+        move |done, total| {
+            Python::attach(|py| {
+                let outcome = py.check_signals().and_then(|()| match &self.progress {
+                    Some(hook) => hook.call1(py, (done, total)).map(drop),
+                    None => Ok(()),
+                });
+                match outcome {
+                    Ok(()) => true,
+                    Err(e) => {
+                        self.pending = Some(e);
+                        false
+                    }
                 }
             })
         }
