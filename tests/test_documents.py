@@ -113,3 +113,9 @@ def test_repair_keeps_every_valid_utf8_sequence(data: bytes) -> None:
         last = r.end
     rebuilt += doc.text[last:].encode("utf-8")
     assert bytes(rebuilt) == data
+
+
+def test_a_document_renders_in_jupyter() -> None:
+    doc = cd.Document("Assad spoke in Aleppo on Tuesday.\n\nShare on Facebook", id="j")
+    page = doc._repr_html_()
+    assert "<del" in page and "share-widget" in page and "Aleppo" in page

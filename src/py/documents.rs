@@ -157,6 +157,12 @@ impl PyDocument {
         other.cast::<PyDocument>().is_ok_and(|o| *o.get().inner == *self.inner)
     }
 
+    /// In Jupyter: the raw text with what cleaning removes struck through (rule on hover) and
+    /// the entities highlighted (`copydesk.display.document_html`).
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py().import("copydesk.display")?.getattr("document_html")?.call1((slf,))?.extract()
+    }
+
     fn __repr__(&self) -> String {
         let mut title: String = self.inner.title.as_deref().unwrap_or("").chars().take(40).collect();
         if self.inner.title.as_ref().is_some_and(|t| t.chars().count() > 40) {
