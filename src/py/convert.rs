@@ -147,3 +147,13 @@ pub fn from_json<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyA
         }
     })
 }
+
+/// Python's `repr` of a string (`'Aleppo'`), for `__repr__`s that read like Python.
+pub fn py_repr(py: Python<'_>, s: &str) -> PyResult<String> {
+    Ok(PyString::new(py, s).repr()?.to_string())
+}
+
+/// Python's `repr` of an optional string (`None` or `'…'`).
+pub fn py_repr_opt(py: Python<'_>, s: Option<&str>) -> PyResult<String> {
+    s.map_or_else(|| Ok("None".to_owned()), |s| py_repr(py, s))
+}

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+
+use crate::py::convert::{py_repr, py_repr_opt};
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::document::Document;
@@ -51,11 +53,16 @@ impl PyEntity {
         PyEntity { label, text, start, end, canonical, score, id }
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Entity(label={:?}, text={:?}, start={}, end={}, canonical={:?}, score={:.3})",
-            self.label, self.text, self.start, self.end, self.canonical, self.score
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Entity(label={}, text={}, start={}, end={}, canonical={}, score={:.3})",
+            py_repr(py, &self.label)?,
+            py_repr(py, &self.text)?,
+            self.start,
+            self.end,
+            py_repr(py, &self.canonical)?,
+            self.score
+        ))
     }
 }
 
@@ -86,11 +93,16 @@ pub struct PyFigure {
 
 #[pymethods]
 impl PyFigure {
-    fn __repr__(&self) -> String {
-        format!(
-            "Figure(value={}, unit={:?}, qualifier={:?}, text={:?}, start={}, end={})",
-            self.value, self.unit, self.qualifier, self.text, self.start, self.end
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Figure(value={}, unit={}, qualifier={}, text={}, start={}, end={})",
+            self.value,
+            py_repr_opt(py, self.unit.as_deref())?,
+            py_repr_opt(py, self.qualifier.as_deref())?,
+            py_repr(py, &self.text)?,
+            self.start,
+            self.end
+        ))
     }
 }
 
@@ -110,18 +122,18 @@ pub struct PyQuote {
 
 #[pymethods]
 impl PyQuote {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let short: String = self.text.chars().take(40).collect();
         let more = if self.text.chars().count() > 40 { "…" } else { "" };
-        format!(
-            "Quote(text={:?}, start={}, end={}, speaker={:?}, cue={:?}, speaker_canonical={:?})",
-            format!("{short}{more}"),
+        Ok(format!(
+            "Quote(text={}, start={}, end={}, speaker={}, cue={}, speaker_canonical={})",
+            py_repr(py, &format!("{short}{more}"))?,
             self.start,
             self.end,
-            self.speaker,
-            self.cue,
-            self.speaker_canonical
-        )
+            py_repr_opt(py, self.speaker.as_deref())?,
+            py_repr_opt(py, self.cue.as_deref())?,
+            py_repr_opt(py, self.speaker_canonical.as_deref())?
+        ))
     }
 }
 
