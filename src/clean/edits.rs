@@ -94,14 +94,13 @@ pub struct Draft<'a> {
     raw: &'a str,
     current: String,
     pieces: Vec<Piece>,
-    applied: usize,
 }
 
 impl<'a> Draft<'a> {
     /// A draft with nothing changed yet.
     pub fn new(raw: &'a str) -> Self {
         let pieces = if raw.is_empty() { Vec::new() } else { vec![Piece::Kept(0..raw.len())] };
-        Draft { raw, current: raw.to_owned(), pieces, applied: 0 }
+        Draft { raw, current: raw.to_owned(), pieces }
     }
 
     /// The raw text.
@@ -112,11 +111,6 @@ impl<'a> Draft<'a> {
     /// The current text.
     pub fn text(&self) -> &str {
         &self.current
-    }
-
-    /// How many stage edits have changed the text so far (a change counter).
-    pub fn edit_count(&self) -> usize {
-        self.applied
     }
 
     /// Applies one stage's edits (sorted by start, not overlapping; empty ranges are
@@ -147,7 +141,6 @@ impl<'a> Draft<'a> {
             self.pieces = old;
             return;
         }
-        self.applied += edits.len();
         // Split kept pieces at every edit boundary, so that edits cover whole pieces.
         let mut cuts: Vec<usize> = edits.iter().flat_map(|e| [e.range.start, e.range.end]).collect();
         cuts.sort_unstable();

@@ -96,7 +96,11 @@ impl FieldMap {
     }
 
     fn is_mapped(&self, key: &str) -> bool {
-        self.roles().iter().any(|(_, f, _)| *f == key)
+        // Called for every field of every record: no allocation.
+        self.text == key
+            || [&self.id, &self.title, &self.source, &self.url, &self.published]
+                .iter()
+                .any(|f| f.as_ref().is_some_and(|f| f.name == key))
     }
 }
 
