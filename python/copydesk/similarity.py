@@ -438,6 +438,53 @@ class MinHashIndex:
         """:meth:`query` for many texts, in parallel."""
         return self._index.query_batch(list(texts), min_estimate=min_estimate, workers=workers)
 
+    def add(
+        self, docs: Corpus | Iterable[str | Document | Cleaned], /, *, workers: int = -1
+    ) -> None:
+        """Appends documents (a chunk of a stream) after those indexed; the index is then the
+        one :meth:`build` gives on all of them. Texts without an id are numbered by their
+        position in the index.
+
+        Examples:
+            >>> import copydesk as cd
+            >>> corpus = cd.datasets.load_sample()
+            >>> index = cd.MinHashIndex.build(corpus[:2], threshold=0.5)
+            >>> index.add(corpus[2:])
+            >>> len(index), index.ids == corpus.ids
+            (5, True)
+        """
+        if hasattr(docs, "_store"):
+            self._index.add(docs, workers=workers)
+            return
+        if isinstance(docs, (str, bytes)):
+            raise TypeError("MinHashIndex.add: expected a Corpus or a list of texts, got a str")
+        start = len(self)
+        self._index.add([_as_document(d, start + i) for i, d in enumerate(docs)], workers=workers)
+
+    def merge(self, other: MinHashIndex, /) -> None:
+        """Appends the documents of ``other`` (an index of another chunk or worker) after this
+        index's. Both must have been built with the same ``threshold``, ``shingle``,
+        ``ngram``, ``num_perm``, ``seed``, ``bands`` and ``rows``; otherwise ``InputError``
+        names the parameter that differs.
+
+        Examples:
+            >>> import copydesk as cd
+            >>> corpus = cd.datasets.load_sample()
+            >>> a = cd.MinHashIndex.build(corpus[:3], threshold=0.5)
+            >>> a.merge(cd.MinHashIndex.build(corpus[3:], threshold=0.5))
+            >>> a.signatures() == cd.MinHashIndex.build(corpus, threshold=0.5).signatures()
+            True
+        """
+        if not isinstance(other, MinHashIndex):
+            raise TypeError(
+                f"MinHashIndex.merge: expected a MinHashIndex, got {type(other).__name__}"
+            )
+        self._index.merge(other._index)
+
+    def signatures(self) -> list[list[int]]:
+        """The signatures of the indexed documents, in order."""
+        return self._index.signatures()
+
     def signature(self, text: str, /) -> list[int]:
         """The signature of a text under this index's permutations."""
         return self._index.signature(text)
