@@ -102,6 +102,8 @@ def child(mode: str, path: Path, n: int, chunk: int) -> dict[str, Any]:
     else:
         raise SystemExit(f"unknown mode {mode}")
     total = time.perf_counter() - start
+    if mode.startswith("load-"):
+        times["load"] = total
     times["signatures+dedup"] = max(total - times["load"] - times["clean"], 0.0)
     times["total"] = total
     out.update(seconds=times, peak_rss=peak_rss_bytes(), base_rss=base)
