@@ -751,14 +751,14 @@ class Alignment(Sequence[Passage]):
         )
 
 
-def _id_text(x: str | Document | Cleaned) -> tuple[str | None, str]:
+def _id_text(x: str | Document | Cleaned, name: str) -> tuple[str | None, str]:
     if isinstance(x, Document):
         return x.id, x.text
     if isinstance(x, Cleaned):
         return x.doc_id, x.text
     if isinstance(x, str):
         return None, x
-    raise TypeError(f"expected str, Document or Cleaned, got {type(x).__name__}")
+    raise TypeError(f"{name}: expected str, Document or Cleaned, got {type(x).__name__}")
 
 
 def align(
@@ -791,8 +791,8 @@ def align(
         >>> al.texts()[0][0][:46]
         'started special operations in Aleppo after sev'
     """
-    a_id, ta = _id_text(a)
-    b_id, tb = _id_text(b)
+    a_id, ta = _id_text(a, "a")
+    b_id, tb = _id_text(b, "b")
     raw = _core.align(
         ta, tb, seed=seed, min_words=min_words, max_gap=max_gap, max_repeat=max_repeat
     )
@@ -810,7 +810,10 @@ def align_batch(
     workers: int = -1,
 ) -> list[Alignment]:
     """:func:`align` for many pairs, in parallel (``== [align(a, b) for a, b in pairs]``)."""
-    items = [(_id_text(a), _id_text(b)) for a, b in pairs]
+    items = [
+        (_id_text(a, f"pairs[{i}][0]"), _id_text(b, f"pairs[{i}][1]"))
+        for i, (a, b) in enumerate(pairs)
+    ]
     raw = _core.align_batch(
         [(a[1], b[1]) for a, b in items],
         seed=seed,
