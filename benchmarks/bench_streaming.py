@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import time
@@ -40,7 +39,6 @@ from run import peak_rss_bytes  # noqa: E402
 RESULTS_MD = BENCH / "RESULTS.md"
 RAW_JSON = BENCH / "data" / "streaming.json"
 HEADING = "## Streaming (`bench_streaming.py`)"
-SECTION = re.compile(r"\n*## Streaming \(`bench_streaming\.py`\).*?(?=\n## |\Z)", re.S)
 
 
 def digest(d: Any) -> str:
@@ -184,12 +182,11 @@ def report(results: dict[str, Any]) -> str:
 
 
 def write_results_md(results: dict[str, Any]) -> None:
-    """Puts the streaming section into RESULTS.md, replacing the previous one."""
-    old = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Results\n"
-    block = report(results)
-    new, count = SECTION.subn(lambda _: "\n\n" + block.rstrip("\n"), old)
-    text = new if count else old.rstrip("\n") + "\n\n" + block
-    RESULTS_MD.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    """Puts the streaming block into RESULTS.md, replacing the previous one."""
+    sys.path.insert(0, str(BENCH))
+    from results_md import replace_block
+
+    replace_block("streaming", report(results), RESULTS_MD)
 
 
 def main(argv: list[str] | None = None) -> int:
