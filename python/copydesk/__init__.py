@@ -15,6 +15,7 @@ from __future__ import annotations
 from copydesk import datasets, errors
 from copydesk._core import Document, Repair, __version__
 from copydesk.cleaning import (
+    BoilerplateCounts,
     BoilerplateProfile,
     Cleaned,
     Edit,
@@ -82,6 +83,7 @@ from copydesk.similarity import (
 
 __all__ = [
     "Alignment",
+    "BoilerplateCounts",
     "BoilerplateProfile",
     "Cleaned",
     "CopydeskError",

@@ -6,6 +6,7 @@ from typing import Any, final
 
 __version__: str
 __all__ = [
+    "BoilerplateCounts",
     "BoilerplateProfile",
     "Cleaned",
     "CorpusStore",
@@ -21,10 +22,14 @@ __all__ = [
     "__version__",
     "align",
     "align_batch",
+    "band_rows",
+    "bucket_pairs",
     "builtin_rules",
     "cdist",
     "clean",
     "clean_batch",
+    "components",
+    "dedup_plan",
     "entity_rows",
     "extract",
     "extract_entities",
@@ -47,6 +52,7 @@ __all__ = [
     "set_progress_hook",
     "shingles",
     "text_reuse",
+    "verify_pairs",
 ]
 
 _Role = tuple[str, bool] | None
@@ -274,6 +280,29 @@ class BoilerplateProfile:
     def __len__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+
+@final
+class BoilerplateCounts:
+    """Mergeable line counts: learn boilerplate chunk by chunk or on many workers."""
+
+    def __new__(cls, *, by: str | None = "source", max_chars: int = 1000) -> BoilerplateCounts: ...
+    def update(self, texts: Any, /, *, workers: int | None = None) -> None: ...
+    def merge(self, other: BoilerplateCounts) -> None: ...
+    def to_profile(self, *, min_docs: int = 5, min_share: float = 0.05) -> BoilerplateProfile: ...
+    @property
+    def by(self) -> str | None: ...
+    @property
+    def max_chars(self) -> int: ...
+    @property
+    def documents(self) -> int: ...
+    @property
+    def groups(self) -> dict[str, int]: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> BoilerplateCounts: ...
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
 
 def clean(
     text: str | Document,
@@ -641,3 +670,55 @@ def entity_rows(
 def set_progress_hook(
     hook: Callable[[int, int], object] | None, /
 ) -> Callable[[int, int], object] | None: ...
+
+# --- near-duplicates in steps (copydesk.dask) -----------------------------------------------
+
+def dedup_plan(
+    *,
+    threshold: float = 0.8,
+    containment: float | None = None,
+    max_size_ratio: float = 3.0,
+    shingle: str = "words",
+    ngram: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    bands: int | None = None,
+    rows: int | None = None,
+    exact: bool = True,
+) -> tuple[tuple[int, int], float]: ...
+def band_rows(
+    texts: Iterable[str],
+    /,
+    *,
+    threshold: float = 0.8,
+    containment: float | None = None,
+    max_size_ratio: float = 3.0,
+    shingle: str = "words",
+    ngram: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    bands: int | None = None,
+    rows: int | None = None,
+    exact: bool = True,
+    workers: int | None = None,
+) -> tuple[bytes, bytes, bytes]: ...
+def bucket_pairs(bands: bytes, keys: bytes, docs: bytes) -> tuple[bytes, bytes]: ...
+def verify_pairs(
+    texts: Iterable[str],
+    a: Sequence[int],
+    b: Sequence[int],
+    /,
+    *,
+    threshold: float = 0.8,
+    containment: float | None = None,
+    max_size_ratio: float = 3.0,
+    shingle: str = "words",
+    ngram: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    bands: int | None = None,
+    rows: int | None = None,
+    exact: bool = True,
+    workers: int | None = None,
+) -> tuple[list[int], list[bool], list[float], list[float], list[float]]: ...
+def components(n: int, a: Sequence[int], b: Sequence[int]) -> list[int]: ...

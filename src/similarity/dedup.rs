@@ -137,29 +137,37 @@ pub fn near_duplicates(
     let scored: Vec<DupPair> = if opts.exact {
         exact_scores(hasher, texts, &candidates, workers)
     } else {
-        workers.install(|| {
-            candidates
-                .par_iter()
-                .map(|&(a, b)| {
-                    let j = MinHasher::estimate(&sigs[a as usize], &sigs[b as usize]);
-                    let (sa, sb) = (f64::from(sizes[a as usize]), f64::from(sizes[b as usize]));
-                    let inter = (j * (sa + sb) / (1.0 + j)).min(sa).min(sb);
-                    let frac = |x: f64| if x == 0.0 { 0.0 } else { inter / x };
-                    DupPair { a, b, jaccard: j, a_in_b: frac(sa), b_in_a: frac(sb) }
-                })
-                .collect()
-        })
+        estimated_scores(&sigs, &sizes, &candidates, workers)
     };
-    let pairs: Vec<DupPair> = scored
-        .into_iter()
-        .filter(|p| p.jaccard >= opts.threshold || opts.containment.is_some_and(|c| p.a_in_b.max(p.b_in_a) >= c))
-        .collect();
+    let pairs: Vec<DupPair> = scored.into_iter().filter(|p| keeps(opts, p)).collect();
     let clusters = components(texts.len(), pairs.iter().map(|p| (p.a, p.b)));
     Ok(Dedup { pairs, clusters, candidates: candidates.len(), bands_rows: (bands, rows) })
 }
 
+/// Whether a verified pair is kept under `opts`: Jaccard or (if asked) containment.
+pub fn keeps(opts: &DedupOptions, p: &DupPair) -> bool {
+    p.jaccard >= opts.threshold || opts.containment.is_some_and(|c| p.a_in_b.max(p.b_in_a) >= c)
+}
+
+/// Scores of `pairs` estimated from signatures and distinct shingle counts:
+/// `|A∩B| ≈ J(|A|+|B|)/(1+J)`.
+pub fn estimated_scores(sigs: &[Vec<u32>], sizes: &[u32], pairs: &[(u32, u32)], workers: &Workers) -> Vec<DupPair> {
+    workers.install(|| {
+        pairs
+            .par_iter()
+            .map(|&(a, b)| {
+                let j = MinHasher::estimate(&sigs[a as usize], &sigs[b as usize]);
+                let (sa, sb) = (f64::from(sizes[a as usize]), f64::from(sizes[b as usize]));
+                let inter = (j * (sa + sb) / (1.0 + j)).min(sa).min(sb);
+                let frac = |x: f64| if x == 0.0 { 0.0 } else { inter / x };
+                DupPair { a, b, jaccard: j, a_in_b: frac(sa), b_in_a: frac(sb) }
+            })
+            .collect()
+    })
+}
+
 /// Exact scores of `pairs`, re-shingling only the documents they involve.
-fn exact_scores(hasher: &MinHasher, texts: &[&str], pairs: &[(u32, u32)], workers: &Workers) -> Vec<DupPair> {
+pub fn exact_scores(hasher: &MinHasher, texts: &[&str], pairs: &[(u32, u32)], workers: &Workers) -> Vec<DupPair> {
     let mut involved: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     involved.sort_unstable();
     involved.dedup();

@@ -3,6 +3,7 @@
 //! * [`tokens`]: normalised word tokens with offsets, word and character shingles.
 //! * [`minhash`]: seeded MinHash signatures, LSH bands, a savable index.
 //! * [`dedup`]: near-duplicate pairs (Jaccard and containment) and clusters of a corpus.
+//! * [`bands`]: the same near-duplicates as steps an engine runs per partition (Dask).
 //! * [`tfidf`]: TF-IDF or BM25 vectors and top-k cosine neighbours via an inverted index.
 //! * [`align`]: shared passages of two texts, and reuse edges across a corpus.
 //! * [`fuzzy`]: string similarity for names and titles (on the `rapidfuzz` crate).
@@ -12,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod align;
+pub mod bands;
 pub mod dedup;
 pub mod fuzzy;
 pub mod minhash;
