@@ -37,7 +37,7 @@ pub use error::{Error, Result};
 #[pyo3::pymodule(gil_used = false)]
 mod _core {
     #[pymodule_export]
-    use crate::py::bands::{band_rows, bucket_pairs, components, dedup_plan, verify_pairs};
+    use crate::py::bands::{PyDedupPlan, bucket_pairs, components};
     #[pymodule_export]
     use crate::py::clean::{
         PyBoilerplateCounts, PyBoilerplateProfile, PyCleaned, PyEdit, builtin_rules, clean, clean_batch, fold,

@@ -10,6 +10,7 @@ __all__ = [
     "BoilerplateProfile",
     "Cleaned",
     "CorpusStore",
+    "DedupPlan",
     "Document",
     "Edit",
     "Entity",
@@ -22,14 +23,12 @@ __all__ = [
     "__version__",
     "align",
     "align_batch",
-    "band_rows",
     "bucket_pairs",
     "builtin_rules",
     "cdist",
     "clean",
     "clean_batch",
     "components",
-    "dedup_plan",
     "entity_rows",
     "extract",
     "extract_entities",
@@ -52,7 +51,6 @@ __all__ = [
     "set_progress_hook",
     "shingles",
     "text_reuse",
-    "verify_pairs",
 ]
 
 _Role = tuple[str, bool] | None
@@ -673,52 +671,42 @@ def set_progress_hook(
 
 # --- near-duplicates in steps (copydesk.dask) -----------------------------------------------
 
-def dedup_plan(
-    *,
-    threshold: float = 0.8,
-    containment: float | None = None,
-    max_size_ratio: float = 3.0,
-    shingle: str = "words",
-    ngram: int = 5,
-    num_perm: int = 128,
-    seed: int = 1,
-    bands: int | None = None,
-    rows: int | None = None,
-    exact: bool = True,
-) -> tuple[tuple[int, int], float]: ...
-def band_rows(
-    texts: Iterable[str],
-    /,
-    *,
-    threshold: float = 0.8,
-    containment: float | None = None,
-    max_size_ratio: float = 3.0,
-    shingle: str = "words",
-    ngram: int = 5,
-    num_perm: int = 128,
-    seed: int = 1,
-    bands: int | None = None,
-    rows: int | None = None,
-    exact: bool = True,
-    workers: int | None = None,
-) -> tuple[bytes, bytes, bytes]: ...
+@final
+class DedupPlan:
+    """A near-duplicate job's validated options and its per-partition steps."""
+
+    def __new__(
+        cls,
+        threshold: float = 0.8,
+        containment: float | None = None,
+        max_size_ratio: float = 3.0,
+        shingle: str = "words",
+        ngram: int = 5,
+        num_perm: int = 128,
+        seed: int = 1,
+        bands: int | None = None,
+        rows: int | None = None,
+        exact: bool = True,
+    ) -> DedupPlan: ...
+    @property
+    def bands(self) -> int: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def floor(self) -> float: ...
+    def band_rows(
+        self, texts: Iterable[str], /, *, workers: int | None = None
+    ) -> tuple[bytes, bytes, bytes]: ...
+    def verify_pairs(
+        self,
+        texts: Iterable[str],
+        a: Sequence[int],
+        b: Sequence[int],
+        /,
+        *,
+        workers: int | None = None,
+    ) -> tuple[list[int], list[bool], list[float], list[float], list[float]]: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
+
 def bucket_pairs(bands: bytes, keys: bytes, docs: bytes) -> tuple[bytes, bytes]: ...
-def verify_pairs(
-    texts: Iterable[str],
-    a: Sequence[int],
-    b: Sequence[int],
-    /,
-    *,
-    threshold: float = 0.8,
-    containment: float | None = None,
-    max_size_ratio: float = 3.0,
-    shingle: str = "words",
-    ngram: int = 5,
-    num_perm: int = 128,
-    seed: int = 1,
-    bands: int | None = None,
-    rows: int | None = None,
-    exact: bool = True,
-    workers: int | None = None,
-) -> tuple[list[int], list[bool], list[float], list[float], list[float]]: ...
 def components(n: int, a: Sequence[int], b: Sequence[int]) -> list[int]: ...

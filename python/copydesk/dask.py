@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from copydesk import _core
-from copydesk.cleaning import BoilerplateCounts, BoilerplateProfile, Rule, clean_batch
+from copydesk.cleaning import BoilerplateCounts, BoilerplateProfile, Cleaned, Rule, clean_batch
 from copydesk.corpus import Corpus
 from copydesk.entities import Gazetteer, Tagger, extract_entities_batch
 from copydesk.similarity import NearDuplicates, Shingle, minhash_batch
@@ -103,6 +103,10 @@ def _typed(columns: dict[str, list[Any]], types: dict[str, Any], index: Any = No
     )
 
 
+def _from_rows(rows: list[tuple[Any, ...]], types: dict[str, Any]) -> pd.DataFrame:
+    return _typed({name: [r[k] for r in rows] for k, name in enumerate(types)}, types)
+
+
 def _meta(types: dict[str, Any]) -> pd.DataFrame:
     return _typed({name: [] for name in types}, types)
 
@@ -113,6 +117,10 @@ def _corpus(pdf: pd.DataFrame, text: str) -> Corpus:
 
 
 # --- cleaning -----------------------------------------------------------------------------
+
+
+def _cleaned(pdf: pd.DataFrame, text: str, workers: int, options: dict[str, Any]) -> list[Cleaned]:
+    return clean_batch(_corpus(pdf, text), workers=workers, **options)
 
 
 def clean_frame(
@@ -145,17 +153,8 @@ def clean_frame(
         >>> out.loc[0, "text"], int(out.loc[0, "edits"])
         ('Aleppo Falls\\n\\nBody.', 2)
     """
-    corpus = _corpus(pdf, text)
-    done = clean_batch(
-        corpus,
-        profile=profile,
-        urls=urls,
-        emails=emails,
-        form=form,
-        disable=disable,
-        rules=rules,
-        workers=workers,
-    )
+    options = {"profile": profile, "urls": urls, "emails": emails, "form": form}
+    done = _cleaned(pdf, text, workers, {**options, "disable": disable, "rules": rules})
     cols: dict[str, list[Any]] = {
         "id": [c.doc_id for c in done],
         "text": [c.text for c in done],
@@ -169,40 +168,20 @@ def clean_frame(
 
 
 def edits_frame(
-    pdf: pd.DataFrame,
-    /,
-    *,
-    text: str = "text",
-    profile: BoilerplateProfile | None = None,
-    urls: LinkPolicy = "keep",
-    emails: LinkPolicy = "keep",
-    form: Literal["NFC", "NFKC"] = "NFC",
-    disable: Iterable[str] | None = None,
-    rules: Sequence[Rule] | None = None,
-    workers: int = 1,
+    pdf: pd.DataFrame, /, *, text: str = "text", workers: int = 1, **options: Any
 ) -> pd.DataFrame:
-    """Every edit cleaning makes to the articles of one DataFrame, one row each.
+    """Every edit cleaning makes to the articles of one DataFrame, one row each (options as
+    :func:`clean_frame`).
 
     Returns:
         A DataFrame with :data:`EDIT_COLUMNS` (offsets are characters of the raw text).
     """
-    corpus = _corpus(pdf, text)
-    done = clean_batch(
-        corpus,
-        profile=profile,
-        urls=urls,
-        emails=emails,
-        form=form,
-        disable=disable,
-        rules=rules,
-        workers=workers,
-    )
     rows = [
         (c.doc_id, e.rule, e.reason, e.raw_start, e.raw_end, e.original, e.replacement)
-        for c in done
+        for c in _cleaned(pdf, text, workers, options)
         for e in c.edits
     ]
-    return _typed({name: [r[k] for r in rows] for k, name in enumerate(EDIT_COLUMNS)}, EDIT_COLUMNS)
+    return _from_rows(rows, EDIT_COLUMNS)
 
 
 def clean(ddf: dd.DataFrame, /, **options: Any) -> dd.DataFrame:
@@ -246,9 +225,7 @@ def entities_frame(
         for doc, ents in zip(corpus, found, strict=True)
         for e in ents
     ]
-    return _typed(
-        {name: [r[k] for r in rows] for k, name in enumerate(ENTITY_COLUMNS)}, ENTITY_COLUMNS
-    )
+    return _from_rows(rows, ENTITY_COLUMNS)
 
 
 def entities(ddf: dd.DataFrame, /, **options: Any) -> dd.DataFrame:
@@ -392,8 +369,8 @@ def _numbered(
     )
 
 
-def _band_frame(pdf: pd.DataFrame, options: dict[str, Any], workers: int) -> pd.DataFrame:
-    docs, bands, keys = _core.band_rows(pdf["text"].tolist(), **options, workers=workers)
+def _band_frame(pdf: pd.DataFrame, plan: _core.DedupPlan, workers: int) -> pd.DataFrame:
+    docs, bands, keys = plan.band_rows(pdf["text"].tolist(), workers=workers)
     pos = pdf["pos"].to_numpy(dtype="int64")
     return pd.DataFrame(
         {
@@ -428,30 +405,44 @@ _VERIFIED = {
 }
 
 
-def _verify_frame(pdf: pd.DataFrame, options: dict[str, Any], workers: int) -> pd.DataFrame:
-    pos = np.concatenate([pdf["a"].to_numpy(), pdf["b"].to_numpy()])
-    texts = np.concatenate(
-        [pdf["text_a"].to_numpy(dtype=object), pdf["text_b"].to_numpy(dtype=object)]
-    )
-    distinct, first, inverse = np.unique(pos, return_index=True, return_inverse=True)
-    n = len(pdf)
-    index, keep, j, ab, ba = _core.verify_pairs(
-        texts[first].tolist(),
-        inverse[:n].tolist(),
-        inverse[n:].tolist(),
-        **options,
+def _pair_part(pdf: pd.DataFrame, parts: int) -> pd.DataFrame:
+    """Pairs with the partition they are verified in: a function of the pair alone, so the
+    copies of a pair found in several bands meet there."""
+    a, b = pdf["a"].to_numpy(), pdf["b"].to_numpy()
+    return pdf.assign(part=(a * 1_000_003 + b) % parts)
+
+
+def _needed(pdf: pd.DataFrame) -> pd.DataFrame:
+    """The documents a partition of pairs needs: ``(pos, part)`` once each."""
+    pos = np.unique(np.concatenate([pdf["a"].to_numpy(), pdf["b"].to_numpy()]))
+    part = pdf.index.to_numpy()[:1].repeat(len(pos)) if len(pdf) else np.empty(0, "int64")
+    return pd.DataFrame({"pos": pos.astype("int64"), "part": part.astype("int64")})
+
+
+def _verify_frame(
+    pairs: pd.DataFrame, texts: pd.DataFrame, plan: _core.DedupPlan, workers: int
+) -> pd.DataFrame:
+    """Verifies one partition of pairs against the texts of the documents they involve."""
+    pairs = pairs.drop_duplicates(["a", "b"])
+    pos = texts["pos"].to_numpy()
+    order = np.argsort(pos, kind="stable")
+    pos = pos[order]
+    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    index, keep, j, ab, ba = plan.verify_pairs(
+        texts["text"].to_numpy(dtype=object)[order].tolist(),
+        np.searchsorted(pos, a).tolist(),
+        np.searchsorted(pos, b).tolist(),
         workers=workers,
     )
     rows = np.asarray(index, dtype="int64")
     cols: dict[str, list[Any]] = {
-        "a": pdf["a"].to_numpy()[rows].tolist(),
-        "b": pdf["b"].to_numpy()[rows].tolist(),
+        "a": a[rows].tolist(),
+        "b": b[rows].tolist(),
         "keep": keep,
         "jaccard": j,
         "a_in_b": ab,
         "b_in_a": ba,
     }
-    del distinct
     return _typed(cols, _VERIFIED)
 
 
@@ -505,21 +496,11 @@ def near_duplicates(
     Raises:
         OptionError: An option out of range (raised on the client, before any work).
     """
-    options: dict[str, Any] = {
-        "threshold": threshold,
-        "containment": containment,
-        "max_size_ratio": max_size_ratio,
-        "shingle": shingle,
-        "ngram": ngram,
-        "num_perm": num_perm,
-        "seed": seed,
-        "bands": bands,
-        "rows": rows,
-        "exact": exact,
-    }
     import dask
 
-    (n_bands, n_rows), _ = _core.dedup_plan(**options)
+    plan = _core.DedupPlan(
+        threshold, containment, max_size_ratio, shingle, ngram, num_perm, seed, bands, rows, exact
+    )
     parts = npartitions or ddf.npartitions
     has_id = id is not None and id in ddf.columns
     source = ddf[[text, id] if has_id and id != text else [text]]
@@ -541,18 +522,25 @@ def near_duplicates(
             "pos": pd.Series([], dtype=_INT),
         }
     )
-    keys = docs.map_partitions(_band_frame, options, workers, meta=band_meta)
+    keys = docs.map_partitions(_band_frame, plan, workers, meta=band_meta)
     pair_meta = pd.DataFrame({"a": pd.Series([], dtype=_INT), "b": pd.Series([], dtype=_INT)})
     pairs = keys.shuffle(on="key", npartitions=parts).map_partitions(_pair_frame, meta=pair_meta)
-    pairs = pairs.shuffle(on=["a", "b"], npartitions=parts).map_partitions(
-        pd.DataFrame.drop_duplicates, meta=pair_meta
+    # Pairs go to the partition named by `part` (a function of the pair), and the texts of
+    # the documents each partition needs go there too: a text travels once per partition that
+    # needs it, not once per pair (a cluster of m copies has m²/2 pairs).
+    divisions = [*range(parts), parts - 1]
+    part_meta = pair_meta.assign(part=pd.Series([], dtype=_INT))
+    pairs = pairs.map_partitions(_pair_part, parts, meta=part_meta)
+    pairs = pairs.set_index("part", divisions=divisions)
+    needed_meta = pd.DataFrame(
+        {"pos": pd.Series([], dtype=_INT), "part": pd.Series([], dtype=_INT)}
     )
-    texts = docs.rename(columns={"text": "text_x"})
-    joined = pairs.merge(texts, left_on="a", right_on="pos", how="inner", npartitions=parts)
-    joined = joined.rename(columns={"text_x": "text_a"})[["a", "b", "text_a"]]
-    joined = joined.merge(texts, left_on="b", right_on="pos", how="inner", npartitions=parts)
-    joined = joined.rename(columns={"text_x": "text_b"})[["a", "b", "text_a", "text_b"]]
-    verified = joined.map_partitions(_verify_frame, options, workers, meta=_meta(_VERIFIED))
+    needed = pairs.map_partitions(_needed, meta=needed_meta)
+    texts = needed.merge(docs, on="pos", how="inner", npartitions=parts)
+    texts = texts.set_index("part", divisions=divisions)
+    verified = pairs.map_partitions(
+        _verify_frame, texts, plan, workers, meta=_meta(_VERIFIED), align_dataframes=False
+    )
     found = verified.compute().sort_values(["a", "b"], kind="stable")
     kept = found[found["keep"]]
     a = kept["a"].astype("int64").tolist()
@@ -566,6 +554,6 @@ def near_duplicates(
         kept["b_in_a"].tolist(),
         clusters,
         len(found),
-        (n_bands, n_rows),
+        (plan.bands, plan.rows),
     )
     return NearDuplicates(ids, raw)

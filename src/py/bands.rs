@@ -1,5 +1,5 @@
-//! `dedup_plan`, `band_rows`, `bucket_pairs`, `verify_pairs`, `components`: the steps of
-//! near-duplicates that `copydesk.dask` runs per partition. Integer columns cross as
+//! `DedupPlan` (with `band_rows`, `verify_pairs`), `bucket_pairs`, `components`: the steps
+//! of near-duplicates that `copydesk.dask` runs per partition. Integer columns cross as
 //! little-endian bytes (NumPy reads them without a copy per element).
 
 use pyo3::prelude::*;
@@ -11,27 +11,6 @@ use crate::py::similarity::{bands_rows, shingling, texts_of};
 use crate::similarity::bands;
 use crate::similarity::dedup::{DedupOptions, components as components_core};
 use crate::similarity::minhash::MinHasher;
-
-/// The hasher and options of a near-duplicate job, as `near_duplicates` builds them.
-#[allow(clippy::too_many_arguments)]
-fn setup(
-    threshold: f64,
-    containment: Option<f64>,
-    max_size_ratio: f64,
-    shingle: &str,
-    ngram: usize,
-    num_perm: usize,
-    seed: u64,
-    bands: Option<usize>,
-    rows: Option<usize>,
-    exact: bool,
-) -> PyResult<(MinHasher, DedupOptions, (usize, usize), f64)> {
-    let hasher = MinHasher::new(shingling(shingle, ngram)?, num_perm, seed)?;
-    let opts =
-        DedupOptions { threshold, containment, max_size_ratio, bands_rows: bands_rows(bands, rows, num_perm), exact };
-    let (bands_rows, floor) = bands::plan(&hasher, &opts)?;
-    Ok((hasher, opts, bands_rows, floor))
-}
 
 fn le_bytes<'py, const N: usize, T: Copy>(py: Python<'py>, xs: &[T], f: impl Fn(T) -> [u8; N]) -> Bound<'py, PyBytes> {
     let mut out = Vec::with_capacity(xs.len() * N);
@@ -52,59 +31,134 @@ fn from_le<const N: usize, T>(data: &[u8], what: &str, f: impl Fn([u8; N]) -> T)
     Ok(data.chunks_exact(N).map(|c| f(c.try_into().expect("chunk of N bytes"))).collect())
 }
 
-/// Validated `(bands, rows)` and the estimate floor of a near-duplicate job.
-#[pyfunction]
-#[pyo3(signature = (*, threshold=0.8, containment=None, max_size_ratio=3.0, shingle="words", ngram=5, num_perm=128, seed=1, bands=None, rows=None, exact=true))]
-#[allow(clippy::too_many_arguments)]
-pub fn dedup_plan(
-    threshold: f64,
-    containment: Option<f64>,
-    max_size_ratio: f64,
-    shingle: &str,
-    ngram: usize,
-    num_perm: usize,
-    seed: u64,
-    bands: Option<usize>,
-    rows: Option<usize>,
-    exact: bool,
-) -> PyResult<((usize, usize), f64)> {
-    let (_, _, bands_rows, floor) =
-        setup(threshold, containment, max_size_ratio, shingle, ngram, num_perm, seed, bands, rows, exact)?;
-    Ok((bands_rows, floor))
+/// A near-duplicate job's options, validated once: bands and rows, the estimate floor, and the
+/// per-partition steps. Picklable (rebuilt from its options), so it travels to workers.
+#[pyclass(frozen, name = "DedupPlan", module = "copydesk._core")]
+pub struct PyDedupPlan {
+    args: Args,
+    hasher: MinHasher,
+    opts: DedupOptions,
+    bands_rows: (usize, usize),
+    floor: f64,
 }
 
-/// LSH rows of texts: `(docs u32, bands u32, keys u64)` as little-endian bytes.
-#[pyfunction]
-#[pyo3(signature = (texts, /, *, threshold=0.8, containment=None, max_size_ratio=3.0, shingle="words", ngram=5, num_perm=128, seed=1, bands=None, rows=None, exact=true, workers=None))]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
-pub fn band_rows<'py>(
-    py: Python<'py>,
-    texts: &Bound<'py, PyAny>,
-    threshold: f64,
-    containment: Option<f64>,
-    max_size_ratio: f64,
-    shingle: &str,
-    ngram: usize,
-    num_perm: usize,
-    seed: u64,
-    bands: Option<usize>,
-    rows: Option<usize>,
-    exact: bool,
-    workers: Option<i64>,
-) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-    let (hasher, _, bands_rows, _) =
-        setup(threshold, containment, max_size_ratio, shingle, ngram, num_perm, seed, bands, rows, exact)?;
-    let texts = texts_of(texts, "texts")?;
-    let workers = make_workers(workers.unwrap_or(-1))?;
-    let (docs, band_ids, keys) = py.detach(|| {
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        bands::band_rows(&hasher, &refs, bands_rows, &workers)
-    })?;
-    Ok((
-        le_bytes(py, &docs, u32::to_le_bytes),
-        le_bytes(py, &band_ids, u32::to_le_bytes),
-        le_bytes(py, &keys, u64::to_le_bytes),
-    ))
+/// The options as given, for pickling.
+#[derive(Clone, IntoPyObject)]
+struct Args(f64, Option<f64>, f64, String, usize, usize, u64, Option<usize>, Option<usize>, bool);
+
+#[pymethods]
+impl PyDedupPlan {
+    #[new]
+    #[pyo3(signature = (threshold=0.8, containment=None, max_size_ratio=3.0, shingle="words", ngram=5, num_perm=128, seed=1, bands=None, rows=None, exact=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        threshold: f64,
+        containment: Option<f64>,
+        max_size_ratio: f64,
+        shingle: &str,
+        ngram: usize,
+        num_perm: usize,
+        seed: u64,
+        bands: Option<usize>,
+        rows: Option<usize>,
+        exact: bool,
+    ) -> PyResult<Self> {
+        let hasher = MinHasher::new(shingling(shingle, ngram)?, num_perm, seed)?;
+        let opts = DedupOptions {
+            threshold,
+            containment,
+            max_size_ratio,
+            bands_rows: bands_rows(bands, rows, num_perm),
+            exact,
+        };
+        let (bands_rows, floor) = bands::plan(&hasher, &opts)?;
+        let args =
+            Args(threshold, containment, max_size_ratio, shingle.to_owned(), ngram, num_perm, seed, bands, rows, exact);
+        Ok(PyDedupPlan { args, hasher, opts, bands_rows, floor })
+    }
+    /// LSH bands.
+    #[getter]
+    fn bands(&self) -> usize {
+        self.bands_rows.0
+    }
+    /// Rows per band.
+    #[getter]
+    fn rows(&self) -> usize {
+        self.bands_rows.1
+    }
+    /// Signature estimate below which a band collision is not a candidate.
+    #[getter]
+    fn floor(&self) -> f64 {
+        self.floor
+    }
+    /// LSH rows of texts: `(docs u32, bands u32, keys u64)` as little-endian bytes.
+    #[pyo3(signature = (texts, /, *, workers=None))]
+    #[allow(clippy::type_complexity)]
+    fn band_rows<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        workers: Option<i64>,
+    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let texts = texts_of(texts, "texts")?;
+        let workers = make_workers(workers.unwrap_or(-1))?;
+        let (docs, band_ids, keys) = py.detach(|| {
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            bands::band_rows(&self.hasher, &refs, self.bands_rows, &workers)
+        })?;
+        Ok((
+            le_bytes(py, &docs, u32::to_le_bytes),
+            le_bytes(py, &band_ids, u32::to_le_bytes),
+            le_bytes(py, &keys, u64::to_le_bytes),
+        ))
+    }
+    /// Verified candidates among pairs `(a[i], b[i])` of `texts`: `(index, keep, jaccard,
+    /// a_in_b, b_in_a)` columns, one row per candidate.
+    #[pyo3(signature = (texts, a, b, /, *, workers=None))]
+    #[allow(clippy::type_complexity)]
+    fn verify_pairs(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        a: Vec<u32>,
+        b: Vec<u32>,
+        workers: Option<i64>,
+    ) -> PyResult<(Vec<usize>, Vec<bool>, Vec<f64>, Vec<f64>, Vec<f64>)> {
+        let texts = texts_of(texts, "texts")?;
+        check_pairs(&a, &b, texts.len())?;
+        let workers = make_workers(workers.unwrap_or(-1))?;
+        let verified = py.detach(|| {
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let pairs: Vec<(u32, u32)> = a.into_iter().zip(b).collect();
+            bands::verify_pairs(&self.hasher, &self.opts, self.floor, &refs, &pairs, &workers)
+        })?;
+        Ok((
+            verified.iter().map(|v| v.index).collect(),
+            verified.iter().map(|v| v.keep).collect(),
+            verified.iter().map(|v| v.pair.jaccard).collect(),
+            verified.iter().map(|v| v.pair.a_in_b).collect(),
+            verified.iter().map(|v| v.pair.b_in_a).collect(),
+        ))
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let args = slf.get().args.clone().into_pyobject(slf.py())?.into_any();
+        Ok((slf.get_type().into_any(), args))
+    }
+    fn __repr__(&self) -> String {
+        format!("DedupPlan(bands={}, rows={}, floor={:.4})", self.bands_rows.0, self.bands_rows.1, self.floor)
+    }
+}
+
+/// Pairs of indices below `n`, as many `a` as `b`.
+fn check_pairs(a: &[u32], b: &[u32], n: usize) -> PyResult<()> {
+    if a.len() != b.len() || a.iter().chain(b).any(|&d| d as usize >= n) {
+        return Err(Error::InvalidValue {
+            what: "pairs".into(),
+            reason: format!("{} a and {} b, each an index below {n}", a.len(), b.len()),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// Distinct pairs sharing a `(band, key)`: `(a u64, b u64)` as little-endian bytes, sorted.
@@ -131,63 +185,13 @@ pub fn bucket_pairs<'py>(
     Ok((le_bytes(py, &a, u64::to_le_bytes), le_bytes(py, &b, u64::to_le_bytes)))
 }
 
-/// Verified candidates among pairs `(a[i], b[i])` of `texts`: `(index, keep, jaccard,
-/// a_in_b, b_in_a)` columns, one row per candidate.
-#[pyfunction]
-#[pyo3(signature = (texts, a, b, /, *, threshold=0.8, containment=None, max_size_ratio=3.0, shingle="words", ngram=5, num_perm=128, seed=1, bands=None, rows=None, exact=true, workers=None))]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
-pub fn verify_pairs(
-    py: Python<'_>,
-    texts: &Bound<'_, PyAny>,
-    a: Vec<u32>,
-    b: Vec<u32>,
-    threshold: f64,
-    containment: Option<f64>,
-    max_size_ratio: f64,
-    shingle: &str,
-    ngram: usize,
-    num_perm: usize,
-    seed: u64,
-    bands: Option<usize>,
-    rows: Option<usize>,
-    exact: bool,
-    workers: Option<i64>,
-) -> PyResult<(Vec<usize>, Vec<bool>, Vec<f64>, Vec<f64>, Vec<f64>)> {
-    let (hasher, opts, _, floor) =
-        setup(threshold, containment, max_size_ratio, shingle, ngram, num_perm, seed, bands, rows, exact)?;
-    let texts = texts_of(texts, "texts")?;
-    if a.len() != b.len() || a.iter().chain(&b).any(|&d| d as usize >= texts.len()) {
-        return Err(Error::InvalidValue {
-            what: "pairs".into(),
-            reason: format!("{} a and {} b, each an index below {} texts", a.len(), b.len(), texts.len()),
-        }
-        .into());
-    }
-    let workers = make_workers(workers.unwrap_or(-1))?;
-    let verified = py.detach(|| {
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let pairs: Vec<(u32, u32)> = a.into_iter().zip(b).collect();
-        bands::verify_pairs(&hasher, &opts, floor, &refs, &pairs, &workers)
-    })?;
-    Ok((
-        verified.iter().map(|v| v.index).collect(),
-        verified.iter().map(|v| v.keep).collect(),
-        verified.iter().map(|v| v.pair.jaccard).collect(),
-        verified.iter().map(|v| v.pair.a_in_b).collect(),
-        verified.iter().map(|v| v.pair.b_in_a).collect(),
-    ))
-}
-
 /// Connected components of `n` documents joined by pairs `(a[i], b[i])`, numbered in order
 /// of first document (as `near_duplicates` numbers its clusters).
 #[pyfunction]
 pub fn components(n: usize, a: Vec<u32>, b: Vec<u32>) -> PyResult<Vec<u32>> {
-    if a.len() != b.len() || a.iter().chain(&b).any(|&d| d as usize >= n) || u32::try_from(n).is_err() {
-        return Err(Error::InvalidValue {
-            what: "pairs".into(),
-            reason: format!("{} a and {} b, each a document below {n}", a.len(), b.len()),
-        }
-        .into());
+    if u32::try_from(n).is_err() {
+        return Err(Error::InvalidValue { what: "n".into(), reason: format!("{n} documents: at most 2^32") }.into());
     }
+    check_pairs(&a, &b, n)?;
     Ok(components_core(n, a.into_iter().zip(b)))
 }
