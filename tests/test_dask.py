@@ -226,3 +226,23 @@ def test_counts_merge_pickle_and_refuse_other_settings(corpora: dict[str, cd.Cor
         cd.BoilerplateCounts.from_bytes(b"not counts")
     with pytest.raises(CopydeskError, match="by"):
         cd.BoilerplateCounts(by="outlet")  # type: ignore[arg-type]
+
+
+def test_dedup_plan_pickles_and_checks_its_input() -> None:
+    from copydesk import _core
+
+    plan = _core.DedupPlan(0.8, None, 3.0, "words", 5, 128, 1, None, None, True)
+    want = cd.near_duplicates(["a b c d e f"], threshold=0.8)
+    assert (plan.bands, plan.rows) == (want.bands, want.rows)
+    back = pickle.loads(pickle.dumps(plan))
+    assert (back.bands, back.rows, back.floor) == (plan.bands, plan.rows, plan.floor)
+    with pytest.raises(CopydeskError, match="pairs"):
+        plan.verify_pairs(["a b c d e f"], [0], [1])
+    with pytest.raises(CopydeskError, match="keys"):
+        _core.bucket_pairs(b"\0" * 4, b"\0" * 7, b"\0" * 8)
+
+
+def test_boilerplate_tree_needs_two_way_merges() -> None:
+    ddf = dd.from_pandas(pd.DataFrame({"text": ["a"]}), npartitions=1)
+    with pytest.raises(CopydeskError, match="split_every"):
+        cdd.boilerplate_counts(ddf, split_every=1)

@@ -34,6 +34,7 @@ from copydesk import _core
 from copydesk.cleaning import BoilerplateCounts, BoilerplateProfile, Cleaned, Rule, clean_batch
 from copydesk.corpus import Corpus
 from copydesk.entities import Gazetteer, Tagger, extract_entities_batch
+from copydesk.errors import OptionError
 from copydesk.similarity import NearDuplicates, Shingle, minhash_batch
 
 if TYPE_CHECKING:
@@ -317,11 +318,14 @@ def boilerplate_counts(
 
     Returns:
         A ``Delayed`` :class:`copydesk.BoilerplateCounts`.
+
+    Raises:
+        OptionError: ``split_every`` below 2.
     """
     from dask import delayed
 
     if split_every < 2:
-        raise ValueError(f"split_every must be at least 2, not {split_every}")
+        raise OptionError(f"split_every must be at least 2, not {split_every}")
     level = [
         delayed(counts_frame)(part, text=text, by=by, max_chars=max_chars, workers=workers)
         for part in ddf.to_delayed()
