@@ -205,7 +205,13 @@ def write_section(block: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
-    parser.add_argument("--modes", nargs="+", default=["local", "dask"])
+    parser.add_argument(
+        "--modes",
+        nargs="*",
+        choices=["local", "dask"],
+        default=["local", "dask"],
+        help="modes to run (none: only write the report from the kept results)",
+    )
     parser.add_argument("--blocksize", default="8MB", help="dd.read_json block size")
     parser.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
     parser.add_argument("--note", default="", help="a paragraph to add under the table")
