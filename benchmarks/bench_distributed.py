@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
-RESULTS_MD = BENCH_DIR / "RESULTS.md"
 RAW_JSON = BENCH_DIR / "data" / "distributed.json"
 SECTION = "## Distributed (Dask)"
 
@@ -189,19 +188,6 @@ def report(rows: list[dict[str, Any]], command: str, note: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(block: str) -> None:
-    text = RESULTS_MD.read_text(encoding="utf-8")
-    if SECTION in text:
-        start = text.index(SECTION)
-        rest = text[start + len(SECTION) :]
-        nxt = rest.find("\n## ")
-        end = len(text) if nxt < 0 else start + len(SECTION) + nxt + 1
-        text = text[:start] + block + ("\n" if end < len(text) else "") + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS_MD.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
@@ -241,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     block = report(rows, command.split(" --note")[0], args.note)
     print(block)
     if args.write:
-        write_section(block)
+        from results_md import replace_block
+
+        replace_block("distributed", block)
     return 0
 
 

@@ -35,7 +35,6 @@ import gc
 import json
 import os
 import platform
-import re
 import shlex
 import statistics
 import struct
@@ -47,6 +46,10 @@ from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from results_md import kept_blocks
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -1236,19 +1239,6 @@ def write_report(
     return "\n".join(out).rstrip() + "\n"
 
 
-#: Blocks other scripts write into RESULTS.md (``bench_similarity.py``), kept on a rewrite.
-KEPT_BLOCK = re.compile(r"\n*<!-- similarity -->.*?<!-- /similarity -->\n", re.S)
-
-
-def kept_block(path: Path) -> str:
-    """The marked blocks of the current report at ``path``, to append to a new one."""
-    try:
-        old = path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
-    return "".join("\n" + m.group(0).lstrip("\n") for m in KEPT_BLOCK.finditer(old))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -1307,7 +1297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     command = " ".join(["python benchmarks/run.py", shlex.join(argv)]).strip()
     report = write_report(results, groups, command, started, wall, build, warning, notes)
-    args.output.write_text(report + kept_block(args.output), encoding="utf-8")
+    args.output.write_text(report + kept_blocks(args.output), encoding="utf-8")
     RAW_JSON.parent.mkdir(parents=True, exist_ok=True)
     raw = [
         {

@@ -51,13 +51,13 @@ mod _core {
         extract_figures, extract_figures_batch, extract_quotes, extract_quotes_batch,
     };
     #[pymodule_export]
-    use crate::py::load::{load_records, read_csv, read_dir, read_jsonl};
+    use crate::py::load::{PyLoadStream, PyRecordStream, load_records, open_csv, open_dir, open_jsonl};
     #[pymodule_export]
     use crate::py::parallel::set_progress_hook;
     #[pymodule_export]
     use crate::py::similarity::{
-        PyMinHashIndex, align, align_batch, cdist, extract, fuzz, minhash_batch, near_duplicates, nearest_neighbors,
-        overlap, shingles, text_reuse,
+        PyDedupStream, PyMinHashIndex, align, align_batch, cdist, extract, fuzz, minhash_batch, near_duplicates,
+        nearest_neighbors, overlap, shingles, text_reuse,
     };
 
     #[allow(non_upper_case_globals)]

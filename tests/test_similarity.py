@@ -84,6 +84,13 @@ def test_shared_paragraphs_of_002_and_004_align_with_offsets(seeds_dir: Path) ->
     assert html.count("<mark") == 2 * len(al) and "passage 1" in html
 
 
+def test_align_names_the_argument_that_is_not_text() -> None:
+    with pytest.raises(TypeError, match=r"^a: expected str, Document or Cleaned, got NoneType"):
+        cd.align(None, "text")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^pairs\[1\]\[1\]: .* got int"):
+        cd.align_batch([("a", "b"), ("c", 3)])  # type: ignore[list-item]
+
+
 def test_reuse_direction_follows_publication_dates(seeds_dir: Path) -> None:
     seeds = by_prefix(cd.read_dir(seeds_dir))
     records = [

@@ -44,7 +44,17 @@ from copydesk.entities import (
     extract_quotes_batch,
 )
 from copydesk.errors import CopydeskError
-from copydesk.io import read, read_csv, read_dir, read_jsonl
+from copydesk.io import (
+    iter_csv,
+    iter_dir,
+    iter_jsonl,
+    iter_parquet,
+    iter_read,
+    read,
+    read_csv,
+    read_dir,
+    read_jsonl,
+)
 from copydesk.report import Report, build_report
 from copydesk.similarity import (
     Alignment,
@@ -80,6 +90,7 @@ from copydesk.similarity import (
     token_set_ratio,
     token_sort_ratio,
 )
+from copydesk.streaming import CorpusChunks, near_duplicates_stream
 
 __all__ = [
     "Alignment",
@@ -88,6 +99,7 @@ __all__ = [
     "Cleaned",
     "CopydeskError",
     "Corpus",
+    "CorpusChunks",
     "Document",
     "DuplicatePair",
     "Edit",
@@ -133,6 +145,11 @@ __all__ = [
     "extract_quotes_batch",
     "fold",
     "fuzzy_score",
+    "iter_csv",
+    "iter_dir",
+    "iter_jsonl",
+    "iter_parquet",
+    "iter_read",
     "jaccard",
     "jaro_winkler",
     "learn_boilerplate",
@@ -140,6 +157,7 @@ __all__ = [
     "minhash",
     "minhash_batch",
     "near_duplicates",
+    "near_duplicates_stream",
     "nearest_neighbors",
     "overlap",
     "partial_ratio",

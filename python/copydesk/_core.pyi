@@ -11,13 +11,16 @@ __all__ = [
     "Cleaned",
     "CorpusStore",
     "DedupPlan",
+    "DedupStream",
     "Document",
     "Edit",
     "Entity",
     "Figure",
     "Gazetteer",
+    "LoadStream",
     "MinHashIndex",
     "Quote",
+    "RecordStream",
     "Repair",
     "Tagger",
     "__version__",
@@ -44,10 +47,10 @@ __all__ = [
     "minhash_batch",
     "near_duplicates",
     "nearest_neighbors",
+    "open_csv",
+    "open_dir",
+    "open_jsonl",
     "overlap",
-    "read_csv",
-    "read_dir",
-    "read_jsonl",
     "set_progress_hook",
     "shingles",
     "text_reuse",
@@ -129,54 +132,6 @@ class CorpusStore:
     def documents(self) -> list[Document]: ...
     def columns(self) -> dict[str, list[Any]]: ...
 
-def read_dir(
-    path: str | PathLike[str],
-    /,
-    *,
-    suffix: str = ".txt",
-    recursive: bool = False,
-    title_from_first_line: bool = False,
-    errors: str = "repair",
-    on_bad_record: str = "reject",
-    keep_empty: bool = False,
-    workers: int | None = None,
-) -> tuple[CorpusStore, _Report]: ...
-def read_csv(
-    path: str | PathLike[str],
-    /,
-    *,
-    text: str,
-    id: _Role,
-    title: _Role,
-    source: _Role,
-    url: _Role,
-    published: _Role,
-    meta: list[str] | None,
-    delimiter: str = ",",
-    quote: str = '"',
-    errors: str = "repair",
-    on_bad_record: str = "reject",
-    dayfirst: bool = False,
-    keep_empty: bool = False,
-    workers: int | None = None,
-) -> tuple[CorpusStore, _Report]: ...
-def read_jsonl(
-    path: str | PathLike[str],
-    /,
-    *,
-    text: str,
-    id: _Role,
-    title: _Role,
-    source: _Role,
-    url: _Role,
-    published: _Role,
-    meta: list[str] | None,
-    errors: str = "repair",
-    on_bad_record: str = "reject",
-    dayfirst: bool = False,
-    keep_empty: bool = False,
-    workers: int | None = None,
-) -> tuple[CorpusStore, _Report]: ...
 def load_records(
     records: Iterable[Any],
     /,
@@ -195,6 +150,90 @@ def load_records(
     workers: int | None = None,
     origin: str = "<python>",
 ) -> tuple[CorpusStore, _Report]: ...
+
+@final
+class LoadStream:
+    """A file or directory read a chunk of records at a time."""
+
+    def next_chunk(self, max: int) -> tuple[CorpusStore, _Report] | None: ...
+    def read_all(self) -> tuple[CorpusStore, _Report]: ...
+    @property
+    def records_read(self) -> int: ...
+
+def open_dir(
+    path: str | PathLike[str],
+    /,
+    *,
+    suffix: str = ".txt",
+    recursive: bool = False,
+    title_from_first_line: bool = False,
+    errors: str = "repair",
+    on_bad_record: str = "reject",
+    keep_empty: bool = False,
+    workers: int | None = None,
+) -> LoadStream: ...
+def open_csv(
+    path: str | PathLike[str],
+    /,
+    *,
+    text: str,
+    id: _Role,
+    title: _Role,
+    source: _Role,
+    url: _Role,
+    published: _Role,
+    meta: list[str] | None,
+    delimiter: str = ",",
+    quote: str = '"',
+    errors: str = "repair",
+    on_bad_record: str = "reject",
+    dayfirst: bool = False,
+    keep_empty: bool = False,
+    workers: int | None = None,
+) -> LoadStream: ...
+def open_jsonl(
+    path: str | PathLike[str],
+    /,
+    *,
+    text: str,
+    id: _Role,
+    title: _Role,
+    source: _Role,
+    url: _Role,
+    published: _Role,
+    meta: list[str] | None,
+    errors: str = "repair",
+    on_bad_record: str = "reject",
+    dayfirst: bool = False,
+    keep_empty: bool = False,
+    workers: int | None = None,
+) -> LoadStream: ...
+
+@final
+class RecordStream:
+    """Records that arrive in batches, numbered and with unique ids across batches."""
+
+    def __new__(
+        cls,
+        *,
+        text: str,
+        id: _Role,
+        title: _Role,
+        source: _Role,
+        url: _Role,
+        published: _Role,
+        meta: list[str] | None,
+        errors: str = "repair",
+        on_bad_record: str = "reject",
+        dayfirst: bool = False,
+        keep_empty: bool = False,
+        origin: str = "<python>",
+    ) -> RecordStream: ...
+    def feed(
+        self, records: Iterable[Any], /, *, workers: int | None = None
+    ) -> tuple[CorpusStore, _Report]: ...
+    @property
+    def records_read(self) -> int: ...
 
 @final
 class Edit:
@@ -377,6 +416,29 @@ def near_duplicates(
 ) -> _Dedup: ...
 
 @final
+class DedupStream:
+    """Near-duplicates of a corpus that arrives in chunks."""
+
+    def __new__(
+        cls,
+        *,
+        threshold: float = 0.8,
+        containment: float | None = None,
+        max_size_ratio: float = 3.0,
+        shingle: str = "words",
+        ngram: int = 5,
+        num_perm: int = 128,
+        seed: int = 1,
+        bands: int | None = None,
+        rows: int | None = None,
+        exact: bool = True,
+        spill_dir: str | PathLike[str] | None = None,
+    ) -> DedupStream: ...
+    def add(self, docs: Any, /, *, workers: int | None = None) -> None: ...
+    def __len__(self) -> int: ...
+    def finish(self, *, workers: int | None = None) -> tuple[_Dedup, list[str]]: ...
+
+@final
 class MinHashIndex:
     """MinHash signatures of documents in LSH bands."""
 
@@ -405,6 +467,8 @@ class MinHashIndex:
         min_estimate: float | None = None,
         workers: int | None = None,
     ) -> list[list[tuple[str, float]]]: ...
+    def add(self, docs: Any, /, *, workers: int | None = None) -> None: ...
+    def merge(self, other: MinHashIndex) -> None: ...
     def signature(self, text: str) -> list[int]: ...
     def signatures(self) -> list[list[int]]: ...
     def ids(self) -> list[str]: ...

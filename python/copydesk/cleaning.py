@@ -178,9 +178,9 @@ def learn_boilerplate(
 
     Args:
         texts: A :class:`~copydesk.Corpus`, a list of texts or Documents, or an iterable of
-            Corpus chunks (a chunked reader, a generator): counted chunk by chunk into
-            :class:`BoilerplateCounts`, so only one chunk is in memory, with the same profile
-            as learning on all the chunks at once.
+            Corpus chunks (``cd.iter_jsonl`` and the other chunked readers, a generator):
+            counted chunk by chunk into :class:`BoilerplateCounts`, so only one chunk is in
+            memory, with the same profile as learning on all the chunks at once.
         by: ``"source"``: one group per ``Document.source`` (documents without a source form
             the group ``"(none)"``); ``None``: the whole corpus is one group (``"*"``).
         min_docs: Minimum number of documents a line must occur in.

@@ -16,7 +16,12 @@ Invalid UTF-8 (``errors=``):
 Records that cannot become documents (no text, blank text, malformed JSON, a CSV row with too
 many fields, an unreadable or binary file) are rejected and listed in ``report.rejected`` with
 the reason, or raise :class:`~copydesk.errors.BadRecordError` with ``on_bad_record="raise"``.
-Repeated ids are made unique (``x``, ``x#2``, ...) and recorded as repairs.
+Repeated ids are made unique (``x``, ``x#2``, ...) and recorded as repairs: a repeated id
+gets the first ``x#k`` (from ``k`` = its occurrence number) that no earlier record uses.
+
+Corpora larger than memory are read in chunks by :func:`iter_read`, :func:`iter_csv`,
+:func:`iter_jsonl`, :func:`iter_dir` and :func:`iter_parquet` (see :mod:`copydesk.streaming`):
+the chunks add up to exactly what the whole-file reader gives.
 """
 
 from __future__ import annotations
@@ -28,8 +33,19 @@ from typing import Any, Literal
 
 from copydesk import _core
 from copydesk.corpus import Corpus, Errors, FieldOption, OnBadRecord, field_args
+from copydesk.streaming import CorpusChunks, check_chunk_size, from_core_stream
 
-__all__ = ["read", "read_csv", "read_dir", "read_jsonl"]
+__all__ = [
+    "iter_csv",
+    "iter_dir",
+    "iter_jsonl",
+    "iter_parquet",
+    "iter_read",
+    "read",
+    "read_csv",
+    "read_dir",
+    "read_jsonl",
+]
 
 
 def read_dir(
@@ -74,7 +90,7 @@ def read_dir(
         >>> len(corpus)
         5
     """
-    store, report = _core.read_dir(
+    stream = _core.open_dir(
         path,
         suffix=suffix,
         recursive=recursive,
@@ -84,7 +100,7 @@ def read_dir(
         keep_empty=keep_empty,
         workers=workers,
     )
-    return Corpus._from_core(store, report)
+    return Corpus._from_core(*stream.read_all())
 
 
 def read_csv(
@@ -143,7 +159,7 @@ def read_csv(
         ...                      title="article_title", id="unit_id", source="source",
         ...                      published="date")  # doctest: +SKIP
     """
-    store, report = _core.read_csv(
+    stream = _core.open_csv(
         path,
         **field_args(text, id, title, source, url, published, meta),
         delimiter=delimiter,
@@ -154,7 +170,7 @@ def read_csv(
         keep_empty=keep_empty,
         workers=workers,
     )
-    return Corpus._from_core(store, report)
+    return Corpus._from_core(*stream.read_all())
 
 
 def read_jsonl(
@@ -186,7 +202,7 @@ def read_jsonl(
         >>> import copydesk as cd
         >>> corpus = cd.read_jsonl("corpus.jsonl", text="body")  # doctest: +SKIP
     """
-    store, report = _core.read_jsonl(
+    stream = _core.open_jsonl(
         path,
         **field_args(text, id, title, source, url, published, meta),
         errors=errors,
@@ -195,14 +211,40 @@ def read_jsonl(
         keep_empty=keep_empty,
         workers=workers,
     )
-    return Corpus._from_core(store, report)
+    return Corpus._from_core(*stream.read_all())
+
+
+Format = Literal["dir", "csv", "tsv", "jsonl"]
+
+
+def _format_of(p: Path, format: str | None, allowed: tuple[str, ...]) -> str:
+    """The format named, or the one ``p`` has (a directory, or by suffix)."""
+    from copydesk.errors import OptionError, PathNotFoundError
+
+    names = ", ".join(repr(a) for a in allowed)
+    if format is not None:
+        if format not in allowed:
+            raise OptionError(f"format={format!r} is not one of {names}")
+        return format
+    suffix = p.suffix.lower()
+    if p.is_dir():
+        return "dir"
+    if suffix in (".csv", ".tsv"):
+        return suffix[1:]
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".parquet", ".pq") and "parquet" in allowed:
+        return "parquet"
+    if not p.exists():
+        raise PathNotFoundError(f"{p}: no such file or directory")
+    raise OptionError(f"{p}: cannot tell the format from the name; pass format= one of {names}")
 
 
 def read(
     path: str | os.PathLike[str],
     /,
     *,
-    format: Literal["dir", "csv", "tsv", "jsonl"] | None = None,
+    format: Format | None = None,
     **options: Any,
 ) -> Corpus:
     """Reads a corpus in whichever form ``path`` has: a directory of ``.txt`` files, a ``.csv``
@@ -216,33 +258,260 @@ def read(
         OptionError: the format cannot be told from the name.
     """
     p = Path(path)
-    if format is None:
-        suffix = p.suffix.lower()
-        if p.is_dir():
-            format = "dir"
-        elif suffix in (".csv", ".tsv"):
-            format = "tsv" if suffix == ".tsv" else "csv"
-        elif suffix in (".jsonl", ".ndjson", ".json"):
-            format = "jsonl"
-        elif not p.exists():
-            return read_dir(p)  # raises PathNotFoundError naming the path
-        else:
-            from copydesk.errors import OptionError
-
-            raise OptionError(
-                f"{p}: cannot tell the format from the name; pass format='csv', 'tsv', "
-                "'jsonl' or 'dir'"
-            )
-    if format == "dir":
+    if format is None and not p.exists():
+        return read_dir(p)  # raises PathNotFoundError naming the path
+    fmt = _format_of(p, format, ("dir", "csv", "tsv", "jsonl"))
+    if fmt == "dir":
         options.setdefault("title_from_first_line", True)
         return read_dir(p, **options)
-    if format == "tsv":
+    if fmt == "tsv":
         options.setdefault("delimiter", "\t")
+    if fmt in ("csv", "tsv"):
         return read_csv(p, **options)
-    if format == "csv":
-        return read_csv(p, **options)
-    if format == "jsonl":
-        return read_jsonl(p, **options)
-    from copydesk.errors import OptionError
+    return read_jsonl(p, **options)
 
-    raise OptionError(f"format={format!r} is not one of 'dir', 'csv', 'tsv', 'jsonl'")
+
+# --- in chunks ------------------------------------------------------------------------------
+
+
+def iter_dir(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    chunk_size: int = 10_000,
+    suffix: str = ".txt",
+    recursive: bool = False,
+    title_from_first_line: bool = False,
+    errors: Errors = "repair",
+    on_bad_record: OnBadRecord = "reject",
+    keep_empty: bool = False,
+    workers: int = -1,
+) -> CorpusChunks:
+    """:func:`read_dir` in chunks of ``chunk_size`` files: only the listing (paths) and one
+    chunk of texts are in memory. Options as :func:`read_dir`.
+
+    Examples:
+        >>> import copydesk as cd
+        >>> chunks = cd.iter_dir(cd.datasets.sample_path(), chunk_size=3)
+        >>> [c.ids[0][:3] for c in chunks], chunks.report.read
+        (['000', '003'], 5)
+    """
+    stream = _core.open_dir(
+        path,
+        suffix=suffix,
+        recursive=recursive,
+        title_from_first_line=title_from_first_line,
+        errors=errors,
+        on_bad_record=on_bad_record,
+        keep_empty=keep_empty,
+        workers=workers,
+    )
+    return from_core_stream(stream, os.fspath(path), check_chunk_size(chunk_size))
+
+
+def iter_csv(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    chunk_size: int = 10_000,
+    text: str = "text",
+    id: FieldOption = None,
+    title: FieldOption = None,
+    source: FieldOption = None,
+    url: FieldOption = None,
+    published: FieldOption = None,
+    meta: Iterable[str] | None = None,
+    delimiter: str = ",",
+    quote: str = '"',
+    errors: Errors = "repair",
+    on_bad_record: OnBadRecord = "reject",
+    dayfirst: bool = False,
+    keep_empty: bool = False,
+    workers: int = -1,
+) -> CorpusChunks:
+    """:func:`read_csv` in chunks of ``chunk_size`` rows, with memory for one chunk.
+
+    The header is read and checked when called (``MissingFieldError`` then); bad rows are
+    rejected (or raise) in the chunk that holds them. Options as :func:`read_csv`.
+
+    Examples:
+        >>> import copydesk as cd
+        >>> for chunk in cd.iter_csv("FA-KES-Dataset.csv", chunk_size=200,
+        ...                          text="article_content", id="unit_id"):  # doctest: +SKIP
+        ...     print(len(chunk), chunk.report.read)
+    """
+    check_chunk_size(chunk_size)
+    stream = _core.open_csv(
+        path,
+        **field_args(text, id, title, source, url, published, meta),
+        delimiter=delimiter,
+        quote=quote,
+        errors=errors,
+        on_bad_record=on_bad_record,
+        dayfirst=dayfirst,
+        keep_empty=keep_empty,
+        workers=workers,
+    )
+    return from_core_stream(stream, os.fspath(path), chunk_size)
+
+
+def iter_jsonl(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    chunk_size: int = 10_000,
+    text: str = "text",
+    id: FieldOption = None,
+    title: FieldOption = None,
+    source: FieldOption = None,
+    url: FieldOption = None,
+    published: FieldOption = None,
+    meta: Iterable[str] | None = None,
+    errors: Errors = "repair",
+    on_bad_record: OnBadRecord = "reject",
+    dayfirst: bool = False,
+    keep_empty: bool = False,
+    workers: int = -1,
+) -> CorpusChunks:
+    """:func:`read_jsonl` in chunks of ``chunk_size`` non-blank lines, with memory for one
+    chunk. If the first chunk holding JSON objects has none with the text field,
+    ``MissingFieldError`` is raised then (the whole-file reader looks at every line).
+    Options as :func:`read_jsonl`.
+
+    Examples:
+        >>> import copydesk as cd
+        >>> chunks = cd.iter_jsonl("corpus.jsonl", chunk_size=50_000)  # doctest: +SKIP
+    """
+    check_chunk_size(chunk_size)
+    stream = _core.open_jsonl(
+        path,
+        **field_args(text, id, title, source, url, published, meta),
+        errors=errors,
+        on_bad_record=on_bad_record,
+        dayfirst=dayfirst,
+        keep_empty=keep_empty,
+        workers=workers,
+    )
+    return from_core_stream(stream, os.fspath(path), chunk_size)
+
+
+def iter_parquet(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    chunk_size: int = 10_000,
+    text: str = "text",
+    id: FieldOption = None,
+    title: FieldOption = None,
+    source: FieldOption = None,
+    url: FieldOption = None,
+    published: FieldOption = None,
+    meta: Iterable[str] | None = None,
+    errors: Errors = "repair",
+    on_bad_record: OnBadRecord = "reject",
+    dayfirst: bool = False,
+    keep_empty: bool = False,
+    workers: int = -1,
+) -> CorpusChunks:
+    """A Parquet file in chunks of ``chunk_size`` rows (needs ``pyarrow``:
+    ``pip install "copydesk[parquet]"``).
+
+    Record batches come from ``pyarrow.parquet.ParquetFile.iter_batches``, so memory holds a
+    row group at most; rows become documents as in :func:`read_csv` (the same field options;
+    a named column must be in the schema; ``binary`` cells are decoded under ``errors``;
+    rows are numbered from 0 and repeated ids renamed across chunks). With ``meta`` given,
+    only the mapped and listed columns are read.
+
+    Raises:
+        PathNotFoundError: the file does not exist.
+        MissingFieldError: a named column (or ``text``) is not in the schema.
+        ImportError: pyarrow is not installed.
+    """
+    check_chunk_size(chunk_size)
+    from copydesk.errors import MissingFieldError, PathNotFoundError
+
+    origin = os.fspath(path)
+    if not Path(path).exists():
+        raise PathNotFoundError(f"{origin}: no such file or directory")
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError('iter_parquet needs pyarrow: pip install "copydesk[parquet]"') from e
+    args = field_args(text, id, title, source, url, published, meta)
+    file = pq.ParquetFile(path)
+    names: list[str] = list(file.schema_arrow.names)
+    wanted = [("text", text)] + [
+        (role, args[role][0])
+        for role in ("id", "title", "source", "url", "published")
+        if args[role] is not None and args[role][1]
+    ]
+    wanted += [("meta", m) for m in args["meta"] or []]
+    for role, name in wanted:
+        if name not in names:
+            shown = ", ".join(repr(n) for n in names[:30])
+            raise MissingFieldError(
+                f"{origin}: no field {name!r} (asked for as {role}=); it has: {shown}"
+            )
+    columns = None
+    if args["meta"] is not None:
+        mapped = {text, *args["meta"]}
+        mapped |= {args[r][0] for r in ("id", "title", "source", "url", "published") if args[r]}
+        columns = [n for n in names if n in mapped]
+    stream = _core.RecordStream(
+        **args,
+        errors=errors,
+        on_bad_record=on_bad_record,
+        dayfirst=dayfirst,
+        keep_empty=keep_empty,
+        origin=origin,
+    )
+    batches = file.iter_batches(batch_size=chunk_size, columns=columns)
+    pending: list[dict[str, Any]] = []
+
+    def next_chunk() -> tuple[_core.CorpusStore, dict[str, Any]] | None:
+        while len(pending) < chunk_size:
+            batch = next(batches, None)
+            if batch is None:
+                break
+            pending.extend(batch.to_pylist())
+        if not pending:
+            return None
+        part = pending[:chunk_size]
+        del pending[:chunk_size]
+        return stream.feed(part, workers=workers)
+
+    return CorpusChunks(next_chunk, origin, chunk_size)
+
+
+def iter_read(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    format: Literal["dir", "csv", "tsv", "jsonl", "parquet"] | None = None,
+    chunk_size: int = 10_000,
+    **options: Any,
+) -> CorpusChunks:
+    """:func:`read` in chunks: a directory, ``.csv`` / ``.tsv``, ``.jsonl`` / ``.ndjson`` or
+    ``.parquet`` file as :class:`Corpus` chunks of ``chunk_size`` records, with memory for
+    one chunk. ``options`` go to :func:`iter_dir`, :func:`iter_csv`, :func:`iter_jsonl` or
+    :func:`iter_parquet`; a directory is read with ``title_from_first_line=True`` unless told
+    otherwise.
+
+    Examples:
+        >>> import copydesk as cd
+        >>> chunks = cd.iter_read(cd.datasets.sample_path(), chunk_size=4)
+        >>> [len(c) for c in chunks], chunks.report.loaded
+        ([4, 1], 5)
+    """
+    p = Path(path)
+    fmt = _format_of(p, format, ("dir", "csv", "tsv", "jsonl", "parquet"))
+    if fmt == "dir":
+        options.setdefault("title_from_first_line", True)
+        return iter_dir(p, chunk_size=chunk_size, **options)
+    if fmt == "tsv":
+        options.setdefault("delimiter", "\t")
+    if fmt in ("csv", "tsv"):
+        return iter_csv(p, chunk_size=chunk_size, **options)
+    if fmt == "parquet":
+        return iter_parquet(p, chunk_size=chunk_size, **options)
+    return iter_jsonl(p, chunk_size=chunk_size, **options)

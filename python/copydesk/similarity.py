@@ -438,6 +438,53 @@ class MinHashIndex:
         """:meth:`query` for many texts, in parallel."""
         return self._index.query_batch(list(texts), min_estimate=min_estimate, workers=workers)
 
+    def add(
+        self, docs: Corpus | Iterable[str | Document | Cleaned], /, *, workers: int = -1
+    ) -> None:
+        """Appends documents (a chunk of a stream) after those indexed; the index is then the
+        one :meth:`build` gives on all of them. Texts without an id are numbered by their
+        position in the index.
+
+        Examples:
+            >>> import copydesk as cd
+            >>> corpus = cd.datasets.load_sample()
+            >>> index = cd.MinHashIndex.build(corpus[:2], threshold=0.5)
+            >>> index.add(corpus[2:])
+            >>> len(index), index.ids == corpus.ids
+            (5, True)
+        """
+        if hasattr(docs, "_store"):
+            self._index.add(docs, workers=workers)
+            return
+        if isinstance(docs, (str, bytes)):
+            raise TypeError("MinHashIndex.add: expected a Corpus or a list of texts, got a str")
+        start = len(self)
+        self._index.add([_as_document(d, start + i) for i, d in enumerate(docs)], workers=workers)
+
+    def merge(self, other: MinHashIndex, /) -> None:
+        """Appends the documents of ``other`` (an index of another chunk or worker) after this
+        index's. Both must have been built with the same ``threshold``, ``shingle``,
+        ``ngram``, ``num_perm``, ``seed``, ``bands`` and ``rows``; otherwise ``InputError``
+        names the parameter that differs.
+
+        Examples:
+            >>> import copydesk as cd
+            >>> corpus = cd.datasets.load_sample()
+            >>> a = cd.MinHashIndex.build(corpus[:3], threshold=0.5)
+            >>> a.merge(cd.MinHashIndex.build(corpus[3:], threshold=0.5))
+            >>> a.signatures() == cd.MinHashIndex.build(corpus, threshold=0.5).signatures()
+            True
+        """
+        if not isinstance(other, MinHashIndex):
+            raise TypeError(
+                f"MinHashIndex.merge: expected a MinHashIndex, got {type(other).__name__}"
+            )
+        self._index.merge(other._index)
+
+    def signatures(self) -> list[list[int]]:
+        """The signatures of the indexed documents, in order."""
+        return self._index.signatures()
+
     def signature(self, text: str, /) -> list[int]:
         """The signature of a text under this index's permutations."""
         return self._index.signature(text)
@@ -704,14 +751,14 @@ class Alignment(Sequence[Passage]):
         )
 
 
-def _id_text(x: str | Document | Cleaned) -> tuple[str | None, str]:
+def _id_text(x: str | Document | Cleaned, name: str) -> tuple[str | None, str]:
     if isinstance(x, Document):
         return x.id, x.text
     if isinstance(x, Cleaned):
         return x.doc_id, x.text
     if isinstance(x, str):
         return None, x
-    raise TypeError(f"expected str, Document or Cleaned, got {type(x).__name__}")
+    raise TypeError(f"{name}: expected str, Document or Cleaned, got {type(x).__name__}")
 
 
 def align(
@@ -744,8 +791,8 @@ def align(
         >>> al.texts()[0][0][:46]
         'started special operations in Aleppo after sev'
     """
-    a_id, ta = _id_text(a)
-    b_id, tb = _id_text(b)
+    a_id, ta = _id_text(a, "a")
+    b_id, tb = _id_text(b, "b")
     raw = _core.align(
         ta, tb, seed=seed, min_words=min_words, max_gap=max_gap, max_repeat=max_repeat
     )
@@ -763,7 +810,10 @@ def align_batch(
     workers: int = -1,
 ) -> list[Alignment]:
     """:func:`align` for many pairs, in parallel (``== [align(a, b) for a, b in pairs]``)."""
-    items = [(_id_text(a), _id_text(b)) for a, b in pairs]
+    items = [
+        (_id_text(a, f"pairs[{i}][0]"), _id_text(b, f"pairs[{i}][1]"))
+        for i, (a, b) in enumerate(pairs)
+    ]
     raw = _core.align_batch(
         [(a[1], b[1]) for a, b in items],
         seed=seed,

@@ -271,113 +271,144 @@ fn phrase_marks(toks: &[Tok], sentences: &[Range<usize>], lexicon: &Lexicon) -> 
     phrase_mark
 }
 
+/// What tagging a document needs beyond one sentence: its tokens and the document-level
+/// evidence (lowercase and mid-sentence capitalised forms, headlines, lexicon phrases, the first
+/// pass's tags). Token features are built from it one sentence at a time, so memory per
+/// document stays a small multiple of its token count.
+struct DocContext<'a> {
+    input: &'a TagInput<'a>,
+    toks: Vec<Tok>,
+    lower_seen: HashSet<u64>,
+    midcap: HashSet<u64>,
+    headline: Vec<bool>,
+    phrase_mark: Vec<u64>,
+    nonlocal: Option<NonLocal>,
+}
+
+impl<'a> DocContext<'a> {
+    fn new(input: &'a TagInput<'a>, lexicon: &Lexicon, first_pass: Option<&[usize]>) -> Self {
+        let mut toks = Vec::with_capacity(input.words.len());
+        for w in &input.words {
+            let (mut t, _) = tok_of(w);
+            t.lex = lexicon.entries.get(&(t.lower as u32)).copied().unwrap_or(0);
+            toks.push(t);
+        }
+        // Document-level evidence.
+        let mut lower_seen: HashSet<u64> = HashSet::new();
+        let mut midcap: HashSet<u64> = HashSet::new();
+        let mut headline = vec![false; toks.len()];
+        for sent in &input.sentences {
+            let words = sent.clone().filter(|&k| toks[k].flags & NOLETTER == 0);
+            let (mut n, mut caps) = (0, 0);
+            for k in words {
+                n += 1;
+                if toks[k].flags & CAP != 0 {
+                    caps += 1;
+                }
+                if toks[k].flags & (CAP | NOLETTER) == 0 {
+                    lower_seen.insert(toks[k].lower);
+                }
+            }
+            let is_headline = n >= 3 && caps * 5 >= n * 4;
+            for k in sent.clone() {
+                headline[k] = is_headline;
+                let after_punct = k > sent.start && toks[k - 1].flags & NOLETTER != 0;
+                if !is_headline
+                    && k > sent.start
+                    && !after_punct
+                    && toks[k].flags & CAP != 0
+                    && toks[k].flags & ALLCAPS == 0
+                {
+                    midcap.insert(toks[k].lower);
+                }
+            }
+        }
+        let phrase_mark = phrase_marks(&toks, &input.sentences, lexicon);
+        let nonlocal = first_pass.map(|p| NonLocal::new(&toks, p));
+        DocContext { input, toks, lower_seen, midcap, headline, phrase_mark, nonlocal }
+    }
+
+    /// The hashed features of token `i` of sentence `sent`, appended to `f`.
+    #[allow(clippy::too_many_lines)] // a flat list of feature templates, read top to bottom
+    fn token_features(&self, sent: &Range<usize>, i: usize, f: &mut Vec<u64>) {
+        let (toks, input) = (&self.toks, self.input);
+        let t = &toks[i];
+        let at = |d: isize| -> Option<&Tok> {
+            let j = i.checked_add_signed(d)?;
+            (sent.start <= j && j < sent.end).then(|| &toks[j])
+        };
+        let lw = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.lower);
+        let sh = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.shape);
+        let lx = |d: isize| at(d).map_or(255, |t| t.lex);
+        f.push(0);
+        f.push(mix(1, t.word));
+        f.push(mix(2, t.lower));
+        f.push(mix(3, t.shape));
+        for k in 0..4 {
+            f.push(mix(4 + k as u64, t.pre[k]));
+            f.push(mix(8 + k as u64, t.suf[k]));
+        }
+        f.push(mix(12, lw(-1)));
+        f.push(mix(13, lw(1)));
+        f.push(mix(14, lw(-2)));
+        f.push(mix(15, lw(2)));
+        f.push(mix(16, sh(-1)));
+        f.push(mix(17, sh(1)));
+        f.push(mix(18, mix(lw(-1), t.lower)));
+        f.push(mix(19, mix(t.lower, lw(1))));
+        f.push(mix(20, mix(mix(sh(-1), t.shape), sh(1))));
+        f.push(mix(21, mix(u64::from(i == sent.start), t.shape)));
+        f.push(mix(22, u64::from(t.flags)));
+        f.push(mix(23, u64::from(t.lex)));
+        f.push(mix(24, mix(u64::from(lx(-1)), u64::from(t.lex))));
+        f.push(mix(25, mix(u64::from(t.lex), u64::from(lx(1)))));
+        f.push(mix(26, mix(u64::from(t.lex), t.shape)));
+        let g = input.gazetteer.get(i).copied().unwrap_or(0);
+        if g != 0 {
+            f.push(mix(27, g));
+            f.push(mix(28, mix(g, t.shape)));
+        }
+        let gp = if i > sent.start { input.gazetteer.get(i - 1).copied().unwrap_or(0) } else { 0 };
+        let gn = if i + 1 < sent.end { input.gazetteer.get(i + 1).copied().unwrap_or(0) } else { 0 };
+        f.push(mix(29, mix(gp, gn)));
+        if t.flags & CAP != 0 {
+            let low = self.lower_seen.contains(&t.lower);
+            let mid = self.midcap.contains(&t.lower);
+            f.push(mix(30, mix(u64::from(low), u64::from(mid))));
+            f.push(mix(31, mix(mix(u64::from(low), u64::from(mid)), u64::from(i == sent.start || self.headline[i]))));
+            f.push(mix(32, mix(u64::from(mid), u64::from(t.lex))));
+        }
+        f.push(mix(33, mix(u64::from(self.headline[i]), t.shape)));
+        f.push(mix(34, mix(at(-1).map_or(BOS, |p| p.word), t.shape)));
+        f.push(mix(35, mix(t.shape, lw(1))));
+        f.push(mix(36, mix(t.suf[2], sh(1))));
+        f.push(mix(37, mix(lw(-1), sh(1))));
+        f.push(mix(45, mix(u64::from(lx(-2)), u64::from(lx(2)))));
+        f.push(mix(46, at(-1).map_or(BOS, |p| p.suf[2])));
+        f.push(mix(47, at(1).map_or(EOS, |p| p.suf[2])));
+        f.push(mix(48, mix(t.word, u64::from(i == sent.start))));
+        if self.phrase_mark[i] != 0 {
+            f.push(mix(49, self.phrase_mark[i]));
+            f.push(mix(50, mix(self.phrase_mark[i], t.shape)));
+        }
+        if let Some(nl) = &self.nonlocal {
+            nl.features(i, toks, f);
+        }
+        for h in f.iter_mut() {
+            *h = u64::from(mix(*h, 0x51ed) as u32);
+        }
+    }
+}
+
 /// Hashed features of every token of a document, sentence by sentence.
-#[allow(clippy::too_many_lines)] // a flat list of feature templates, read top to bottom
 fn doc_features(input: &TagInput<'_>, lexicon: &Lexicon, first_pass: Option<&[usize]>, out: &mut Vec<Vec<u32>>) {
-    let mut toks = Vec::with_capacity(input.words.len());
-    for w in &input.words {
-        let (mut t, _) = tok_of(w);
-        t.lex = lexicon.entries.get(&(t.lower as u32)).copied().unwrap_or(0);
-        toks.push(t);
-    }
-    // Document-level evidence.
-    let mut lower_seen: HashSet<u64> = HashSet::new();
-    let mut midcap: HashSet<u64> = HashSet::new();
-    let mut headline = vec![false; toks.len()];
-    for sent in &input.sentences {
-        let words = sent.clone().filter(|&k| toks[k].flags & NOLETTER == 0);
-        let (mut n, mut caps) = (0, 0);
-        for k in words {
-            n += 1;
-            if toks[k].flags & CAP != 0 {
-                caps += 1;
-            }
-            if toks[k].flags & (CAP | NOLETTER) == 0 {
-                lower_seen.insert(toks[k].lower);
-            }
-        }
-        let is_headline = n >= 3 && caps * 5 >= n * 4;
-        for k in sent.clone() {
-            headline[k] = is_headline;
-            let after_punct = k > sent.start && toks[k - 1].flags & NOLETTER != 0;
-            if !is_headline
-                && k > sent.start
-                && !after_punct
-                && toks[k].flags & CAP != 0
-                && toks[k].flags & ALLCAPS == 0
-            {
-                midcap.insert(toks[k].lower);
-            }
-        }
-    }
-    let phrase_mark = phrase_marks(&toks, &input.sentences, lexicon);
-    let nonlocal = first_pass.map(|p| NonLocal::new(&toks, p));
+    let ctx = DocContext::new(input, lexicon, first_pass);
+    let mut f = Vec::with_capacity(64);
     for sent in &input.sentences {
         for i in sent.clone() {
-            let t = &toks[i];
-            let at = |d: isize| -> Option<&Tok> {
-                let j = i.checked_add_signed(d)?;
-                (sent.start <= j && j < sent.end).then(|| &toks[j])
-            };
-            let lw = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.lower);
-            let sh = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |t| t.shape);
-            let lx = |d: isize| at(d).map_or(255, |t| t.lex);
-            let mut f: Vec<u64> = Vec::with_capacity(48);
-            f.push(0);
-            f.push(mix(1, t.word));
-            f.push(mix(2, t.lower));
-            f.push(mix(3, t.shape));
-            for k in 0..4 {
-                f.push(mix(4 + k as u64, t.pre[k]));
-                f.push(mix(8 + k as u64, t.suf[k]));
-            }
-            f.push(mix(12, lw(-1)));
-            f.push(mix(13, lw(1)));
-            f.push(mix(14, lw(-2)));
-            f.push(mix(15, lw(2)));
-            f.push(mix(16, sh(-1)));
-            f.push(mix(17, sh(1)));
-            f.push(mix(18, mix(lw(-1), t.lower)));
-            f.push(mix(19, mix(t.lower, lw(1))));
-            f.push(mix(20, mix(mix(sh(-1), t.shape), sh(1))));
-            f.push(mix(21, mix(u64::from(i == sent.start), t.shape)));
-            f.push(mix(22, u64::from(t.flags)));
-            f.push(mix(23, u64::from(t.lex)));
-            f.push(mix(24, mix(u64::from(lx(-1)), u64::from(t.lex))));
-            f.push(mix(25, mix(u64::from(t.lex), u64::from(lx(1)))));
-            f.push(mix(26, mix(u64::from(t.lex), t.shape)));
-            let g = input.gazetteer.get(i).copied().unwrap_or(0);
-            if g != 0 {
-                f.push(mix(27, g));
-                f.push(mix(28, mix(g, t.shape)));
-            }
-            let gp = if i > sent.start { input.gazetteer.get(i - 1).copied().unwrap_or(0) } else { 0 };
-            let gn = if i + 1 < sent.end { input.gazetteer.get(i + 1).copied().unwrap_or(0) } else { 0 };
-            f.push(mix(29, mix(gp, gn)));
-            if t.flags & CAP != 0 {
-                let low = lower_seen.contains(&t.lower);
-                let mid = midcap.contains(&t.lower);
-                f.push(mix(30, mix(u64::from(low), u64::from(mid))));
-                f.push(mix(31, mix(mix(u64::from(low), u64::from(mid)), u64::from(i == sent.start || headline[i]))));
-                f.push(mix(32, mix(u64::from(mid), u64::from(t.lex))));
-            }
-            f.push(mix(33, mix(u64::from(headline[i]), t.shape)));
-            f.push(mix(34, mix(at(-1).map_or(BOS, |p| p.word), t.shape)));
-            f.push(mix(35, mix(t.shape, lw(1))));
-            f.push(mix(36, mix(t.suf[2], sh(1))));
-            f.push(mix(37, mix(lw(-1), sh(1))));
-            f.push(mix(45, mix(u64::from(lx(-2)), u64::from(lx(2)))));
-            f.push(mix(46, at(-1).map_or(BOS, |p| p.suf[2])));
-            f.push(mix(47, at(1).map_or(EOS, |p| p.suf[2])));
-            f.push(mix(48, mix(t.word, u64::from(i == sent.start))));
-            if phrase_mark[i] != 0 {
-                f.push(mix(49, phrase_mark[i]));
-                f.push(mix(50, mix(phrase_mark[i], t.shape)));
-            }
-            if let Some(nl) = &nonlocal {
-                nl.features(i, &toks, &mut f);
-            }
-            out.push(f.into_iter().map(|h| mix(h, 0x51ed) as u32).collect());
+            f.clear();
+            ctx.token_features(sent, i, &mut f);
+            out.push(f.iter().map(|&h| h as u32).collect());
         }
     }
 }
@@ -943,20 +974,24 @@ impl Model {
     /// Tags and max-marginals (n × T; -inf where a tag is impossible, 0 outside sentences).
     fn tag_marginals(&self, input: &TagInput<'_>) -> (Vec<usize>, Vec<f32>) {
         let first = self.stage1.as_ref().map(|m| m.tag_marginals(input).0);
-        let mut feats = Vec::with_capacity(input.words.len());
-        doc_features(input, &self.lexicon, first.as_deref(), &mut feats);
+        let ctx = DocContext::new(input, &self.lexicon, first.as_deref());
+        drop(first);
         let nt = self.tags.len();
-        let rows: Vec<Vec<u32>> =
-            feats.iter().map(|fs| fs.iter().filter_map(|f| self.index.get(f).copied()).collect()).collect();
         let mut out = vec![0; input.words.len()];
         let mut marg = vec![0f32; input.words.len() * nt];
-        let mut em = Vec::new();
-        let mut path = Vec::new();
+        let (mut em, mut path, mut f) = (Vec::new(), Vec::new(), Vec::with_capacity(64));
+        let mut rows: Vec<Vec<u32>> = Vec::new();
         for r in &input.sentences {
-            if r.end > rows.len() || r.start >= r.end {
+            if r.end > input.words.len() || r.start >= r.end {
                 continue;
             }
-            emissions(&rows[r.clone()], &self.weights, nt, &mut em);
+            rows.clear();
+            for i in r.clone() {
+                f.clear();
+                ctx.token_features(r, i, &mut f);
+                rows.push(f.iter().filter_map(|&h| self.index.get(&(h as u32)).copied()).collect());
+            }
+            emissions(&rows, &self.weights, nt, &mut em);
             viterbi(&em, &self.trans, nt, &mut path);
             let mm = max_marginals(&em, &self.trans, nt);
             out[r.clone()].copy_from_slice(&path);

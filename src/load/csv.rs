@@ -16,7 +16,8 @@ use crate::decode::{DecodePolicy, decode};
 use crate::document::Loaded;
 use crate::error::{Error, Result};
 use crate::load::{
-    Built, BuiltRecord, FieldRef, LoadOptions, MetaFields, RecordPlace, RecordView, build_document, finish,
+    Built, BuiltChunk, BuiltRecord, Chunked, FieldRef, LoadOptions, MetaFields, RecordPlace, RecordView, Source,
+    TextField, build_document, build_records,
 };
 use crate::parallel::Workers;
 
@@ -76,11 +77,16 @@ pub fn read_csv<C>(
     csv_opts: CsvOptions,
     opts: &LoadOptions,
     workers: &Workers,
-    checkpoint: C,
+    mut checkpoint: C,
 ) -> Result<Loaded>
 where
     C: FnMut(usize, usize) -> bool,
 {
+    open_csv(path, csv_opts, opts)?.read_all(workers, &mut checkpoint)
+}
+
+/// Opens a CSV file to read in chunks: the header is read and checked now.
+pub fn open_csv(path: &Path, csv_opts: CsvOptions, opts: &LoadOptions) -> Result<Chunked<'static>> {
     let origin = path.display().to_string();
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
@@ -89,7 +95,8 @@ where
             reason: format!("{origin} is a directory; use read_dir"),
         });
     }
-    parse_csv(BufReader::with_capacity(1 << 20, file), &origin, csv_opts, opts, workers, checkpoint)
+    let source = CsvSource::new(BufReader::with_capacity(1 << 20, file), &origin, csv_opts, opts)?;
+    Ok(Chunked::new(Box::new(source), origin, opts.clone()))
 }
 
 /// Parses CSV from any reader; `origin` names it in messages and the report.
@@ -105,111 +112,188 @@ where
     R: std::io::Read + Send,
     C: FnMut(usize, usize) -> bool,
 {
-    let path = Path::new(origin);
-    let origin = origin.to_owned();
-    let quotes = Arc::new(AtomicU64::new(0));
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(csv_opts.delimiter)
-        .quote(csv_opts.quote)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(QuoteCounter { inner: input, quote: csv_opts.quote, count: quotes.clone() });
-    let csv_error = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(path, io),
-        other => Error::InvalidValue { what: "CSV".into(), reason: format!("{origin}: {other:?}") },
-    };
-    let mut header = csv::ByteRecord::new();
-    if !reader.read_byte_record(&mut header).map_err(csv_error)? {
-        return Err(Error::NoDocuments { origin, reason: "empty CSV file: no header row".into() });
-    }
-    let headers = header_names(&header);
-    let index: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (h.clone(), i)).collect();
-    let mut wanted: Vec<(String, String)> = opts
-        .fields
-        .roles()
-        .iter()
-        .filter(|(_, _, required)| *required)
-        .map(|(r, f, _)| ((*r).to_owned(), (*f).to_owned()))
-        .collect();
-    if let MetaFields::Only(keys) = &opts.fields.meta {
-        wanted.extend(keys.iter().map(|k| ("meta".to_owned(), k.clone())));
-    }
-    for (role, field) in wanted {
-        if !index.contains_key(&field) {
-            return Err(Error::MissingField { origin, field, role, available: headers });
+    let source = CsvSource::new(input, origin, csv_opts, opts)?;
+    Chunked::new(Box::new(source), origin, opts.clone()).read_all(workers, &mut checkpoint)
+}
+
+/// Raw rows with their line numbers.
+type Rows = Vec<(csv::ByteRecord, u64)>;
+
+/// The parser's side of a CSV source: rows, one read ahead to tell the last chunk.
+struct RowReader<R> {
+    reader: csv::Reader<QuoteCounter<R>>,
+    origin: String,
+    pending: Option<(csv::ByteRecord, u64)>,
+    eof: bool,
+}
+
+impl<R: std::io::Read> RowReader<R> {
+    fn error(&self, e: csv::Error) -> Error {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::io(Path::new(&self.origin), io),
+            other => Error::InvalidValue { what: "CSV".into(), reason: format!("{}: {other:?}", self.origin) },
         }
     }
 
-    // Records are parsed in chunks on a helper thread while the previous chunk is decoded
-    // and built on the pool: memory holds one chunk of raw records at a time, and parsing
-    // (sequential by nature) overlaps with building.
-    let origin = origin.as_str();
-    let read_chunk = |reader: &mut csv::Reader<QuoteCounter<R>>| -> Result<Vec<(csv::ByteRecord, u64)>> {
-        let mut rows = Vec::with_capacity(CHUNK_RECORDS);
-        let mut record = csv::ByteRecord::new();
-        while rows.len() < CHUNK_RECORDS && reader.read_byte_record(&mut record).map_err(csv_error)? {
-            let line = record.position().map_or(0, csv::Position::line);
-            rows.push((record.clone(), line));
+    fn read_one(&mut self) -> Result<Option<(csv::ByteRecord, u64)>> {
+        if let Some(row) = self.pending.take() {
+            return Ok(Some(row));
         }
-        Ok(rows)
-    };
-    let build_chunk = |base: usize, rows: &[(csv::ByteRecord, u64)]| -> Result<Vec<BuiltRecord>> {
-        let indexed: Vec<(usize, &(csv::ByteRecord, u64))> =
-            rows.iter().enumerate().map(|(i, r)| (base + i, r)).collect();
-        workers.map_chunks(
-            &indexed,
-            crate::parallel::DEFAULT_CHUNK,
-            |&(i, (record, line))| {
-                let place = RecordPlace { origin, record: i, line: Some(*line) };
-                if record.len() > headers.len() {
-                    let reason = format!(
-                        "row has {} fields, the header has {} (an unquoted delimiter?)",
-                        record.len(),
-                        headers.len()
-                    );
-                    return (i, Some(*line), Ok(Built::Rejected { id: None, reason }));
-                }
-                let row = Row { headers: &headers, index: &index, record };
-                (i, Some(*line), build_document(&row, place, opts))
-            },
-            crate::parallel::no_checkpoint,
-        )
-    };
-    let mut built: Vec<BuiltRecord> = Vec::new();
-    let mut chunk = read_chunk(&mut reader)?;
-    while !chunk.is_empty() {
-        let base = built.len();
-        let (next, done) = std::thread::scope(|scope| {
-            let parser = scope.spawn(|| read_chunk(&mut reader));
-            let done = build_chunk(base, &chunk);
-            let next = parser.join().unwrap_or_else(|_| {
-                Err(Error::InvalidValue { what: "CSV".into(), reason: format!("{origin}: the parser thread failed") })
-            });
-            (next, done)
-        });
-        built.extend(done?);
-        chunk = next?;
-        if !checkpoint(built.len(), 0) {
-            return Err(Error::Interrupted);
+        if self.eof {
+            return Ok(None);
+        }
+        let mut record = csv::ByteRecord::new();
+        if self.reader.read_byte_record(&mut record).map_err(|e| self.error(e))? {
+            let line = record.position().map_or(0, csv::Position::line);
+            Ok(Some((record, line)))
+        } else {
+            self.eof = true;
+            Ok(None)
         }
     }
-    // Well-formed CSV has an even number of quote characters. An odd count with a last
-    // record spanning lines means a quote was never closed and that record swallowed the
-    // rest of the file: say so instead of passing it off as one long field.
-    if quotes.load(Ordering::Relaxed) % 2 == 1 {
-        if let Some((_, line, outcome)) = built.last_mut() {
-            if matches!(outcome, Ok(Built::Document(d)) if d.text.contains('\n')) {
-                let reason = format!(
-                    "a quote opened in this record (line {}) is never closed: the record runs to the end of the file and \
-                     may hold the rows after it",
-                    line.unwrap_or(0)
-                );
-                *outcome = Ok(Built::Rejected { id: None, reason });
+
+    fn read(&mut self, max: usize) -> Result<Rows> {
+        let mut rows = Vec::with_capacity(max.min(CHUNK_RECORDS));
+        while rows.len() < max {
+            match self.read_one()? {
+                Some(row) => rows.push(row),
+                None => break,
             }
         }
+        Ok(rows)
     }
-    let read = built.len();
-    finish(origin, read, built, opts)
+
+    /// Whether every row has been read (reads one ahead to know).
+    fn at_end(&mut self) -> Result<bool> {
+        if self.pending.is_none() && !self.eof {
+            self.pending = self.read_one()?;
+        }
+        Ok(self.pending.is_none())
+    }
+}
+
+/// A CSV input after its header, a chunk of rows at a time.
+pub struct CsvSource<R> {
+    rows: RowReader<R>,
+    quotes: Arc<AtomicU64>,
+    headers: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl<R: std::io::Read + Send> CsvSource<R> {
+    /// Reads the header of `input` and checks the columns `opts` names.
+    pub fn new(input: R, origin: &str, csv_opts: CsvOptions, opts: &LoadOptions) -> Result<Self> {
+        let quotes = Arc::new(AtomicU64::new(0));
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(csv_opts.delimiter)
+            .quote(csv_opts.quote)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(QuoteCounter { inner: input, quote: csv_opts.quote, count: quotes.clone() });
+        let mut rows = RowReader { reader, origin: origin.to_owned(), pending: None, eof: false };
+        let Some((header, _)) = rows.read_one()? else {
+            return Err(Error::NoDocuments {
+                origin: origin.to_owned(),
+                reason: "empty CSV file: no header row".into(),
+            });
+        };
+        let headers = header_names(&header);
+        let index: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (h.clone(), i)).collect();
+        let mut wanted: Vec<(String, String)> = opts
+            .fields
+            .roles()
+            .iter()
+            .filter(|(_, _, required)| *required)
+            .map(|(r, f, _)| ((*r).to_owned(), (*f).to_owned()))
+            .collect();
+        if let MetaFields::Only(keys) = &opts.fields.meta {
+            wanted.extend(keys.iter().map(|k| ("meta".to_owned(), k.clone())));
+        }
+        for (role, field) in wanted {
+            if !index.contains_key(&field) {
+                return Err(Error::MissingField { origin: origin.to_owned(), field, role, available: headers });
+            }
+        }
+        Ok(CsvSource { rows, quotes, headers, index })
+    }
+}
+
+impl<R: std::io::Read + Send> Source for CsvSource<R> {
+    fn next_chunk(
+        &mut self,
+        first: usize,
+        max: usize,
+        opts: &LoadOptions,
+        workers: &Workers,
+        checkpoint: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<BuiltChunk> {
+        let (headers, index) = (&self.headers, &self.index);
+        let origin = self.rows.origin.clone();
+        let origin = origin.as_str();
+        let build_rows = |base: usize, rows: &Rows| -> Result<Vec<BuiltRecord>> {
+            build_records(
+                rows,
+                base,
+                |i, (record, line)| {
+                    let place = RecordPlace { origin, record: i, line: Some(*line) };
+                    if record.len() > headers.len() {
+                        let reason = format!(
+                            "row has {} fields, the header has {} (an unquoted delimiter?)",
+                            record.len(),
+                            headers.len()
+                        );
+                        return (i, Some(*line), Ok(Built::Rejected { id: None, reason }));
+                    }
+                    let row = Row { headers, index, record };
+                    (i, Some(*line), build_document(&row, place, opts))
+                },
+                workers,
+                &mut crate::parallel::no_checkpoint,
+            )
+        };
+        // Rows are parsed in blocks on a helper thread while the previous block is decoded
+        // and built on the pool: memory holds one block of raw rows at a time, and parsing
+        // (sequential by nature) overlaps with building.
+        let rows = &mut self.rows;
+        let mut built: Vec<BuiltRecord> = Vec::new();
+        let mut block = rows.read(CHUNK_RECORDS.min(max))?;
+        while !block.is_empty() {
+            let base = first + built.len();
+            let want = CHUNK_RECORDS.min(max - built.len() - block.len());
+            let (next, done) = std::thread::scope(|scope| {
+                let parser = scope.spawn(|| rows.read(want));
+                let done = build_rows(base, &block);
+                let next = parser.join().unwrap_or_else(|_| {
+                    Err(Error::InvalidValue {
+                        what: "CSV".into(),
+                        reason: format!("{origin}: the parser thread failed"),
+                    })
+                });
+                (next, done)
+            });
+            built.extend(done?);
+            block = next?;
+            if !checkpoint(built.len(), 0) {
+                return Err(Error::Interrupted);
+            }
+        }
+        // Well-formed CSV has an even number of quote characters. An odd count with a last
+        // record spanning lines means a quote was never closed and that record swallowed the
+        // rest of the file: say so instead of passing it off as one long field.
+        if !built.is_empty() && rows.at_end()? && self.quotes.load(Ordering::Relaxed) % 2 == 1 {
+            if let Some((_, line, outcome)) = built.last_mut() {
+                if matches!(outcome, Ok(Built::Document(d)) if d.text.contains('\n')) {
+                    let reason = format!(
+                        "a quote opened in this record (line {}) is never closed: the record runs to the end of the file \
+                         and may hold the rows after it",
+                        line.unwrap_or(0)
+                    );
+                    *outcome = Ok(Built::Rejected { id: None, reason });
+                }
+            }
+        }
+        Ok(BuiltChunk { built, text_field: TextField::Unknown })
+    }
 }
 
 /// A reader that counts the quote characters passing through it.
@@ -295,6 +379,28 @@ mod tests {
         assert_eq!(loaded.documents.len(), 1);
         assert_eq!(loaded.report.rejected.len(), 1);
         assert!(loaded.report.rejected[0].reason.contains("never closed"), "{:?}", loaded.report.rejected);
+    }
+
+    #[test]
+    fn chunks_of_any_size_add_up_to_the_whole_file() {
+        let f = write(b"id,text\n1,a\n1,\"b\"\n2,\n3,bad \x95\n1,c,extra\n4,\"stray\n5,x\n");
+        let mut o = opts("text");
+        o.fields.id = FieldSpec::named("id");
+        let whole = read_csv(f.path(), CsvOptions::default(), &o, &Workers::inline(), no_checkpoint).unwrap();
+        assert!(whole.report.rejected.iter().any(|r| r.reason.contains("never closed")));
+        for size in 1..8 {
+            let mut chunked = open_csv(f.path(), CsvOptions::default(), &o).unwrap();
+            let (mut docs, mut rejected, mut read) = (Vec::new(), Vec::new(), 0);
+            while let Some(part) = chunked.next(size, &Workers::new(2).unwrap(), &mut no_checkpoint).unwrap() {
+                assert!(part.report.read <= size);
+                read += part.report.read;
+                docs.extend(part.documents);
+                rejected.extend(part.report.rejected);
+            }
+            assert_eq!(docs, whole.documents, "chunks of {size}");
+            assert_eq!(rejected, whole.report.rejected, "chunks of {size}");
+            assert_eq!(read, whole.report.read);
+        }
     }
 
     #[test]

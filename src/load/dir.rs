@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use crate::document::Loaded;
 use crate::error::{Error, Result};
 use crate::load::records::{OwnedField, OwnedRecord};
-use crate::load::{Built, FieldMap, FieldSpec, LoadOptions, MetaFields, RecordPlace, assemble, build_document};
+use crate::load::{
+    Built, BuiltChunk, BuiltRecord, Chunked, FieldMap, FieldSpec, LoadOptions, MetaFields, RecordPlace, Source,
+    TextField, build_document, build_records,
+};
 use crate::parallel::Workers;
 
 /// Directory listing options.
@@ -60,11 +63,16 @@ pub fn read_dir<C>(
     dir_opts: &DirOptions,
     opts: &LoadOptions,
     workers: &Workers,
-    checkpoint: C,
+    mut checkpoint: C,
 ) -> Result<Loaded>
 where
     C: FnMut(usize, usize) -> bool,
 {
+    open_dir(dir, dir_opts, opts)?.read_all(workers, &mut checkpoint)
+}
+
+/// Lists `dir` to read its files in chunks (the listing, paths only, is made now).
+pub fn open_dir(dir: &Path, dir_opts: &DirOptions, opts: &LoadOptions) -> Result<Chunked<'static>> {
     let origin = dir.display().to_string();
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
     if !meta.is_dir() {
@@ -92,56 +100,78 @@ where
         },
         ..opts.clone()
     };
-    let origin = origin.as_str();
-    let mut loaded = assemble(
-        origin,
-        &files,
-        |i, rel| {
-            let place = RecordPlace { origin, record: i, line: None };
-            let path = dir.join(rel);
-            let rel_name = rel.to_string_lossy().into_owned();
-            let rel_text = rel.to_string_lossy().replace('\\', "/");
-            // The id is the path without the suffix asked for (`a.json.txt` → `a` for `.json.txt`).
-            let stem = rel_text[..rel_text.len() - dir_opts.suffix.len().min(rel_text.len())].to_owned();
-            let bytes = match std::fs::read(&path) {
-                Ok(b) => b,
-                Err(e) => {
-                    return (
-                        i,
-                        None,
-                        Ok(Built::Rejected { id: Some(stem), reason: format!("{rel_name}: cannot read: {e}") }),
-                    );
-                }
-            };
-            if let Some(at) = bytes.iter().position(|&b| b == 0) {
-                let reason = format!("{rel_name}: binary file (NUL byte at offset {at})");
-                return (i, None, Ok(Built::Rejected { id: Some(stem), reason }));
+    let source =
+        DirSource { dir: dir.to_path_buf(), origin: origin.clone(), dir_opts: dir_opts.clone(), files, next: 0 };
+    Ok(Chunked::new(Box::new(source), origin, opts))
+}
+
+/// The files of a directory, a chunk at a time.
+struct DirSource {
+    dir: PathBuf,
+    origin: String,
+    dir_opts: DirOptions,
+    files: Vec<PathBuf>,
+    next: usize,
+}
+
+impl DirSource {
+    fn build(&self, i: usize, rel: &Path, opts: &LoadOptions) -> BuiltRecord {
+        let place = RecordPlace { origin: &self.origin, record: i, line: None };
+        let path = self.dir.join(rel);
+        let rel_name = rel.to_string_lossy().into_owned();
+        let rel_text = rel.to_string_lossy().replace('\\', "/");
+        // The id is the path without the suffix asked for (`a.json.txt` → `a` for `.json.txt`).
+        let stem = rel_text[..rel_text.len() - self.dir_opts.suffix.len().min(rel_text.len())].to_owned();
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                return (
+                    i,
+                    None,
+                    Ok(Built::Rejected { id: Some(stem), reason: format!("{rel_name}: cannot read: {e}") }),
+                );
             }
-            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
-            let record = OwnedRecord {
-                fields: vec![
-                    ("id".into(), OwnedField::Str(stem)),
-                    ("text".into(), OwnedField::Bytes(body)),
-                    ("path".into(), OwnedField::Str(rel_name.clone())),
-                ],
-            };
-            let mut built = build_document(&record, place, &opts);
-            if let Ok(Built::Document(doc)) = &mut built {
-                if dir_opts.title_from_first_line {
-                    doc.title = first_line_title(&doc.text);
-                }
+        };
+        if let Some(at) = bytes.iter().position(|&b| b == 0) {
+            let reason = format!("{rel_name}: binary file (NUL byte at offset {at})");
+            return (i, None, Ok(Built::Rejected { id: Some(stem), reason }));
+        }
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
+        let record = OwnedRecord {
+            fields: vec![
+                ("id".into(), OwnedField::Str(stem)),
+                ("text".into(), OwnedField::Bytes(body)),
+                ("path".into(), OwnedField::Str(rel_name.clone())),
+            ],
+        };
+        let mut built = build_document(&record, place, opts);
+        if let Ok(Built::Document(doc)) = &mut built {
+            if self.dir_opts.title_from_first_line {
+                doc.title = first_line_title(&doc.text);
             }
-            if let Ok(Built::Rejected { reason, .. }) = &mut built {
-                *reason = format!("{rel_name}: {reason}");
-            }
-            (i, None, built)
-        },
-        &opts,
-        workers,
-        checkpoint,
-    )?;
-    origin.clone_into(&mut loaded.report.origin);
-    Ok(loaded)
+        }
+        if let Ok(Built::Rejected { reason, .. }) = &mut built {
+            *reason = format!("{rel_name}: {reason}");
+        }
+        (i, None, built)
+    }
+}
+
+impl Source for DirSource {
+    fn next_chunk(
+        &mut self,
+        first: usize,
+        max: usize,
+        opts: &LoadOptions,
+        workers: &Workers,
+        checkpoint: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<BuiltChunk> {
+        let end = self.files.len().min(self.next.saturating_add(max));
+        let files = &self.files[self.next..end];
+        let built = build_records(files, first, |i, rel| self.build(i, rel, opts), workers, checkpoint)?;
+        self.next = end;
+        Ok(BuiltChunk { built, text_field: TextField::Present })
+    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,10 @@
 //! Each line is decoded under the policy first (a repair is recorded on the document with
 //! field `(line)` and offsets into the decoded line), then parsed. Blank lines are not
 //! records and are skipped; a line that is not a JSON object is a bad record. Lines are
-//! split and parsed in parallel.
+//! read a chunk at a time and parsed in parallel.
 
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -13,7 +15,8 @@ use crate::decode::{DecodePolicy, decode, escape_bytes};
 use crate::document::{Loaded, Repair};
 use crate::error::{Error, Result};
 use crate::load::{
-    Built, FieldRef, LoadOptions, RecordPlace, RecordView, assemble, build_document, require_text_field,
+    Built, BuiltChunk, Chunked, FieldRef, LoadOptions, RecordPlace, RecordView, Source, TextField, build_document,
+    build_records,
 };
 use crate::parallel::{DEFAULT_CHUNK, Workers};
 
@@ -71,10 +74,15 @@ fn parse_line(origin: &str, record: usize, line_no: u64, bytes: &[u8], policy: D
 }
 
 /// Reads a JSON Lines file.
-pub fn read_jsonl<C>(path: &Path, opts: &LoadOptions, workers: &Workers, checkpoint: C) -> Result<Loaded>
+pub fn read_jsonl<C>(path: &Path, opts: &LoadOptions, workers: &Workers, mut checkpoint: C) -> Result<Loaded>
 where
     C: FnMut(usize, usize) -> bool,
 {
+    open_jsonl(path, opts)?.read_all(workers, &mut checkpoint)
+}
+
+/// Opens a JSON Lines file to read in chunks.
+pub fn open_jsonl(path: &Path, opts: &LoadOptions) -> Result<Chunked<'static>> {
     let origin = path.display().to_string();
     if path.is_dir() {
         return Err(Error::InvalidValue {
@@ -82,8 +90,9 @@ where
             reason: format!("{origin} is a directory; use read_dir"),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse_jsonl(&bytes, &origin, opts, workers, checkpoint)
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let source = JsonlSource::new(BufReader::with_capacity(1 << 20, file), &origin);
+    Ok(Chunked::new(Box::new(source), origin, opts.clone()))
 }
 
 /// Parses JSON Lines held in memory; `origin` names them in messages and the report.
@@ -97,53 +106,147 @@ pub fn parse_jsonl<C>(
 where
     C: FnMut(usize, usize) -> bool,
 {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let lines: Vec<(u64, &[u8])> = bytes
-        .split(|&b| b == b'\n')
-        .enumerate()
-        .map(|(i, l)| ((i + 1) as u64, l.strip_suffix(b"\r").unwrap_or(l)))
-        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
-        .collect();
-    let parsed = workers.map_chunks(
-        &lines.iter().enumerate().collect::<Vec<_>>(),
-        DEFAULT_CHUNK,
-        |(i, (line, b))| parse_line(origin, *i, *line, b, opts.errors),
-        &mut checkpoint,
-    )?;
-    let parsed: Vec<(u64, Parsed)> =
-        lines.iter().map(|(l, _)| *l).zip(parsed.into_iter().collect::<Result<Vec<_>>>()?).collect();
-    require_text_field(
-        origin,
-        &opts.fields,
-        parsed
-            .iter()
-            .filter_map(|(_, p)| match p {
-                Parsed::Object(map, _) => Some(map),
-                Parsed::Bad(_) => None,
-            })
-            .map(Object),
-    )?;
-    assemble(
-        origin,
-        &parsed,
-        |i, (line, p)| {
-            let built = match p {
-                Parsed::Bad(reason) => Ok(Built::Rejected { id: None, reason: reason.clone() }),
-                Parsed::Object(map, repairs) => {
-                    let place = RecordPlace { origin, record: i, line: Some(*line) };
-                    build_document(&Object(map), place, opts).map(|b| match b {
-                        Built::Document(mut doc) => {
-                            doc.repairs.splice(0..0, repairs.iter().cloned());
-                            Built::Document(doc)
-                        }
-                        rejected @ Built::Rejected { .. } => rejected,
-                    })
-                }
-            };
-            (i, Some(*line), built)
-        },
-        opts,
-        workers,
-        checkpoint,
-    )
+    Chunked::new(Box::new(JsonlSource::new(bytes, origin)), origin, opts.clone()).read_all(workers, &mut checkpoint)
+}
+
+/// JSON Lines from a reader, a chunk of lines at a time.
+pub struct JsonlSource<R> {
+    input: R,
+    origin: String,
+    line: u64,
+}
+
+impl<R: BufRead + Send> JsonlSource<R> {
+    /// Lines of `input`; `origin` names it in messages.
+    pub fn new(input: R, origin: &str) -> Self {
+        JsonlSource { input, origin: origin.to_owned(), line: 0 }
+    }
+
+    /// The next `max` non-blank lines with their 1-based numbers.
+    fn read_lines(&mut self, max: usize) -> Result<Vec<(u64, Vec<u8>)>> {
+        let mut out = Vec::new();
+        while out.len() < max {
+            let mut buf = Vec::new();
+            let n = self.input.read_until(b'\n', &mut buf).map_err(|e| Error::io(Path::new(&self.origin), e))?;
+            if n == 0 {
+                break;
+            }
+            self.line += 1;
+            if self.line == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+                buf.drain(..3);
+            }
+            if buf.last() == Some(&b'\n') {
+                buf.pop();
+            }
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+            if !buf.iter().all(u8::is_ascii_whitespace) {
+                out.push((self.line, buf));
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<R: BufRead + Send> Source for JsonlSource<R> {
+    fn next_chunk(
+        &mut self,
+        first: usize,
+        max: usize,
+        opts: &LoadOptions,
+        workers: &Workers,
+        checkpoint: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<BuiltChunk> {
+        let lines = self.read_lines(max)?;
+        let origin = self.origin.as_str();
+        let parsed = workers.map_chunks(
+            &lines.iter().enumerate().collect::<Vec<_>>(),
+            DEFAULT_CHUNK,
+            |(i, (line, b))| parse_line(origin, first + i, *line, b, opts.errors),
+            &mut *checkpoint,
+        )?;
+        let parsed: Vec<(u64, Parsed)> =
+            lines.iter().map(|(l, _)| *l).zip(parsed.into_iter().collect::<Result<Vec<_>>>()?).collect();
+        drop(lines);
+        let text_field = TextField::of(
+            &opts.fields,
+            parsed
+                .iter()
+                .filter_map(|(_, p)| match p {
+                    Parsed::Object(map, _) => Some(map),
+                    Parsed::Bad(_) => None,
+                })
+                .map(Object),
+        );
+        let built = build_records(
+            &parsed,
+            first,
+            |i, (line, p)| {
+                let built = match p {
+                    Parsed::Bad(reason) => Ok(Built::Rejected { id: None, reason: reason.clone() }),
+                    Parsed::Object(map, repairs) => {
+                        let place = RecordPlace { origin, record: i, line: Some(*line) };
+                        build_document(&Object(map), place, opts).map(|b| match b {
+                            Built::Document(mut doc) => {
+                                doc.repairs.splice(0..0, repairs.iter().cloned());
+                                Built::Document(doc)
+                            }
+                            rejected @ Built::Rejected { .. } => rejected,
+                        })
+                    }
+                };
+                (i, Some(*line), built)
+            },
+            workers,
+            checkpoint,
+        )?;
+        Ok(BuiltChunk { built, text_field })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{FieldMap, FieldSpec};
+    use crate::parallel::no_checkpoint;
+
+    fn opts() -> LoadOptions {
+        let fields = FieldMap { id: FieldSpec::named("id"), ..FieldMap::default() };
+        LoadOptions { fields, ..LoadOptions::default() }
+    }
+
+    #[test]
+    fn chunks_of_any_size_add_up_to_the_whole_input() {
+        let input: &[u8] = b"\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"one\"}\r\n\n[1]\n{\"id\":\"a\",\"text\":\"caf\xe9\"}\nnot json\n{\"text\":\"x\"}\n{\"id\":\"a#2\",\"text\":\"y\"}\n";
+        let whole = parse_jsonl(input, "<t>", &opts(), &Workers::inline(), no_checkpoint).unwrap();
+        assert_eq!(whole.report.read, 6);
+        assert_eq!(whole.report.rejected.len(), 2);
+        let ids: Vec<&str> = whole.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a#2", "4", "a#2#2"]);
+        for size in 1..7 {
+            let mut chunked = Chunked::new(Box::new(JsonlSource::new(input, "<t>")), "<t>", opts());
+            let (mut docs, mut notes) = (Vec::new(), Vec::new());
+            while let Some(part) = chunked.next(size, &Workers::inline(), &mut no_checkpoint).unwrap() {
+                docs.extend(part.documents);
+                notes.extend(part.report.rejected);
+                notes.extend(part.report.repaired);
+            }
+            let mut expected = whole.report.rejected.clone();
+            expected.extend(whole.report.repaired.clone());
+            notes.sort_by_key(|n| n.record);
+            expected.sort_by_key(|n| n.record);
+            assert_eq!(docs, whole.documents, "chunks of {size}");
+            assert_eq!(notes, expected, "chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_text_field_fails_in_the_first_chunk() {
+        let input: &[u8] = b"{\"body\":\"x\"}\n{\"body\":\"y\"}\n";
+        let mut chunked = Chunked::new(Box::new(JsonlSource::new(input, "<t>")), "<t>", opts());
+        let err = chunked.next(1, &Workers::inline(), &mut no_checkpoint).unwrap_err();
+        assert!(matches!(err, Error::MissingField { .. }), "{err}");
+        assert!(chunked.next(1, &Workers::inline(), &mut no_checkpoint).unwrap().is_none());
+    }
 }

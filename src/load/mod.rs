@@ -6,13 +6,18 @@
 //! document (with its repairs) or a rejection reason. Records are built in parallel in chunks
 //! ([`Workers::map_chunks`]); a sequential pass then makes ids unique and writes the
 //! [`LoadReport`]. Nothing is dropped without a note in the report.
+//!
+//! Every file loader is a [`Source`] read a chunk at a time ([`Chunked`]): the whole-file
+//! readers take one chunk of everything, the streaming readers chunks of `n` records with
+//! bounded memory. [`ChunkState`] carries what makes the chunks add up to the whole file:
+//! record numbers, the ids used so far ([`UniqueIds`]) and the text-field check.
 
 pub mod csv;
 pub mod dir;
 pub mod jsonl;
 pub mod records;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::dates::normalize_date;
 use crate::decode::{DecodePolicy, decode, escape_bytes};
@@ -341,36 +346,56 @@ pub fn build_document(record: &dyn RecordView, place: RecordPlace<'_>, opts: &Lo
     }))
 }
 
-/// Gives every document a unique id: the second `x` becomes `x#2`, and so on (recorded).
+/// Makes ids unique as documents arrive, chunk after chunk: a repeated id `x` becomes the
+/// first `x#k` (from `k` = its occurrence number) that no earlier document uses, recorded as a
+/// repair. Only earlier documents count, so reading a file whole or in chunks of any size
+/// gives the same ids.
+///
+/// Ids are kept as 128-bit hashes (xxh3), not strings: 9.4 M ids cost ~300 MB instead of
+/// ~1 GB, and a false match has probability ~n²/2¹²⁹ (10⁻²⁶ for 10⁷ ids).
+#[derive(Debug, Default, Clone)]
+pub struct UniqueIds {
+    /// Id hash → times it occurred as an input id (0: used only as a renaming).
+    used: HashMap<u128, u32>,
+}
+
+impl UniqueIds {
+    fn key(id: &str) -> u128 {
+        xxhash_rust::xxh3::xxh3_128(id.as_bytes())
+    }
+
+    /// Renames the documents whose id an earlier document (here or in an earlier chunk) has.
+    pub fn apply(&mut self, documents: &mut [Document]) {
+        for doc in documents.iter_mut() {
+            let seen = self.used.contains_key(&Self::key(&doc.id));
+            let n = self.used.entry(Self::key(&doc.id)).or_insert(0);
+            *n += 1;
+            if !seen {
+                continue;
+            }
+            let mut k = (*n as usize).max(2);
+            let mut new_id = format!("{}#{k}", doc.id);
+            while self.used.contains_key(&Self::key(&new_id)) {
+                k += 1;
+                new_id = format!("{}#{k}", doc.id);
+            }
+            self.used.insert(Self::key(&new_id), 0);
+            doc.repairs.push(Repair {
+                field: "id".into(),
+                span: Span::new(0, new_id.chars().count()),
+                original: doc.id.clone(),
+                replacement: new_id.clone(),
+                rule: "duplicate-id".into(),
+                reason: format!("id {:?} already used by an earlier record; renamed {new_id:?}", doc.id),
+            });
+            doc.id = new_id;
+        }
+    }
+}
+
+/// Gives every document a unique id (see [`UniqueIds`]).
 pub fn make_ids_unique(documents: &mut [Document]) {
-    let mut seen: HashSet<String> = documents.iter().map(|d| d.id.clone()).collect();
-    if seen.len() == documents.len() {
-        return;
-    }
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for doc in documents.iter_mut() {
-        let n = count.entry(doc.id.clone()).or_insert(0);
-        *n += 1;
-        if *n == 1 {
-            continue;
-        }
-        let mut k = *n;
-        let mut new_id = format!("{}#{k}", doc.id);
-        while seen.contains(&new_id) {
-            k += 1;
-            new_id = format!("{}#{k}", doc.id);
-        }
-        seen.insert(new_id.clone());
-        doc.repairs.push(Repair {
-            field: "id".into(),
-            span: Span::new(0, new_id.chars().count()),
-            original: doc.id.clone(),
-            replacement: new_id.clone(),
-            rule: "duplicate-id".into(),
-            reason: format!("id {:?} already used by an earlier record; renamed {new_id:?}", doc.id),
-        });
-        doc.id = new_id;
-    }
+    UniqueIds::default().apply(documents);
 }
 
 /// Summarises a document's repairs in one line for the report.
@@ -385,79 +410,223 @@ pub fn summarize_repairs(repairs: &[Repair]) -> String {
 /// The outcome of building one record: its number, line and what became of it.
 pub type BuiltRecord = (usize, Option<u64>, Result<Built>);
 
-/// Builds documents from records in parallel (`build_one(index, record)`), then makes ids
-/// unique and writes the report. The first error (strict decoding, or a rejection under
-/// [`BadRecordPolicy::Raise`]) stops the load.
-pub fn assemble<R, F, C>(
-    origin: &str,
+/// Whether a chunk's records have the text field at all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TextField {
+    /// No record to tell (an empty chunk, or only malformed lines).
+    #[default]
+    Unknown,
+    /// At least one record has it.
+    Present,
+    /// Records exist but none has it: the fields of the first, for the error message.
+    Missing(Vec<String>),
+}
+
+impl TextField {
+    /// Looks at `records` for the text field of `fields`.
+    pub fn of<V, I>(fields: &FieldMap, records: I) -> Self
+    where
+        V: RecordView,
+        I: IntoIterator<Item = V>,
+    {
+        let mut records = records.into_iter();
+        let Some(first) = records.next() else { return TextField::Unknown };
+        if first.get(&fields.text).is_some() || records.any(|r| r.get(&fields.text).is_some()) {
+            return TextField::Present;
+        }
+        TextField::Missing(first.fields().iter().map(|(k, _)| (*k).to_owned()).collect())
+    }
+}
+
+/// One chunk of a source's records, built.
+#[derive(Debug, Default)]
+pub struct BuiltChunk {
+    /// The records in input order, numbered from the chunk's first.
+    pub built: Vec<BuiltRecord>,
+    /// Whether they have the text field.
+    pub text_field: TextField,
+}
+
+/// An input read a chunk at a time: the whole-file loaders read it in one chunk, the
+/// streaming readers in many, through the same code.
+pub trait Source: Send {
+    /// Reads and builds up to `max` records, numbering them from `first`; no records at the end.
+    fn next_chunk(
+        &mut self,
+        first: usize,
+        max: usize,
+        opts: &LoadOptions,
+        workers: &Workers,
+        checkpoint: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<BuiltChunk>;
+}
+
+/// Builds records in parallel chunks, numbering them from `first`.
+pub fn build_records<R, F>(
     records: &[R],
+    first: usize,
     build_one: F,
-    opts: &LoadOptions,
     workers: &Workers,
-    checkpoint: C,
-) -> Result<Loaded>
+    checkpoint: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Vec<BuiltRecord>>
 where
     R: Sync,
     F: Fn(usize, &R) -> BuiltRecord + Sync + Send,
-    C: FnMut(usize, usize) -> bool,
 {
-    let indexed: Vec<(usize, &R)> = records.iter().enumerate().collect();
-    let built = workers.map_chunks(&indexed, crate::parallel::DEFAULT_CHUNK, |(i, r)| build_one(*i, r), checkpoint)?;
-    finish(origin, records.len(), built, opts)
+    let indexed: Vec<(usize, &R)> = records.iter().enumerate().map(|(i, r)| (first + i, r)).collect();
+    workers.map_chunks(&indexed, crate::parallel::DEFAULT_CHUNK, |(i, r)| build_one(*i, r), checkpoint)
 }
 
-/// Fails with [`Error::MissingField`] when records exist but none has the text field: the
-/// user named the wrong field, and rejecting every record would bury that in the report.
-pub fn require_text_field<V, I>(origin: &str, fields: &FieldMap, records: I) -> Result<()>
-where
-    V: RecordView,
-    I: IntoIterator<Item = V>,
-{
-    let mut records = records.into_iter();
-    let Some(first) = records.next() else { return Ok(()) };
-    if first.get(&fields.text).is_some() || records.any(|r| r.get(&fields.text).is_some()) {
-        return Ok(());
+/// What carries over from one chunk to the next: the record numbering, the ids used so far,
+/// and whether the text field has been seen.
+#[derive(Debug, Clone)]
+pub struct ChunkState {
+    origin: String,
+    opts: LoadOptions,
+    ids: UniqueIds,
+    next_record: usize,
+    text_checked: bool,
+}
+
+impl ChunkState {
+    /// The state before the first record of `origin`.
+    pub fn new(origin: impl Into<String>, opts: LoadOptions) -> Self {
+        ChunkState { origin: origin.into(), opts, ids: UniqueIds::default(), next_record: 0, text_checked: false }
     }
-    Err(Error::MissingField {
-        origin: origin.to_owned(),
-        field: fields.text.clone(),
-        role: "text".into(),
-        available: first.fields().iter().map(|(k, _)| (*k).to_owned()).collect(),
-    })
-}
 
-/// Collects built records into documents and a report (sequential pass).
-pub fn finish(origin: &str, read: usize, built: Vec<BuiltRecord>, opts: &LoadOptions) -> Result<Loaded> {
-    let mut documents = Vec::with_capacity(built.len());
-    let mut places = Vec::with_capacity(built.len());
-    let mut report = LoadReport { origin: origin.to_owned(), read, ..LoadReport::default() };
-    for (record, line, outcome) in built {
-        match outcome? {
-            Built::Document(doc) => {
-                documents.push(doc);
-                places.push((record, line));
-            }
-            Built::Rejected { id, reason } => {
-                if opts.on_bad_record == BadRecordPolicy::Raise {
-                    return Err(Error::BadRecord { origin: origin.to_owned(), record, line, reason });
+    /// The load options.
+    pub fn opts(&self) -> &LoadOptions {
+        &self.opts
+    }
+
+    /// The input's name.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The number the next record gets (records read so far).
+    pub fn next_record(&self) -> usize {
+        self.next_record
+    }
+
+    /// Turns a built chunk into documents and its report: the first chunk holding records
+    /// must have the text field (else [`Error::MissingField`]: the user named the wrong field,
+    /// and rejecting every record would bury that in the report); ids are made unique against
+    /// every earlier chunk; the first error (strict decoding, or a rejection under
+    /// [`BadRecordPolicy::Raise`]) stops the load.
+    pub fn finish(&mut self, chunk: BuiltChunk) -> Result<Loaded> {
+        let origin = self.origin.as_str();
+        if !self.text_checked {
+            match chunk.text_field {
+                TextField::Unknown => {}
+                TextField::Present => self.text_checked = true,
+                TextField::Missing(available) => {
+                    return Err(Error::MissingField {
+                        origin: origin.to_owned(),
+                        field: self.opts.fields.text.clone(),
+                        role: "text".into(),
+                        available,
+                    });
                 }
-                report.rejected.push(RecordNote { record, line, id, reason });
             }
         }
-    }
-    make_ids_unique(&mut documents);
-    for (doc, (record, line)) in documents.iter().zip(places) {
-        if !doc.repairs.is_empty() {
-            report.repaired.push(RecordNote {
-                record,
-                line,
-                id: Some(doc.id.clone()),
-                reason: summarize_repairs(&doc.repairs),
-            });
+        let read = chunk.built.len();
+        let mut documents = Vec::with_capacity(read);
+        let mut places = Vec::with_capacity(read);
+        let mut report = LoadReport { origin: origin.to_owned(), read, ..LoadReport::default() };
+        for (record, line, outcome) in chunk.built {
+            match outcome? {
+                Built::Document(doc) => {
+                    documents.push(doc);
+                    places.push((record, line));
+                }
+                Built::Rejected { id, reason } => {
+                    if self.opts.on_bad_record == BadRecordPolicy::Raise {
+                        return Err(Error::BadRecord { origin: origin.to_owned(), record, line, reason });
+                    }
+                    report.rejected.push(RecordNote { record, line, id, reason });
+                }
+            }
         }
+        self.ids.apply(&mut documents);
+        for (doc, (record, line)) in documents.iter().zip(places) {
+            if !doc.repairs.is_empty() {
+                report.repaired.push(RecordNote {
+                    record,
+                    line,
+                    id: Some(doc.id.clone()),
+                    reason: summarize_repairs(&doc.repairs),
+                });
+            }
+        }
+        report.loaded = documents.len();
+        self.next_record += read;
+        Ok(Loaded { documents, report })
     }
-    report.loaded = documents.len();
-    Ok(Loaded { documents, report })
+}
+
+/// A source read chunk by chunk with the state that makes the chunks add up to the whole.
+pub struct Chunked<'a> {
+    source: Box<dyn Source + 'a>,
+    state: ChunkState,
+    done: bool,
+}
+
+impl std::fmt::Debug for Chunked<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chunked").field("state", &self.state).field("done", &self.done).finish_non_exhaustive()
+    }
+}
+
+impl<'a> Chunked<'a> {
+    /// Reads `source`, named `origin`, under `opts`.
+    pub fn new(source: Box<dyn Source + 'a>, origin: impl Into<String>, opts: LoadOptions) -> Self {
+        Chunked { source, state: ChunkState::new(origin, opts), done: false }
+    }
+
+    /// The state: records read so far, options.
+    pub fn state(&self) -> &ChunkState {
+        &self.state
+    }
+
+    /// The next chunk of up to `max` records (`max` ≥ 1), or `None` after the last.
+    pub fn next(
+        &mut self,
+        max: usize,
+        workers: &Workers,
+        checkpoint: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<Option<Loaded>> {
+        if self.done {
+            return Ok(None);
+        }
+        let chunk =
+            self.source.next_chunk(self.state.next_record(), max.max(1), self.state.opts(), workers, checkpoint);
+        let chunk = match chunk {
+            Ok(c) if c.built.is_empty() => {
+                self.done = true;
+                return Ok(None);
+            }
+            Ok(c) => c,
+            Err(e) => {
+                self.done = true;
+                return Err(e);
+            }
+        };
+        let loaded = self.state.finish(chunk);
+        if loaded.is_err() {
+            self.done = true;
+        }
+        loaded.map(Some)
+    }
+
+    /// Everything not read yet, as one chunk (empty at the end).
+    pub fn read_all(&mut self, workers: &Workers, checkpoint: &mut dyn FnMut(usize, usize) -> bool) -> Result<Loaded> {
+        let origin = self.state.origin().to_owned();
+        Ok(self.next(usize::MAX, workers, checkpoint)?.unwrap_or_else(|| Loaded {
+            documents: Vec::new(),
+            report: LoadReport { origin, ..LoadReport::default() },
+        }))
+    }
 }
 
 #[cfg(test)]
@@ -473,8 +642,30 @@ mod tests {
         let mut docs = vec![doc("a"), doc("a"), doc("a#2"), doc("a")];
         make_ids_unique(&mut docs);
         let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
-        assert_eq!(ids, ["a", "a#3", "a#2", "a#4"]);
+        assert_eq!(ids, ["a", "a#2", "a#2#2", "a#3"]);
         assert_eq!(docs[1].repairs[0].rule, "duplicate-id");
         assert_eq!(docs[1].repairs[0].original, "a");
+    }
+
+    #[test]
+    fn ids_are_the_same_in_chunks_of_any_size() {
+        let ids = ["a", "b", "a", "a#2", "b", "a", "a#3", "c", "a"];
+        let whole = {
+            let mut docs: Vec<Document> = ids.iter().map(|i| doc(i)).collect();
+            make_ids_unique(&mut docs);
+            docs.into_iter().map(|d| d.id).collect::<Vec<_>>()
+        };
+        let unique: std::collections::HashSet<&String> = whole.iter().collect();
+        assert_eq!(unique.len(), ids.len());
+        for size in 1..ids.len() {
+            let mut state = UniqueIds::default();
+            let mut got = Vec::new();
+            for part in ids.chunks(size) {
+                let mut docs: Vec<Document> = part.iter().map(|i| doc(i)).collect();
+                state.apply(&mut docs);
+                got.extend(docs.into_iter().map(|d| d.id));
+            }
+            assert_eq!(got, whole, "chunks of {size}");
+        }
     }
 }

@@ -2,7 +2,9 @@
 
 use crate::document::{Loaded, MetaValue};
 use crate::error::Result;
-use crate::load::{FieldRef, LoadOptions, RecordPlace, RecordView, assemble, build_document, require_text_field};
+use crate::load::{
+    BuiltChunk, ChunkState, FieldRef, LoadOptions, RecordPlace, RecordView, TextField, build_document, build_records,
+};
 use crate::parallel::Workers;
 
 /// An owned field value.
@@ -61,23 +63,35 @@ pub fn load_records<C>(
     records: &[OwnedRecord],
     opts: &LoadOptions,
     workers: &Workers,
-    checkpoint: C,
+    mut checkpoint: C,
 ) -> Result<Loaded>
 where
     C: FnMut(usize, usize) -> bool,
 {
-    require_text_field(origin, &opts.fields, records)?;
-    assemble(
-        origin,
+    load_records_chunk(&mut ChunkState::new(origin, opts.clone()), records, workers, &mut checkpoint)
+}
+
+/// Builds the next chunk of in-memory records under `state`: numbered after the earlier
+/// chunks, ids unique against theirs (records arriving in batches, e.g. Parquet).
+pub fn load_records_chunk(
+    state: &mut ChunkState,
+    records: &[OwnedRecord],
+    workers: &Workers,
+    checkpoint: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Loaded> {
+    let (origin, opts) = (state.origin(), state.opts());
+    let text_field = TextField::of(&opts.fields, records);
+    let built = build_records(
         records,
+        state.next_record(),
         |i, r| {
             let place = RecordPlace { origin, record: i, line: None };
             (i, None, build_document(r, place, opts))
         },
-        opts,
         workers,
         checkpoint,
-    )
+    )?;
+    state.finish(BuiltChunk { built, text_field })
 }
 
 #[cfg(test)]

@@ -31,6 +31,10 @@ pub fn documents_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Arc<Docu
     for (i, item) in iter.enumerate() {
         let item = item?;
         docs.push(document_of(&item, &|| format!("{what}[{i}]"), i)?);
+        // Copying millions of texts takes seconds: let Ctrl-C through before the batch starts.
+        if i % 4096 == 4095 {
+            obj.py().check_signals()?;
+        }
     }
     Ok(docs)
 }

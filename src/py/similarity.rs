@@ -1,7 +1,8 @@
 //! Similarity and reuse: Python arguments → core (GIL released) → plain Python values.
 //! Results cross as columns (lists of ints and floats); `copydesk.similarity` wraps them.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -12,9 +13,10 @@ use crate::error::Error;
 use crate::py::input::{documents_of, text_of};
 use crate::py::parallel::{Interrupts, workers as make_workers};
 use crate::similarity::align::{AlignOptions, Passage, ReuseOptions};
-use crate::similarity::dedup::DedupOptions;
+use crate::similarity::dedup::{Dedup, DedupOptions};
 use crate::similarity::fuzzy::{self, Scorer};
 use crate::similarity::minhash::{LshIndex, MinHasher};
+use crate::similarity::stream::DedupStream;
 use crate::similarity::tfidf::{TfidfOptions, Weighting};
 use crate::similarity::tokens::{ShingleKind, Shingling, intersection_size, overlap_scores};
 
@@ -129,20 +131,128 @@ pub fn near_duplicates(
     let result = py.detach(|| {
         crate::similarity::dedup::near_duplicates(&hasher, &texts(&docs), &opts, &workers, &mut interrupts.checkpoint())
     });
-    let d = interrupts.finish(result)?;
+    Ok(columns(interrupts.finish(result)?))
+}
+
+fn columns(d: Dedup) -> DedupColumns {
     let a = d.pairs.iter().map(|p| p.a).collect();
     let b = d.pairs.iter().map(|p| p.b).collect();
     let j = d.pairs.iter().map(|p| p.jaccard).collect();
     let ab = d.pairs.iter().map(|p| p.a_in_b).collect();
     let ba = d.pairs.iter().map(|p| p.b_in_a).collect();
-    Ok((a, b, j, ab, ba, d.clusters, d.candidates, d.bands_rows))
+    (a, b, j, ab, ba, d.clusters, d.candidates, d.bands_rows)
+}
+
+/// Near-duplicates of a corpus that arrives in chunks: `add` each chunk, then `finish`.
+#[pyclass(frozen, name = "DedupStream", module = "copydesk._core")]
+pub struct PyDedupStream {
+    stream: Mutex<Option<(DedupStream, Vec<String>)>>,
+}
+
+impl PyDedupStream {
+    fn with<T>(&self, f: impl FnOnce(&mut (DedupStream, Vec<String>)) -> PyResult<T>) -> PyResult<T> {
+        let mut guard = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = guard.as_mut().ok_or_else(|| Error::InvalidValue {
+            what: "DedupStream".into(),
+            reason: "finish() was already called".into(),
+        })?;
+        f(state)
+    }
+}
+
+#[pymethods]
+impl PyDedupStream {
+    #[new]
+    #[pyo3(signature = (*, threshold=0.8, containment=None, max_size_ratio=3.0, shingle="words", ngram=5, num_perm=128, seed=1, bands=None, rows=None, exact=true, spill_dir=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        threshold: f64,
+        containment: Option<f64>,
+        max_size_ratio: f64,
+        shingle: &str,
+        ngram: usize,
+        num_perm: usize,
+        seed: u64,
+        bands: Option<usize>,
+        rows: Option<usize>,
+        exact: bool,
+        spill_dir: Option<PathBuf>,
+    ) -> PyResult<Self> {
+        let hasher = MinHasher::new(shingling(shingle, ngram)?, num_perm, seed)?;
+        let bands_rows = bands_rows(bands, rows, num_perm);
+        let opts = DedupOptions { threshold, containment, max_size_ratio, bands_rows, exact };
+        let stream = DedupStream::new(hasher, opts, spill_dir.as_deref())?;
+        Ok(PyDedupStream { stream: Mutex::new(Some((stream, Vec::new()))) })
+    }
+
+    /// Adds the next chunk of documents (signed in parallel, the GIL released).
+    #[pyo3(signature = (docs, /, *, workers=None))]
+    fn add(&self, py: Python<'_>, docs: &Bound<'_, PyAny>, workers: Option<i64>) -> PyResult<()> {
+        let docs = documents_of(docs, "docs")?;
+        let workers = make_workers(workers.unwrap_or(-1))?;
+        self.with(|(stream, ids)| {
+            let mut interrupts = Interrupts::default();
+            let result = py.detach(|| stream.add(&texts(&docs), &workers, &mut interrupts.checkpoint()));
+            interrupts.finish(result)?;
+            ids.extend(docs.iter().map(|d| d.id.clone()));
+            Ok(())
+        })
+    }
+
+    /// Documents added so far.
+    fn __len__(&self) -> PyResult<usize> {
+        self.with(|(stream, _)| Ok(stream.len()))
+    }
+
+    /// Pairs and clusters of everything added, and the ids: `(columns, ids)`. Ends the stream.
+    #[pyo3(signature = (*, workers=None))]
+    fn finish(&self, py: Python<'_>, workers: Option<i64>) -> PyResult<(DedupColumns, Vec<String>)> {
+        let workers = make_workers(workers.unwrap_or(-1))?;
+        let taken = self.stream.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let (stream, ids) = taken.ok_or_else(|| Error::InvalidValue {
+            what: "DedupStream".into(),
+            reason: "finish() was already called".into(),
+        })?;
+        let mut interrupts = Interrupts::default();
+        let result = py.detach(|| stream.finish(&workers, &mut interrupts.checkpoint()));
+        Ok((columns(interrupts.finish(result)?), ids))
+    }
 }
 
 /// A MinHash LSH index of documents: query with new texts, save and load.
 #[pyclass(frozen, name = "MinHashIndex", module = "copydesk._core")]
 pub struct PyMinHashIndex {
+    inner: RwLock<IndexedIds>,
+}
+
+/// The index and the ids of its documents.
+struct IndexedIds {
     index: LshIndex,
     ids: Vec<String>,
+}
+
+impl PyMinHashIndex {
+    fn new(index: LshIndex, ids: Vec<String>) -> Self {
+        PyMinHashIndex { inner: RwLock::new(IndexedIds { index, ids }) }
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, IndexedIds> {
+        self.inner.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, IndexedIds> {
+        self.inner.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl PyMinHashIndex {
+    fn merge_from(&self, py: Python<'_>, other: &IndexedIds) -> PyResult<()> {
+        let mut inner = self.write();
+        let inner = &mut *inner;
+        py.detach(|| inner.index.merge(&other.index))?;
+        inner.ids.extend(other.ids.iter().cloned());
+        Ok(())
+    }
 }
 
 #[pymethods]
@@ -179,15 +289,16 @@ impl PyMinHashIndex {
         });
         let (sigs, _) = interrupts.finish(result)?;
         let index = py.detach(|| LshIndex::from_signatures(hasher, threshold, bands_rows, sigs))?;
-        Ok(PyMinHashIndex { index, ids: docs.iter().map(|d| d.id.clone()).collect() })
+        Ok(PyMinHashIndex::new(index, docs.iter().map(|d| d.id.clone()).collect()))
     }
 
     /// Indexed documents whose estimated Jaccard similarity to `text` is at least
     /// `min_estimate`: `[(id, estimate)]`, best first.
     #[pyo3(signature = (text, /, *, min_estimate=None))]
     fn query(&self, py: Python<'_>, text: &str, min_estimate: Option<f64>) -> Vec<(String, f64)> {
-        let hits = py.detach(|| self.index.query(text, min_estimate.unwrap_or(self.index.threshold)));
-        hits.into_iter().map(|(d, j)| (self.ids[d].clone(), j)).collect()
+        let inner = self.read();
+        let hits = py.detach(|| inner.index.query(text, min_estimate.unwrap_or(inner.index.threshold)));
+        hits.into_iter().map(|(d, j)| (inner.ids[d].clone(), j)).collect()
     }
 
     #[pyo3(signature = (texts, /, *, min_estimate=None, workers=None))]
@@ -200,63 +311,93 @@ impl PyMinHashIndex {
     ) -> PyResult<Vec<Vec<(String, f64)>>> {
         let texts = texts_of(texts, "texts")?;
         let workers = make_workers(workers.unwrap_or(-1))?;
-        let min = min_estimate.unwrap_or(self.index.threshold);
+        let inner = self.read();
+        let min = min_estimate.unwrap_or(inner.index.threshold);
         let mut interrupts = Interrupts::default();
         let result =
-            py.detach(|| workers.map_chunks(&texts, 256, |t| self.index.query(t, min), &mut interrupts.checkpoint()));
+            py.detach(|| workers.map_chunks(&texts, 256, |t| inner.index.query(t, min), &mut interrupts.checkpoint()));
         let hits = interrupts.finish(result)?;
-        Ok(hits.into_iter().map(|h| h.into_iter().map(|(d, j)| (self.ids[d].clone(), j)).collect()).collect())
+        Ok(hits.into_iter().map(|h| h.into_iter().map(|(d, j)| (inner.ids[d].clone(), j)).collect()).collect())
+    }
+
+    /// Appends documents (signed in parallel) after those indexed.
+    #[pyo3(signature = (docs, /, *, workers=None))]
+    fn add(&self, py: Python<'_>, docs: &Bound<'_, PyAny>, workers: Option<i64>) -> PyResult<()> {
+        let docs = documents_of(docs, "docs")?;
+        let workers = make_workers(workers.unwrap_or(-1))?;
+        let mut interrupts = Interrupts::default();
+        let mut inner = self.write();
+        let result = py.detach(|| {
+            let hasher = &inner.index.hasher;
+            crate::similarity::minhash::signatures(hasher, &texts(&docs), false, &workers, &mut interrupts.checkpoint())
+        });
+        let (sigs, _) = interrupts.finish(result)?;
+        let inner = &mut *inner;
+        py.detach(|| inner.index.extend(sigs));
+        inner.ids.extend(docs.iter().map(|d| d.id.clone()));
+        Ok(())
+    }
+
+    /// Appends the documents of `other`, an index built with the same parameters.
+    fn merge(&self, py: Python<'_>, other: &Self) -> PyResult<()> {
+        if std::ptr::eq(self, other) {
+            let copy = { IndexedIds { index: self.read().index.clone(), ids: self.read().ids.clone() } };
+            return self.merge_from(py, &copy);
+        }
+        let other = other.read();
+        self.merge_from(py, &other)
     }
 
     fn signature(&self, text: &str) -> Vec<u32> {
-        self.index.hasher.signature_of(text)
+        self.read().index.hasher.signature_of(text)
     }
 
     fn signatures(&self) -> Vec<Vec<u32>> {
-        self.index.signatures.clone()
+        self.read().index.signatures.clone()
     }
 
     fn ids(&self) -> Vec<String> {
-        self.ids.clone()
+        self.read().ids.clone()
     }
 
     #[getter]
     fn threshold(&self) -> f64 {
-        self.index.threshold
+        self.read().index.threshold
     }
     #[getter]
     fn bands(&self) -> usize {
-        self.index.bands
+        self.read().index.bands
     }
     #[getter]
     fn rows(&self) -> usize {
-        self.index.rows
+        self.read().index.rows
     }
     #[getter]
     fn num_perm(&self) -> usize {
-        self.index.hasher.num_perm
+        self.read().index.hasher.num_perm
     }
     #[getter]
     fn seed(&self) -> u64 {
-        self.index.hasher.seed
+        self.read().index.hasher.seed
     }
     #[getter]
     fn shingle(&self) -> &'static str {
-        self.index.hasher.shingling.kind.name()
+        self.read().index.hasher.shingling.kind.name()
     }
     #[getter]
     fn ngram(&self) -> usize {
-        self.index.hasher.shingling.n
+        self.read().index.hasher.shingling.n
     }
 
     fn __len__(&self) -> usize {
-        self.index.len()
+        self.read().index.len()
     }
 
     /// The index as bytes: the signatures, then the ids as a JSON list.
     fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        let mut data = self.index.to_bytes();
-        let ids = serde_json::to_vec(&self.ids).unwrap_or_default();
+        let inner = self.read();
+        let mut data = inner.index.to_bytes();
+        let ids = serde_json::to_vec(&inner.ids).unwrap_or_default();
         data.extend_from_slice(&ids);
         data.extend_from_slice(&(ids.len() as u64).to_le_bytes());
         PyBytes::new(py, &data)
@@ -274,19 +415,20 @@ impl PyMinHashIndex {
         if ids.len() != index.len() {
             return Err(bad().into());
         }
-        Ok(PyMinHashIndex { index, ids })
+        Ok(PyMinHashIndex::new(index, ids))
     }
 
     fn __repr__(&self) -> String {
+        let inner = self.read();
         format!(
             "MinHashIndex(documents={}, threshold={}, num_perm={}, bands={}, rows={}, shingle={:?}, ngram={})",
-            self.index.len(),
-            self.index.threshold,
-            self.index.hasher.num_perm,
-            self.index.bands,
-            self.index.rows,
-            self.index.hasher.shingling.kind.name(),
-            self.index.hasher.shingling.n
+            inner.index.len(),
+            inner.index.threshold,
+            inner.index.hasher.num_perm,
+            inner.index.bands,
+            inner.index.rows,
+            inner.index.hasher.shingling.kind.name(),
+            inner.index.hasher.shingling.n
         )
     }
 }

@@ -105,7 +105,8 @@ pub fn verify_pairs(
         .map(|(i, &p)| (i, p))
         .unzip();
     let scored = if opts.exact {
-        dedup::exact_scores(hasher, texts, &candidates, workers)
+        let reshingle = |involved: &[u32]| Ok(dedup::shingle_sets(hasher, texts, involved, workers));
+        dedup::exact_scores(reshingle, &candidates, workers)?
     } else {
         dedup::estimated_scores(&sigs, &sizes, &candidates, workers)
     };

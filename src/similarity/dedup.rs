@@ -83,7 +83,8 @@ pub fn candidate_threshold(opts: &DedupOptions) -> f64 {
     }
 }
 
-fn check(opts: &DedupOptions) -> Result<()> {
+/// Fails on options out of range.
+pub(crate) fn check(opts: &DedupOptions) -> Result<()> {
     let bad = |name: &str, reason: String| Err(Error::InvalidOption { name: name.into(), reason });
     if !(opts.threshold > 0.0 && opts.threshold <= 1.0) {
         return bad("threshold", format!("{} is not in (0, 1]", opts.threshold));
@@ -124,23 +125,56 @@ pub fn near_duplicates(
     checkpoint: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<Dedup> {
     check(opts)?;
-    let (bands, rows) = LshIndex::params(hasher, candidate_threshold(opts), opts.bands_rows)?;
+    LshIndex::params(hasher, candidate_threshold(opts), opts.bands_rows)?;
     let (sigs, sizes) = minhash::signatures(hasher, texts, !opts.exact, workers, checkpoint)?;
+    let reshingle = |involved: &[u32]| Ok(shingle_sets(hasher, texts, involved, workers));
+    near_duplicates_of_signatures(hasher, &sigs, &sizes, opts, reshingle, workers, checkpoint)
+}
+
+/// The sorted shingle sets of `texts[d]` for each `d` of `involved`, in parallel.
+pub fn shingle_sets(hasher: &MinHasher, texts: &[&str], involved: &[u32], workers: &Workers) -> Vec<Vec<u64>> {
+    workers.install(|| {
+        involved
+            .par_iter()
+            .map_init(Scratch::default, |scratch, &d| {
+                let mut out = Vec::new();
+                hasher.shingling.shingles_into(texts[d as usize], scratch, &mut out);
+                out
+            })
+            .collect()
+    })
+}
+
+/// Steps 2 to 4 on signatures computed elsewhere (chunk by chunk, for a stream): `sizes`
+/// are the distinct shingle counts (read when not `exact`), and `sets_of` gives the sorted
+/// shingle sets of the listed documents (called once, when `exact`).
+pub fn near_duplicates_of_signatures(
+    hasher: &MinHasher,
+    sigs: &[Vec<u32>],
+    sizes: &[u32],
+    opts: &DedupOptions,
+    sets_of: impl FnOnce(&[u32]) -> Result<Vec<Vec<u64>>>,
+    workers: &Workers,
+    checkpoint: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Dedup> {
+    check(opts)?;
+    let (bands, rows) = LshIndex::params(hasher, candidate_threshold(opts), opts.bands_rows)?;
+    let n = sigs.len();
     // Drop candidates whose estimate is 6 standard errors (3/√k ≥ 6·√(J(1-J)/k)) below the
     // candidate threshold: a wanted pair survives this with probability 1 - 1e-9, and
     // unrelated band collisions are neither expanded nor re-shingled.
     let floor = candidate_threshold(opts) - 3.0 / (hasher.num_perm as f64).sqrt();
-    let candidates = candidate_pairs(&sigs, bands, rows, floor, workers);
-    if !checkpoint(texts.len(), texts.len()) {
+    let candidates = candidate_pairs(sigs, bands, rows, floor, workers);
+    if !checkpoint(n, n) {
         return Err(Error::Interrupted);
     }
     let scored: Vec<DupPair> = if opts.exact {
-        exact_scores(hasher, texts, &candidates, workers)
+        exact_scores(sets_of, &candidates, workers)?
     } else {
-        estimated_scores(&sigs, &sizes, &candidates, workers)
+        estimated_scores(sigs, sizes, &candidates, workers)
     };
     let pairs: Vec<DupPair> = scored.into_iter().filter(|p| keeps(opts, p)).collect();
-    let clusters = components(texts.len(), pairs.iter().map(|p| (p.a, p.b)));
+    let clusters = components(n, pairs.iter().map(|p| (p.a, p.b)));
     Ok(Dedup { pairs, clusters, candidates: candidates.len(), bands_rows: (bands, rows) })
 }
 
@@ -166,20 +200,17 @@ pub fn estimated_scores(sigs: &[Vec<u32>], sizes: &[u32], pairs: &[(u32, u32)], 
     })
 }
 
-/// Exact scores of `pairs`, re-shingling only the documents they involve.
-pub fn exact_scores(hasher: &MinHasher, texts: &[&str], pairs: &[(u32, u32)], workers: &Workers) -> Vec<DupPair> {
+/// Exact scores of `pairs`, from the shingle sets of only the documents they involve.
+pub fn exact_scores(
+    sets_of: impl FnOnce(&[u32]) -> Result<Vec<Vec<u64>>>,
+    pairs: &[(u32, u32)],
+    workers: &Workers,
+) -> Result<Vec<DupPair>> {
     let mut involved: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     involved.sort_unstable();
     involved.dedup();
-    workers.install(|| {
-        let sets: Vec<Vec<u64>> = involved
-            .par_iter()
-            .map_init(Scratch::default, |scratch, &d| {
-                let mut out = Vec::new();
-                hasher.shingling.shingles_into(texts[d as usize], scratch, &mut out);
-                out
-            })
-            .collect();
+    let sets = sets_of(&involved)?;
+    Ok(workers.install(|| {
         // Large clusters of copies are mostly identical sets: equal size and fingerprint
         // settle those without a merge (a false match has probability 2^-64 per pair).
         let prints: Vec<u64> = sets.par_iter().map(|s| combine(s)).collect();
@@ -198,7 +229,7 @@ pub fn exact_scores(hasher: &MinHasher, texts: &[&str], pairs: &[(u32, u32)], wo
                 DupPair { a, b, jaccard, a_in_b, b_in_a }
             })
             .collect()
-    })
+    }))
 }
 
 /// Connected components of `n` nodes joined by `edges`, numbered in order of first node.

@@ -299,7 +299,7 @@ pub fn cdist(
     )?;
     workers.map_chunks(
         queries,
-        64,
+        rows_per_chunk(queries, choices),
         |q| {
             let q = Prepared::new(q, scorer, processed);
             let mut row = vec![0f32; prepared.len()];
@@ -312,6 +312,16 @@ pub fn cdist(
         },
         checkpoint,
     )
+}
+
+/// Queries per chunk of a [`cdist`]: up to 64, fewer when rows are long (long queries against
+/// many long choices), so that a chunk stays around 2^26 machine-word steps and Ctrl-C between
+/// chunks is prompt.
+fn rows_per_chunk(queries: &[&str], choices: &[&str]) -> usize {
+    const BUDGET: usize = 1 << 26;
+    let choice_bytes: usize = choices.iter().map(|c| c.len()).sum::<usize>().max(1);
+    let mean_query = queries.iter().map(|q| q.len()).sum::<usize>() / queries.len().max(1);
+    (BUDGET / (mean_query.div_ceil(64).max(1) * choice_bytes)).clamp(1, 64)
 }
 
 /// The best `limit` choices for each query: `(choice index, score)`, best first (ties by
@@ -335,7 +345,7 @@ pub fn extract(
     )?;
     workers.map_chunks(
         queries,
-        16,
+        rows_per_chunk(queries, choices).min(16),
         |q| {
             let q = Prepared::new(q, scorer, processed);
             let mut hits: Vec<(usize, f64)> = Vec::new();

@@ -212,6 +212,27 @@ fn merge_sorted(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
     out
 }
 
+/// Merges two sorted bucket lists into one.
+fn merge_keys(a: Vec<(u64, u32)>, b: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+    if a.is_empty() {
+        return b;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 #[inline]
 fn pack(a: u32, b: u32) -> u64 {
     (u64::from(a.min(b)) << 32) | u64::from(a.max(b))
@@ -449,10 +470,63 @@ impl LshIndex {
         self.query_signature(&self.hasher.signature_of(text), min_estimate)
     }
 
-    /// Appends documents (their signatures) to the index.
+    /// Appends documents (their signatures) to the index: each band's new keys are sorted
+    /// and merged into its bucket list, so adding chunk after chunk costs O(n) per chunk and
+    /// gives the same index as building over all documents at once.
     pub fn extend(&mut self, signatures: Vec<Vec<u32>>) {
+        let start = self.signatures.len() as u32;
+        let rows = self.rows;
+        let new: Vec<Vec<(u64, u32)>> = (0..self.bands)
+            .map(|band| {
+                let mut keys: Vec<(u64, u32)> = signatures
+                    .iter()
+                    .zip(start..)
+                    .filter(|(s, _)| !is_empty_signature(s))
+                    .map(|(s, i)| (band_key(s, band, rows), i))
+                    .collect();
+                keys.sort_unstable();
+                keys
+            })
+            .collect();
+        for (bucket, keys) in self.buckets.iter_mut().zip(new) {
+            *bucket = merge_keys(std::mem::take(bucket), keys);
+        }
         self.signatures.extend(signatures);
-        self.rebuild_buckets();
+    }
+
+    /// Whether `other` was built with the same signature function and bands, so the two can
+    /// be merged: `Err` names the first parameter that differs.
+    pub fn check_compatible(&self, other: &LshIndex) -> Result<()> {
+        let describe = |x: &LshIndex| {
+            let h = &x.hasher;
+            [
+                ("shingle", h.shingling.kind.name().to_owned()),
+                ("ngram", h.shingling.n.to_string()),
+                ("num_perm", h.num_perm.to_string()),
+                ("seed", h.seed.to_string()),
+                ("threshold", x.threshold.to_string()),
+                ("bands", x.bands.to_string()),
+                ("rows", x.rows.to_string()),
+            ]
+        };
+        let differ = describe(self).into_iter().zip(describe(other)).find(|((_, x), (_, y))| x != y);
+        match differ {
+            None => Ok(()),
+            Some(((name, x), (_, y))) => Err(Error::InvalidValue {
+                what: "MinHash index".into(),
+                reason: format!(
+                    "cannot merge indexes built with different {name} ({x} and {y}): signatures are only comparable \
+                     under the same shingling, num_perm, seed, threshold, bands and rows"
+                ),
+            }),
+        }
+    }
+
+    /// Appends the documents of `other` (built with the same parameters) after this index's.
+    pub fn merge(&mut self, other: &LshIndex) -> Result<()> {
+        self.check_compatible(other)?;
+        self.extend(other.signatures.clone());
+        Ok(())
     }
 
     /// A compact binary form: magic, a JSON header line, then the signatures as
@@ -583,6 +657,28 @@ mod tests {
         let m = MinHasher::new(Shingling::default(), 16, 0).unwrap();
         let sigs = vec![m.signature(&[]), m.signature(&[]), m.signature_of("a b c")];
         assert!(candidate_pairs(&sigs, 4, 4, 0.0, &Workers::inline()).is_empty());
+    }
+
+    #[test]
+    fn added_and_merged_chunks_give_the_index_built_at_once() {
+        let m = MinHasher::new(Shingling::new(ShingleKind::Words, 2).unwrap(), 32, 5).unwrap();
+        let texts: Vec<String> =
+            (0..40).map(|i| format!("w{} w{} w{} w{} shared tail words", i % 7, i % 5, i % 3, i)).collect();
+        let sigs: Vec<Vec<u32>> = texts.iter().map(|t| m.signature_of(t)).collect();
+        let whole = LshIndex::from_signatures(m.clone(), 0.5, None, sigs.clone()).unwrap();
+        let mut added = LshIndex::from_signatures(m.clone(), 0.5, None, Vec::new()).unwrap();
+        for part in sigs.chunks(7) {
+            added.extend(part.to_vec());
+        }
+        let mut merged = LshIndex::from_signatures(m.clone(), 0.5, None, sigs[..13].to_vec()).unwrap();
+        merged.merge(&LshIndex::from_signatures(m.clone(), 0.5, None, sigs[13..].to_vec()).unwrap()).unwrap();
+        for index in [&added, &merged] {
+            assert_eq!(index.signatures, whole.signatures);
+            assert_eq!(index.buckets, whole.buckets);
+        }
+        let other = LshIndex::from_signatures(MinHasher::new(m.shingling, 32, 6).unwrap(), 0.5, None, vec![]).unwrap();
+        let err = merged.merge(&other).unwrap_err().to_string();
+        assert!(err.contains("seed (5 and 6)"), "{err}");
     }
 
     #[test]

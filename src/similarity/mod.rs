@@ -3,7 +3,8 @@
 //! * [`tokens`]: normalised word tokens with offsets, word and character shingles.
 //! * [`minhash`]: seeded MinHash signatures, LSH bands, a savable index.
 //! * [`dedup`]: near-duplicate pairs (Jaccard and containment) and clusters of a corpus.
-//! * [`bands`]: the same near-duplicates as steps an engine runs per partition (Dask).
+//! * [`stream`]: the same, for a corpus that arrives in chunks.
+//! * [`bands`]: the same, as steps an engine runs per partition (Dask).
 //! * [`tfidf`]: TF-IDF or BM25 vectors and top-k cosine neighbours via an inverted index.
 //! * [`align`]: shared passages of two texts, and reuse edges across a corpus.
 //! * [`fuzzy`]: string similarity for names and titles (on the `rapidfuzz` crate).
@@ -17,5 +18,6 @@ pub mod bands;
 pub mod dedup;
 pub mod fuzzy;
 pub mod minhash;
+pub mod stream;
 pub mod tfidf;
 pub mod tokens;
