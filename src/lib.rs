@@ -37,8 +37,11 @@ pub use error::{Error, Result};
 #[pyo3::pymodule(gil_used = false)]
 mod _core {
     #[pymodule_export]
+    use crate::py::bands::{PyDedupPlan, bucket_pairs, components};
+    #[pymodule_export]
     use crate::py::clean::{
-        PyBoilerplateProfile, PyCleaned, PyEdit, builtin_rules, clean, clean_batch, fold, learn_boilerplate,
+        PyBoilerplateCounts, PyBoilerplateProfile, PyCleaned, PyEdit, builtin_rules, clean, clean_batch, fold,
+        learn_boilerplate,
     };
     #[pymodule_export]
     use crate::py::documents::{PyCorpusStore, PyDocument, PyRepair};

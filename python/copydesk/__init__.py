@@ -15,6 +15,7 @@ from __future__ import annotations
 from copydesk import datasets, errors
 from copydesk._core import Document, Repair, __version__
 from copydesk.cleaning import (
+    BoilerplateCounts,
     BoilerplateProfile,
     Cleaned,
     Edit,
@@ -93,6 +94,7 @@ from copydesk.streaming import CorpusChunks, near_duplicates_stream
 
 __all__ = [
     "Alignment",
+    "BoilerplateCounts",
     "BoilerplateProfile",
     "Cleaned",
     "CopydeskError",

@@ -6,9 +6,11 @@ from typing import Any, final
 
 __version__: str
 __all__ = [
+    "BoilerplateCounts",
     "BoilerplateProfile",
     "Cleaned",
     "CorpusStore",
+    "DedupPlan",
     "DedupStream",
     "Document",
     "Edit",
@@ -24,10 +26,12 @@ __all__ = [
     "__version__",
     "align",
     "align_batch",
+    "bucket_pairs",
     "builtin_rules",
     "cdist",
     "clean",
     "clean_batch",
+    "components",
     "entity_rows",
     "extract",
     "extract_entities",
@@ -313,6 +317,29 @@ class BoilerplateProfile:
     def __len__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+
+@final
+class BoilerplateCounts:
+    """Mergeable line counts: learn boilerplate chunk by chunk or on many workers."""
+
+    def __new__(cls, *, by: str | None = "source", max_chars: int = 1000) -> BoilerplateCounts: ...
+    def update(self, texts: Any, /, *, workers: int | None = None) -> None: ...
+    def merge(self, other: BoilerplateCounts) -> None: ...
+    def to_profile(self, *, min_docs: int = 5, min_share: float = 0.05) -> BoilerplateProfile: ...
+    @property
+    def by(self) -> str | None: ...
+    @property
+    def max_chars(self) -> int: ...
+    @property
+    def documents(self) -> int: ...
+    @property
+    def groups(self) -> dict[str, int]: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> BoilerplateCounts: ...
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
 
 def clean(
     text: str | Document,
@@ -705,3 +732,45 @@ def entity_rows(
 def set_progress_hook(
     hook: Callable[[int, int], object] | None, /
 ) -> Callable[[int, int], object] | None: ...
+
+# --- near-duplicates in steps (copydesk.dask) -----------------------------------------------
+
+@final
+class DedupPlan:
+    """A near-duplicate job's validated options and its per-partition steps."""
+
+    def __new__(
+        cls,
+        threshold: float = 0.8,
+        containment: float | None = None,
+        max_size_ratio: float = 3.0,
+        shingle: str = "words",
+        ngram: int = 5,
+        num_perm: int = 128,
+        seed: int = 1,
+        bands: int | None = None,
+        rows: int | None = None,
+        exact: bool = True,
+    ) -> DedupPlan: ...
+    @property
+    def bands(self) -> int: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def floor(self) -> float: ...
+    def band_rows(
+        self, texts: Iterable[str], /, *, workers: int | None = None
+    ) -> tuple[bytes, bytes, bytes]: ...
+    def verify_pairs(
+        self,
+        texts: Iterable[str],
+        a: Sequence[int],
+        b: Sequence[int],
+        /,
+        *,
+        workers: int | None = None,
+    ) -> tuple[list[int], list[bool], list[float], list[float], list[float]]: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
+
+def bucket_pairs(bands: bytes, keys: bytes, docs: bytes) -> tuple[bytes, bytes]: ...
+def components(n: int, a: Sequence[int], b: Sequence[int]) -> list[int]: ...

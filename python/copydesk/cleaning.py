@@ -28,11 +28,20 @@ gives the matching form for comparisons. Cleaning is idempotent.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from copydesk import _core
-from copydesk._core import BoilerplateProfile, Cleaned, Document, Edit, builtin_rules, fold
+from copydesk._core import (
+    BoilerplateCounts,
+    BoilerplateProfile,
+    Cleaned,
+    Document,
+    Edit,
+    builtin_rules,
+    fold,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +49,7 @@ if TYPE_CHECKING:
     from copydesk.corpus import Corpus
 
 __all__ = [
+    "BoilerplateCounts",
     "BoilerplateProfile",
     "Cleaned",
     "Edit",
@@ -147,7 +157,7 @@ def clean_batch(
 
 
 def learn_boilerplate(
-    texts: Corpus | Iterable[str | Document],
+    texts: Corpus | Iterable[str | Document] | Iterable[Corpus],
     /,
     *,
     by: Literal["source"] | None = "source",
@@ -167,7 +177,10 @@ def learn_boilerplate(
     ``profile.without([...])``).
 
     Args:
-        texts: A :class:`~copydesk.Corpus`, or a list of texts or Documents.
+        texts: A :class:`~copydesk.Corpus`, a list of texts or Documents, or an iterable of
+            Corpus chunks (``cd.iter_jsonl`` and the other chunked readers, a generator):
+            counted chunk by chunk into :class:`BoilerplateCounts`, so only one chunk is in
+            memory, with the same profile as learning on all the chunks at once.
         by: ``"source"``: one group per ``Document.source`` (documents without a source form
             the group ``"(none)"``); ``None``: the whole corpus is one group (``"*"``).
         min_docs: Minimum number of documents a line must occur in.
@@ -180,6 +193,38 @@ def learn_boilerplate(
         ``.with_lines([...])`` to edit, ``.save(path)`` / ``BoilerplateProfile.load(path)``,
         and ``clean(..., profile=profile)`` to apply.
     """
+    from copydesk.corpus import Corpus
+
+    if not isinstance(texts, (Corpus, list, tuple)):
+        items = iter(texts)
+        first = next(items, None)
+        if isinstance(first, Corpus):
+            counts = BoilerplateCounts(by=by, max_chars=max_chars)
+            for chunk in itertools.chain([first], items):
+                if not isinstance(chunk, Corpus):
+                    raise TypeError(
+                        "learn_boilerplate: an iterable of Corpus chunks holds a "
+                        f"{type(chunk).__name__}"
+                    )
+                counts.update(chunk, workers=workers)
+            return counts.to_profile(min_docs=min_docs, min_share=min_share)
+        return _core.learn_boilerplate(
+            [] if first is None else [first, *items],
+            by=by,
+            min_docs=min_docs,
+            min_share=min_share,
+            max_chars=max_chars,
+            workers=workers,
+        )
+    if isinstance(texts, (list, tuple)) and texts and isinstance(texts[0], Corpus):
+        return learn_boilerplate(
+            iter(texts),
+            by=by,
+            min_docs=min_docs,
+            min_share=min_share,
+            max_chars=max_chars,
+            workers=workers,
+        )
     return _core.learn_boilerplate(
         texts, by=by, min_docs=min_docs, min_share=min_share, max_chars=max_chars, workers=workers
     )

@@ -312,6 +312,59 @@ impl LineCounts {
     }
 }
 
+/// Line counts with the settings they were counted under: what workers or chunks learn
+/// separately, send to one another (as bytes) and merge, before one profile is drawn.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CountsState {
+    /// Whether documents were grouped by source (else one group, `*`).
+    pub by_source: bool,
+    /// Longest line counted (folded, bytes).
+    pub max_chars: usize,
+    /// The counts.
+    pub counts: LineCounts,
+}
+
+const COUNTS_MAGIC: &[u8; 8] = b"CDBPCNT1";
+
+impl CountsState {
+    /// Adds `other`'s counts after these (first-seen example lines stay those of `self`, so
+    /// merging in document order gives the profile of one pass); the settings must agree.
+    pub fn merge(&mut self, other: CountsState) -> Result<()> {
+        if (self.by_source, self.max_chars) != (other.by_source, other.max_chars) {
+            return Err(Error::InvalidValue {
+                what: "boilerplate counts".into(),
+                reason: format!(
+                    "counted with by_source={}, max_chars={} and by_source={}, max_chars={}: not mergeable",
+                    self.by_source, self.max_chars, other.by_source, other.max_chars
+                ),
+            });
+        }
+        self.counts.merge(other.counts);
+        Ok(())
+    }
+
+    /// A compact binary form (postcard, after a magic tag).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = COUNTS_MAGIC.to_vec();
+        out.extend(postcard::to_allocvec(self).expect("counts serialise"));
+        out
+    }
+
+    /// Reads [`CountsState::to_bytes`] output; anything else is an [`Error::InvalidValue`].
+    pub fn from_bytes(data: &[u8]) -> Result<Self> {
+        let bad = |reason: String| Error::InvalidValue { what: "boilerplate counts".into(), reason };
+        let body =
+            data.strip_prefix(COUNTS_MAGIC.as_slice()).ok_or_else(|| bad("not copydesk boilerplate counts".into()))?;
+        postcard::from_bytes(body).map_err(|e| bad(format!("corrupt data: {e}")))
+    }
+
+    /// The profile under thresholds `min_docs` and `min_share`.
+    pub fn to_profile(&self, min_docs: usize, min_share: f64) -> BoilerplateProfile {
+        let params = LearnParams { min_docs: min_docs.max(1), min_share, max_chars: self.max_chars };
+        self.counts.clone().into_profile(self.by_source.then(|| "source".to_owned()), params)
+    }
+}
+
 /// One learned boilerplate line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LearnedLine {
@@ -460,6 +513,22 @@ mod tests {
         assert_eq!(again, profile);
         assert!(BoilerplateProfile::from_json("{}").is_err());
         assert!(BoilerplateProfile::from_json(&profile.to_json().replace("Follow FNA", "Follow X")).is_err());
+    }
+
+    #[test]
+    fn counts_state_round_trips_and_refuses_other_settings() {
+        let mut a = CountsState { by_source: true, max_chars: 300, counts: LineCounts::default() };
+        a.counts.add_document("x", ["Follow FNA", "Body"], 300);
+        let back = CountsState::from_bytes(&a.to_bytes()).unwrap();
+        assert_eq!(back, a);
+        assert!(CountsState::from_bytes(b"CDBPCNT1garbage").is_err());
+        assert!(CountsState::from_bytes(b"nonsense").is_err());
+        let other = CountsState { by_source: false, ..a.clone() };
+        assert!(a.clone().merge(other).is_err());
+        a.merge(back).unwrap();
+        let profile = a.to_profile(2, 0.5);
+        assert_eq!(profile.lines.len(), 2);
+        assert_eq!(profile.by.as_deref(), Some("source"));
     }
 
     #[test]

@@ -1,14 +1,16 @@
-//! `clean`, `clean_batch`, `learn_boilerplate`, and the `Cleaned`, `Edit` and
-//! `BoilerplateProfile` classes.
+//! `clean`, `clean_batch`, `learn_boilerplate`, and the `Cleaned`, `Edit`,
+//! `BoilerplateProfile` and `BoilerplateCounts` classes.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
-use crate::clean::boilerplate::{BoilerplateProfile, LearnParams, LearnedLine, ProfileMatcher, UserRule, line_hash};
+use crate::clean::boilerplate::{
+    BoilerplateProfile, CountsState, LearnParams, LearnedLine, LineCounts, ProfileMatcher, UserRule, line_hash,
+};
 use crate::clean::markup::LinkPolicy;
 use crate::clean::unicode::{NormalForm, fold as fold_text};
 use crate::clean::{CleanOptions, Cleaned, DocumentHints, clean as clean_core};
@@ -483,6 +485,43 @@ impl PyBoilerplateProfile {
     }
 }
 
+fn check_by(by: Option<&str>) -> PyResult<()> {
+    match by {
+        Some(b) if b != "source" => {
+            Err(Error::InvalidOption { name: "by".into(), reason: format!("{b:?}: only 'source' or None") }.into())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_share(min_share: f64) -> PyResult<()> {
+    if !(0.0..=1.0).contains(&min_share) || min_share.is_nan() {
+        return Err(
+            Error::InvalidOption { name: "min_share".into(), reason: format!("{min_share} is not in [0, 1]") }.into()
+        );
+    }
+    Ok(())
+}
+
+/// Counts the lines of `texts` (a Corpus, a list) in parallel chunks.
+fn count_lines(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    by_source: bool,
+    max_chars: usize,
+    workers: Option<i64>,
+) -> PyResult<LineCounts> {
+    let docs = documents_of(texts, "texts")?;
+    let params = LearnParams { max_chars, ..LearnParams::default() };
+    let workers = make_workers(workers.unwrap_or(-1))?;
+    let mut interrupts = Interrupts::default();
+    let result = py.detach(|| {
+        let pairs: Vec<(Option<&str>, &str)> = docs.iter().map(|d| (d.source.as_deref(), d.text.as_str())).collect();
+        crate::clean::learn_boilerplate(&pairs, by_source, params, &workers, interrupts.checkpoint())
+    });
+    interrupts.finish(result)
+}
+
 /// Learns boilerplate lines from a corpus.
 #[pyfunction]
 #[pyo3(signature = (texts, /, *, by="source", min_docs=5, min_share=0.05, max_chars=1000, workers=None))]
@@ -495,28 +534,97 @@ pub fn learn_boilerplate(
     max_chars: usize,
     workers: Option<i64>,
 ) -> PyResult<PyBoilerplateProfile> {
-    if let Some(b) = by {
-        if b != "source" {
-            return Err(
-                Error::InvalidOption { name: "by".into(), reason: format!("{b:?}: only 'source' or None") }.into()
-            );
-        }
-    }
-    if !(0.0..=1.0).contains(&min_share) || min_share.is_nan() {
-        return Err(
-            Error::InvalidOption { name: "min_share".into(), reason: format!("{min_share} is not in [0, 1]") }.into()
-        );
-    }
-    let docs = documents_of(texts, "texts")?;
+    check_by(by)?;
+    check_share(min_share)?;
+    let counts = count_lines(py, texts, by.is_some(), max_chars, workers)?;
     let params = LearnParams { min_docs: min_docs.max(1), min_share, max_chars };
-    let workers = make_workers(workers.unwrap_or(-1))?;
-    let mut interrupts = Interrupts::default();
-    let result = py.detach(|| {
-        let pairs: Vec<(Option<&str>, &str)> = docs.iter().map(|d| (d.source.as_deref(), d.text.as_str())).collect();
-        crate::clean::learn_boilerplate(&pairs, by.is_some(), params, &workers, interrupts.checkpoint())
-    });
-    let counts = interrupts.finish(result)?;
     Ok(PyBoilerplateProfile { inner: counts.into_profile(by.map(str::to_owned), params) })
+}
+
+/// Line counts that chunks or workers learn separately and merge: picklable.
+#[pyclass(name = "BoilerplateCounts", module = "copydesk._core")]
+#[derive(Clone)]
+pub struct PyBoilerplateCounts {
+    inner: CountsState,
+}
+
+#[pymethods]
+impl PyBoilerplateCounts {
+    #[new]
+    #[pyo3(signature = (*, by="source", max_chars=1000))]
+    fn new(by: Option<&str>, max_chars: usize) -> PyResult<Self> {
+        check_by(by)?;
+        Ok(PyBoilerplateCounts {
+            inner: CountsState { by_source: by.is_some(), max_chars, counts: LineCounts::default() },
+        })
+    }
+    /// Counts the lines of more documents (after those counted so far).
+    #[pyo3(signature = (texts, /, *, workers=None))]
+    fn update(&mut self, py: Python<'_>, texts: &Bound<'_, PyAny>, workers: Option<i64>) -> PyResult<()> {
+        let counts = count_lines(py, texts, self.inner.by_source, self.inner.max_chars, workers)?;
+        self.inner.counts.merge(counts);
+        Ok(())
+    }
+    /// Adds another's counts after these (counted with the same `by` and `max_chars`).
+    fn merge(&mut self, other: &Bound<'_, Self>) -> PyResult<()> {
+        let other = other.try_borrow()?.inner.clone();
+        Ok(self.inner.merge(other)?)
+    }
+    /// The profile of the documents counted.
+    #[pyo3(signature = (*, min_docs=5, min_share=0.05))]
+    fn to_profile(&self, min_docs: usize, min_share: f64) -> PyResult<PyBoilerplateProfile> {
+        check_share(min_share)?;
+        Ok(PyBoilerplateProfile { inner: self.inner.to_profile(min_docs, min_share) })
+    }
+    #[getter]
+    fn by(&self) -> Option<&str> {
+        self.inner.by_source.then_some("source")
+    }
+    #[getter]
+    fn max_chars(&self) -> usize {
+        self.inner.max_chars
+    }
+    /// Documents counted.
+    #[getter]
+    fn documents(&self) -> usize {
+        self.inner.counts.groups.values().sum()
+    }
+    /// Documents counted per group.
+    #[getter]
+    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (g, n) in &self.inner.counts.groups {
+            d.set_item(g, n)?;
+        }
+        Ok(d)
+    }
+    /// Distinct `(group, line)` counted.
+    fn __len__(&self) -> usize {
+        self.inner.counts.lines.len()
+    }
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.to_bytes())
+    }
+    #[staticmethod]
+    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+        Ok(PyBoilerplateCounts { inner: CountsState::from_bytes(data)? })
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyBoilerplateCounts>().is_ok_and(|o| o.try_borrow().is_ok_and(|o| o.inner == self.inner))
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let data = slf.try_borrow()?.inner.to_bytes();
+        Ok((slf.get_type().getattr("from_bytes")?, PyTuple::new(slf.py(), [PyBytes::new(slf.py(), &data)])?))
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "BoilerplateCounts({} documents, {} lines, by={}, max_chars={})",
+            self.documents(),
+            self.inner.counts.lines.len(),
+            if self.inner.by_source { "'source'" } else { "None" },
+            self.inner.max_chars
+        )
+    }
 }
 
 /// The matching form of a text: lowercase, quotes, dashes and spaces folded.

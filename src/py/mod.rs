@@ -1,6 +1,7 @@
 //! Python bindings (feature `python`): thin wrappers that convert arguments, run the core
 //! with the GIL released, and convert results and errors. No algorithm lives here.
 
+pub mod bands;
 pub mod clean;
 pub mod convert;
 pub mod documents;

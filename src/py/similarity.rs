@@ -20,7 +20,7 @@ use crate::similarity::stream::DedupStream;
 use crate::similarity::tfidf::{TfidfOptions, Weighting};
 use crate::similarity::tokens::{ShingleKind, Shingling, intersection_size, overlap_scores};
 
-fn shingling(shingle: &str, ngram: usize) -> PyResult<Shingling> {
+pub(crate) fn shingling(shingle: &str, ngram: usize) -> PyResult<Shingling> {
     let kind = ShingleKind::parse(shingle).ok_or_else(|| Error::InvalidOption {
         name: "shingle".into(),
         reason: format!("{shingle:?} is not one of 'words', 'chars'"),
@@ -28,7 +28,7 @@ fn shingling(shingle: &str, ngram: usize) -> PyResult<Shingling> {
     Ok(Shingling::new(kind, ngram)?)
 }
 
-fn texts_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+pub(crate) fn texts_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
     if obj.cast::<PyString>().is_ok() || obj.cast::<PyBytes>().is_ok() {
         return Err(PyTypeError::new_err(format!("{what}: expected a list of str, got a single str")));
     }
@@ -91,7 +91,7 @@ pub fn minhash_batch(
 
 /// Bands and rows from the options: both, one (the other fills `num_perm`), or neither
 /// (derived from the threshold).
-fn bands_rows(bands: Option<usize>, rows: Option<usize>, num_perm: usize) -> Option<(usize, usize)> {
+pub(crate) fn bands_rows(bands: Option<usize>, rows: Option<usize>, num_perm: usize) -> Option<(usize, usize)> {
     match (bands, rows) {
         (Some(b), Some(r)) => Some((b, r)),
         (None, None) => None,

@@ -127,19 +127,22 @@ pub fn near_duplicates(
     check(opts)?;
     LshIndex::params(hasher, candidate_threshold(opts), opts.bands_rows)?;
     let (sigs, sizes) = minhash::signatures(hasher, texts, !opts.exact, workers, checkpoint)?;
-    let reshingle = |involved: &[u32]| {
-        Ok(workers.install(|| {
-            involved
-                .par_iter()
-                .map_init(Scratch::default, |scratch, &d| {
-                    let mut out = Vec::new();
-                    hasher.shingling.shingles_into(texts[d as usize], scratch, &mut out);
-                    out
-                })
-                .collect()
-        }))
-    };
+    let reshingle = |involved: &[u32]| Ok(shingle_sets(hasher, texts, involved, workers));
     near_duplicates_of_signatures(hasher, &sigs, &sizes, opts, reshingle, workers, checkpoint)
+}
+
+/// The sorted shingle sets of `texts[d]` for each `d` of `involved`, in parallel.
+pub fn shingle_sets(hasher: &MinHasher, texts: &[&str], involved: &[u32], workers: &Workers) -> Vec<Vec<u64>> {
+    workers.install(|| {
+        involved
+            .par_iter()
+            .map_init(Scratch::default, |scratch, &d| {
+                let mut out = Vec::new();
+                hasher.shingling.shingles_into(texts[d as usize], scratch, &mut out);
+                out
+            })
+            .collect()
+    })
 }
 
 /// Steps 2 to 4 on signatures computed elsewhere (chunk by chunk, for a stream): `sizes`
@@ -168,29 +171,37 @@ pub fn near_duplicates_of_signatures(
     let scored: Vec<DupPair> = if opts.exact {
         exact_scores(sets_of, &candidates, workers)?
     } else {
-        workers.install(|| {
-            candidates
-                .par_iter()
-                .map(|&(a, b)| {
-                    let j = MinHasher::estimate(&sigs[a as usize], &sigs[b as usize]);
-                    let (sa, sb) = (f64::from(sizes[a as usize]), f64::from(sizes[b as usize]));
-                    let inter = (j * (sa + sb) / (1.0 + j)).min(sa).min(sb);
-                    let frac = |x: f64| if x == 0.0 { 0.0 } else { inter / x };
-                    DupPair { a, b, jaccard: j, a_in_b: frac(sa), b_in_a: frac(sb) }
-                })
-                .collect()
-        })
+        estimated_scores(sigs, sizes, &candidates, workers)
     };
-    let pairs: Vec<DupPair> = scored
-        .into_iter()
-        .filter(|p| p.jaccard >= opts.threshold || opts.containment.is_some_and(|c| p.a_in_b.max(p.b_in_a) >= c))
-        .collect();
+    let pairs: Vec<DupPair> = scored.into_iter().filter(|p| keeps(opts, p)).collect();
     let clusters = components(n, pairs.iter().map(|p| (p.a, p.b)));
     Ok(Dedup { pairs, clusters, candidates: candidates.len(), bands_rows: (bands, rows) })
 }
 
+/// Whether a verified pair is kept under `opts`: Jaccard or (if asked) containment.
+pub fn keeps(opts: &DedupOptions, p: &DupPair) -> bool {
+    p.jaccard >= opts.threshold || opts.containment.is_some_and(|c| p.a_in_b.max(p.b_in_a) >= c)
+}
+
+/// Scores of `pairs` estimated from signatures and distinct shingle counts:
+/// `|A∩B| ≈ J(|A|+|B|)/(1+J)`.
+pub fn estimated_scores(sigs: &[Vec<u32>], sizes: &[u32], pairs: &[(u32, u32)], workers: &Workers) -> Vec<DupPair> {
+    workers.install(|| {
+        pairs
+            .par_iter()
+            .map(|&(a, b)| {
+                let j = MinHasher::estimate(&sigs[a as usize], &sigs[b as usize]);
+                let (sa, sb) = (f64::from(sizes[a as usize]), f64::from(sizes[b as usize]));
+                let inter = (j * (sa + sb) / (1.0 + j)).min(sa).min(sb);
+                let frac = |x: f64| if x == 0.0 { 0.0 } else { inter / x };
+                DupPair { a, b, jaccard: j, a_in_b: frac(sa), b_in_a: frac(sb) }
+            })
+            .collect()
+    })
+}
+
 /// Exact scores of `pairs`, from the shingle sets of only the documents they involve.
-fn exact_scores(
+pub fn exact_scores(
     sets_of: impl FnOnce(&[u32]) -> Result<Vec<Vec<u64>>>,
     pairs: &[(u32, u32)],
     workers: &Workers,

@@ -169,7 +169,7 @@ pub fn lsh_params(threshold: f64, num_perm: usize, target_recall: f64) -> (usize
 
 /// The key of band `band` of a signature.
 #[inline]
-fn band_key(sig: &[u32], band: usize, rows: usize) -> u64 {
+pub fn band_key(sig: &[u32], band: usize, rows: usize) -> u64 {
     let part = &sig[band * rows..(band + 1) * rows];
     let mut h = mix64(band as u64 ^ 0xba5d_u64);
     for &v in part {
@@ -179,7 +179,7 @@ fn band_key(sig: &[u32], band: usize, rows: usize) -> u64 {
 }
 
 /// Whether a signature is of an empty shingle set.
-fn is_empty_signature(sig: &[u32]) -> bool {
+pub fn is_empty_signature(sig: &[u32]) -> bool {
     sig.iter().all(|&x| x == u32::MAX)
 }
 

@@ -4,6 +4,7 @@
 //! * [`minhash`]: seeded MinHash signatures, LSH bands, a savable index.
 //! * [`dedup`]: near-duplicate pairs (Jaccard and containment) and clusters of a corpus.
 //! * [`stream`]: the same, for a corpus that arrives in chunks.
+//! * [`bands`]: the same, as steps an engine runs per partition (Dask).
 //! * [`tfidf`]: TF-IDF or BM25 vectors and top-k cosine neighbours via an inverted index.
 //! * [`align`]: shared passages of two texts, and reuse edges across a corpus.
 //! * [`fuzzy`]: string similarity for names and titles (on the `rapidfuzz` crate).
@@ -13,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod align;
+pub mod bands;
 pub mod dedup;
 pub mod fuzzy;
 pub mod minhash;
