@@ -126,10 +126,36 @@ pub fn html(text: &str) -> Vec<StageEdit> {
     edits
 }
 
+/// Whether `text` holds `](`, `**` or `__`: the trigger of every Markdown rule (one scan).
+pub fn has_markdown(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b']', b'*', b'_', bytes).any(|k| match (bytes[k], bytes.get(k + 1)) {
+        (b']', Some(b'(')) => true,
+        (b, Some(&next)) => b != b']' && next == b,
+        _ => false,
+    })
+}
+
+/// The label and URL ranges of an [`MD_LINK`] match at `m`: the label runs from after the
+/// `[` to the first `]` (it cannot hold one), the URL from after the `](` to the first `)`
+/// or space (it cannot hold either) — what the pattern's two groups capture.
+fn link_parts(text: &str, m: std::ops::Range<usize>) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+    let s = &text[m.clone()];
+    let close = s.find(']').expect("a link match holds ](");
+    let url_start = close + 2;
+    let url_end = s[url_start..].find(|c: char| c == ')' || c.is_whitespace()).map_or(s.len(), |k| url_start + k);
+    (m.start + 1..m.start + close, m.start + url_start..m.start + url_end)
+}
+
+/// Whether `text` holds a Markdown link's `](`.
+fn has_link(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"](").is_some()
+}
+
 /// Markdown images (removed), links (`[text](url)` → `text`) and strong emphasis.
 pub fn markdown(text: &str) -> Vec<StageEdit> {
     let mut edits = Vec::new();
-    if !(text.contains("](") || text.contains("**") || text.contains("__")) {
+    if !has_markdown(text) {
         return edits;
     }
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
@@ -137,30 +163,29 @@ pub fn markdown(text: &str) -> Vec<StageEdit> {
         edits.push(StageEdit::remove(m.range(), "markdown-image", "Markdown image"));
         taken.push(m.range());
     }
-    for caps in MD_LINK.captures_iter(text) {
-        let m = caps.get(0).expect("match");
+    for m in MD_LINK.find_iter(text) {
         if taken.iter().any(|t| t.start < m.end() && m.start() < t.end) {
             continue;
         }
-        let label = caps.get(1).expect("label");
-        let url = caps.get(2).map_or("", |u| u.as_str());
+        let (label, url) = link_parts(text, m.range());
+        let url = &text[url];
         // Keep the label in place: remove "[" and "](url)" around it.
-        edits.push(StageEdit::remove(m.start()..label.start(), "markdown-link", format!("Markdown link to {url:?}")));
-        edits.push(StageEdit::remove(label.end()..m.end(), "markdown-link", format!("Markdown link to {url:?}")));
+        edits.push(StageEdit::remove(m.start()..label.start, "markdown-link", format!("Markdown link to {url:?}")));
+        edits.push(StageEdit::remove(label.end..m.end(), "markdown-link", format!("Markdown link to {url:?}")));
         taken.push(m.range());
     }
-    for caps in MD_STRONG.captures_iter(text) {
-        let m = caps.get(0).expect("match");
+    for m in MD_STRONG.find_iter(text) {
         if taken.iter().any(|t| t.start < m.end() && m.start() < t.end && !(t.start <= m.start() && m.end() <= t.end)) {
             continue;
         }
-        let inner = caps.get(1).or_else(|| caps.get(2)).expect("inner");
+        // The emphasised text: between the two-byte markers (either group of the pattern).
+        let inner = m.start() + 2..m.end() - 2;
         // Markers must stand apart from more of the same character (`_____#__`), and the
         // emphasised text must not start or end with it: then unwrapping cannot form new
         // markers, and cleaning stays idempotent.
         let marker = text.as_bytes()[m.start()];
         let touches = |i: Option<usize>| i.and_then(|i| text.as_bytes().get(i)).is_some_and(|&b| b == marker);
-        let inner_text = inner.as_str().as_bytes();
+        let inner_text = text[inner.clone()].as_bytes();
         if touches(m.start().checked_sub(1))
             || touches(Some(m.end()))
             || inner_text.first() == Some(&marker)
@@ -168,8 +193,8 @@ pub fn markdown(text: &str) -> Vec<StageEdit> {
         {
             continue;
         }
-        edits.push(StageEdit::remove(m.start()..inner.start(), "markdown-emphasis", "Markdown emphasis marker"));
-        edits.push(StageEdit::remove(inner.end()..m.end(), "markdown-emphasis", "Markdown emphasis marker"));
+        edits.push(StageEdit::remove(m.start()..inner.start, "markdown-emphasis", "Markdown emphasis marker"));
+        edits.push(StageEdit::remove(inner.end..m.end(), "markdown-emphasis", "Markdown emphasis marker"));
     }
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     edits
@@ -246,7 +271,9 @@ pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
         if line.trim().is_empty() {
             continue;
         }
-        if PHP_DUMP_LINE.is_match(line) {
+        // The dump pattern starts (after spaces) with one of these bytes.
+        let lead = line.trim_start().as_bytes().first().copied().unwrap_or(b' ');
+        if matches!(lead, b's' | b'a' | b'o' | b'i' | b'f' | b'b' | b'[') && PHP_DUMP_LINE.is_match(line) {
             edits.push(StageEdit::remove(start..end, "leaked-var-dump", "leaked PHP var_dump output"));
         } else if is_json_line(line) {
             edits.push(StageEdit::remove(start..end, "leaked-json", "leaked JSON array or object"));
@@ -272,17 +299,27 @@ pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
 /// A line with Markdown link syntax and strong-emphasis markers taken out, for matching
 /// rules against what a reader sees (`[**Become a Member**](#)` → `Become a Member`).
 pub fn plain(line: &str) -> std::borrow::Cow<'_, str> {
-    if !(line.contains("](") || line.contains("**") || line.contains("__")) {
+    if !has_markdown(line) {
         return std::borrow::Cow::Borrowed(line);
     }
-    let unlinked = MD_LINK.replace_all(line, "$1");
+    // `MD_LINK.replace_all(line, "$1")`, with the label found by hand: capturing groups
+    // would run a slower engine than finding the matches.
+    let mut unlinked = String::with_capacity(line.len());
+    let mut pos = 0;
+    for m in MD_LINK.find_iter(line) {
+        let (label, _) = link_parts(line, m.range());
+        unlinked.push_str(&line[pos..m.start()]);
+        unlinked.push_str(&line[label]);
+        pos = m.end();
+    }
+    unlinked.push_str(&line[pos..]);
     std::borrow::Cow::Owned(unlinked.replace("**", "").replace("__", ""))
 }
 
 /// Whether a line holds nothing but Markdown links and separators (navigation debris such
 /// as `[War Agenda](#)` or `[Home](/) | [World](/world)`).
 pub fn is_link_only(line: &str) -> bool {
-    if !line.contains("](") {
+    if !has_link(line) {
         return false;
     }
     let rest = MD_LINK.replace_all(line, "");
@@ -292,13 +329,23 @@ pub fn is_link_only(line: &str) -> bool {
 /// Whether a line is only a URL.
 pub fn is_url_only(line: &str) -> bool {
     let t = line.trim();
+    // The match must start the line, where the pattern's literal start must stand.
+    let head = t.as_bytes().get(..4).unwrap_or_default();
+    if !(head.eq_ignore_ascii_case(b"http") || head.eq_ignore_ascii_case(b"www.")) {
+        return false;
+    }
     URL.find(t)
         .is_some_and(|m| m.start() == 0 && t[m.end()..].trim_matches(|c: char| c.is_ascii_punctuation()).is_empty())
 }
 
 /// Whether a line is only an image file name (`13950827000687_photoi`, `IMG_2016.jpg`).
 pub fn is_image_name(line: &str) -> bool {
-    line.len() <= 160 && IMAGE_NAME.is_match(line)
+    if line.len() > 160 {
+        return false;
+    }
+    // A match is one token (no inner space) with a `.` or a `_`: test that before the regex.
+    let t = line.trim();
+    !t.is_empty() && !t.contains(char::is_whitespace) && t.contains(['.', '_']) && IMAGE_NAME.is_match(line)
 }
 
 #[cfg(test)]

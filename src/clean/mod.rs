@@ -28,7 +28,7 @@ pub mod unicode;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::clean::boilerplate::{ProfileMatcher, UserRule, builtin_match};
+use crate::clean::boilerplate::{ProfileMatcher, UserRule, builtin_match_plain};
 use crate::clean::edits::{Alignment, Draft, Edit, StageEdit};
 use crate::clean::markup::LinkPolicy;
 use crate::clean::structure::{Hints, lines, whole_line};
@@ -116,14 +116,15 @@ fn line_rules(
 ) -> Vec<StageEdit> {
     let spans = lines(text);
     let mut edits = markup::serialisations(text, &spans);
-    let taken: HashSet<usize> = edits.iter().map(|e| e.range.start).collect();
+    let taken: Vec<usize> = edits.iter().map(|e| e.range.start).collect();
     for &(s, e) in &spans {
         let line = &text[s..e];
-        if line.trim().is_empty() || taken.contains(&s) {
+        if line.trim().is_empty() || taken.binary_search(&s).is_ok() {
             continue;
         }
         let range = whole_line(text, (s, e));
-        if let Some(rule) = builtin_match(line, &opts.disabled) {
+        let plain = markup::plain(line);
+        if let Some(rule) = builtin_match_plain(&plain, &opts.disabled) {
             edits.push(StageEdit::remove(range, rule.id, rule.reason));
         } else if let Some(rule) = opts.rules.iter().find(|r| r.pattern.is_match(line)) {
             edits.push(StageEdit::remove(range, rule.id.clone(), rule.reason.clone()));
@@ -133,11 +134,11 @@ fn line_rules(
                 "learned-boilerplate",
                 "a line the corpus repeats across its documents (learned profile)",
             ));
-        } else if markup::is_image_name(&markup::plain(line)) {
+        } else if markup::is_image_name(&plain) {
             edits.push(StageEdit::remove(range, "image-file-name", format!("image file name {:?}", line.trim())));
         } else if markup::is_link_only(line) {
             edits.push(StageEdit::remove(range, "link-only-line", "a line of navigation links"));
-        } else if markup::is_url_only(&markup::plain(line)) {
+        } else if markup::is_url_only(&plain) {
             edits.push(StageEdit::remove(range, "url-line", "a line holding only a URL"));
         }
     }

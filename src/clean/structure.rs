@@ -20,6 +20,7 @@ use std::sync::LazyLock;
 
 use chrono::{NaiveDate, NaiveTime};
 use regex::Regex;
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use crate::clean::edits::StageEdit;
 use crate::clean::markup::plain;
@@ -29,11 +30,9 @@ use crate::clean::unicode::fold;
 pub fn lines(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            out.push((start, i));
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push((start, i));
+        start = i + 1;
     }
     out.push((start, text.len()));
     out
@@ -110,6 +109,12 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:by|written by|author|reporting by|words by)\s*:?\s+(?P<name>[^.!?\n]{2,80}?)\s*$")
         .expect("byline pattern")
 });
+
+/// `re.captures(h)`, after the cheaper `is_match` (a lazy DFA) has found that there is one:
+/// most lines have none, and capturing runs a slower engine.
+fn captures<'h>(re: &Regex, h: &'h str) -> Option<regex::Captures<'h>> {
+    if re.is_match(h) { re.captures(h) } else { None }
+}
 
 fn month_number(name: &str) -> Option<u32> {
     let n = name.to_ascii_lowercase();
@@ -248,7 +253,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             let (fl, fh) = (fold(l), fold(h));
             fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
         });
-        let is_dateline = DATELINE_LINE.captures(l).is_some_and(|c| iso_of(&c).is_some());
+        let is_dateline = captures(&DATELINE_LINE, l).is_some_and(|c| iso_of(&c).is_some());
         if !is_dateline && (matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1)) {
             title_line = Some(k);
         }
@@ -304,7 +309,8 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             continue;
         }
         if k < header {
-            if let Some(c) = DATELINE_LINE.captures(&plain(l)) {
+            let pl = plain(l);
+            if let Some(c) = captures(&DATELINE_LINE, &pl) {
                 if let Some(iso) = iso_of(&c) {
                     if found.published.is_none() {
                         found.published = Some((iso.clone(), spans[k].0..spans[k].1));
@@ -314,7 +320,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     continue;
                 }
             }
-            if let Some(c) = BYLINE.captures(&plain(l)) {
+            if let Some(c) = captures(&BYLINE, &pl) {
                 let name = c["name"].trim().to_owned();
                 if words(&name) <= 8 {
                     found.byline.get_or_insert(name.clone());
@@ -323,7 +329,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     continue;
                 }
             }
-            if is_section_label(&plain(l)) && title_line.is_some_and(|t| t < k) {
+            if is_section_label(&pl) && title_line.is_some_and(|t| t < k) {
                 edits.push(StageEdit::remove(
                     whole_line(text, spans[k]),
                     "section-label",
@@ -340,7 +346,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         let (s, e) = spans[k];
         let l = &text[s..e];
         let mut cut = 0;
-        if let Some(c) = DATELINE_PREFIX.captures(l) {
+        if let Some(c) = captures(&DATELINE_PREFIX, l) {
             let strong = c.name("kw").is_some() || c.name("wd").is_some() || c.name("time").is_some();
             let m = c.get(0).expect("match");
             // Text must follow: a word, a quote, or a number standing alone ("2016 40 Syrians").
@@ -367,7 +373,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         }
         let rest = &l[cut..];
         let rest_folded = fold(&plain(rest));
-        let rest_is_dateline = DATELINE_LINE.captures(&plain(rest)).is_some_and(|c| iso_of(&c).is_some());
+        let rest_is_dateline = captures(&DATELINE_LINE, &plain(rest)).is_some_and(|c| iso_of(&c).is_some());
         if cut > 0 && (title_folds.contains(&rest_folded) || rest_is_dateline) {
             // A dateline and then the title (or another dateline): the whole line goes.
             edits.retain(|e| e.range.start != s);
@@ -406,13 +412,13 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     }
 
     // Duplicate lines and repeated captions.
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<&str, usize, Xxh3DefaultBuilder> = HashMap::default();
     for &k in &nonempty {
         if Some(k) != title_line && !removed[k] {
             *counts.entry(folded[k].as_str()).or_default() += 1;
         }
     }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize, Xxh3DefaultBuilder> = HashMap::default();
     for &k in &nonempty {
         if Some(k) == title_line || removed[k] {
             continue;
@@ -449,6 +455,9 @@ static INLINE_TAGS: LazyLock<Regex> =
 /// risked). Byte ranges into `line`.
 fn inline_tag_lists(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    if memchr::memmem::find(line.as_bytes(), b"Tag").is_none() {
+        return out;
+    }
     for c in INLINE_TAGS.captures_iter(line) {
         let start = c.get(1).expect("group").start();
         let rest = &line[start..];
