@@ -36,6 +36,9 @@ static HTML_TAG: LazyLock<Regex> =
 static HTML_ENTITY: LazyLock<Regex> =
     LazyLock::new(|| re(r"&(?:amp;){0,3}(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"));
 static MD_IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)"));
+/// The Markdown link pattern; [`md_links`] finds its matches by hand (the bounded
+/// repetitions make the regex's automaton large and slow to run); tests check they agree.
+#[cfg(test)]
 static MD_LINK: LazyLock<Regex> =
     LazyLock::new(|| re(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)"));
 static MD_STRONG: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*([^*_\n]{1,500}?)\*\*|__([^*_\n]{1,500}?)__"));
@@ -136,7 +139,78 @@ pub fn has_markdown(text: &str) -> bool {
     })
 }
 
-/// The label and URL ranges of an [`MD_LINK`] match at `m`: the label runs from after the
+/// The matches of the Markdown link pattern
+/// `\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s+"[^"\n]*")?\)`, leftmost first, not
+/// overlapping. Each part of the pattern can end in one place only (the label at the first
+/// `]`, the URL at the first `)` or space, the title at the first `"`), so no backtracking.
+fn md_links(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(k) = memchr::memchr(b'[', &text.as_bytes()[from..]) {
+            let start = from + k;
+            if let Some(end) = md_link_at(text, start) {
+                from = end;
+                return Some(start..end);
+            }
+            from = start + 1;
+        }
+        from = text.len();
+        None
+    })
+}
+
+/// The end of a Markdown link starting with the `[` at `start`, if one does.
+fn md_link_at(text: &str, start: usize) -> Option<usize> {
+    let mut chars = text[start + 1..].char_indices().map(|(i, c)| (start + 1 + i, c)).peekable();
+    let mut label = 0;
+    loop {
+        let (_, c) = chars.next()?;
+        match c {
+            ']' => break,
+            '[' | '\n' => return None,
+            _ => label += 1,
+        }
+    }
+    if !(1..=500).contains(&label) || chars.next()?.1 != '(' {
+        return None;
+    }
+    let mut url = 0;
+    loop {
+        let (i, c) = chars.next()?;
+        if c == ')' {
+            return (url <= 2000).then_some(i + 1);
+        }
+        if c.is_whitespace() {
+            if url > 2000 {
+                return None;
+            }
+            break;
+        }
+        if c == '(' {
+            return None;
+        }
+        url += 1;
+    }
+    // An optional title: spaces, then "...", then the closing parenthesis.
+    while chars.peek().is_some_and(|&(_, c)| c.is_whitespace()) {
+        chars.next();
+    }
+    if chars.next()?.1 != '"' {
+        return None;
+    }
+    loop {
+        let (_, c) = chars.next()?;
+        match c {
+            '"' => break,
+            '\n' => return None,
+            _ => {}
+        }
+    }
+    let (i, c) = chars.next()?;
+    (c == ')').then_some(i + 1)
+}
+
+/// The label and URL ranges of a Markdown link match at `m`: the label runs from after the
 /// `[` to the first `]` (it cannot hold one), the URL from after the `](` to the first `)`
 /// or space (it cannot hold either) — what the pattern's two groups capture.
 fn link_parts(text: &str, m: std::ops::Range<usize>) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
@@ -163,16 +237,16 @@ pub fn markdown(text: &str) -> Vec<StageEdit> {
         edits.push(StageEdit::remove(m.range(), "markdown-image", "Markdown image"));
         taken.push(m.range());
     }
-    for m in MD_LINK.find_iter(text) {
-        if taken.iter().any(|t| t.start < m.end() && m.start() < t.end) {
+    for m in md_links(text) {
+        if taken.iter().any(|t| t.start < m.end && m.start < t.end) {
             continue;
         }
-        let (label, url) = link_parts(text, m.range());
+        let (label, url) = link_parts(text, m.clone());
         let url = &text[url];
         // Keep the label in place: remove "[" and "](url)" around it.
-        edits.push(StageEdit::remove(m.start()..label.start, "markdown-link", format!("Markdown link to {url:?}")));
-        edits.push(StageEdit::remove(label.end..m.end(), "markdown-link", format!("Markdown link to {url:?}")));
-        taken.push(m.range());
+        edits.push(StageEdit::remove(m.start..label.start, "markdown-link", format!("Markdown link to {url:?}")));
+        edits.push(StageEdit::remove(label.end..m.end, "markdown-link", format!("Markdown link to {url:?}")));
+        taken.push(m);
     }
     for m in MD_STRONG.find_iter(text) {
         if taken.iter().any(|t| t.start < m.end() && m.start() < t.end && !(t.start <= m.start() && m.end() <= t.end)) {
@@ -306,11 +380,11 @@ pub fn plain(line: &str) -> std::borrow::Cow<'_, str> {
     // would run a slower engine than finding the matches.
     let mut unlinked = String::with_capacity(line.len());
     let mut pos = 0;
-    for m in MD_LINK.find_iter(line) {
-        let (label, _) = link_parts(line, m.range());
-        unlinked.push_str(&line[pos..m.start()]);
+    for m in md_links(line) {
+        let (label, _) = link_parts(line, m.clone());
+        unlinked.push_str(&line[pos..m.start]);
         unlinked.push_str(&line[label]);
-        pos = m.end();
+        pos = m.end;
     }
     unlinked.push_str(&line[pos..]);
     std::borrow::Cow::Owned(unlinked.replace("**", "").replace("__", ""))
@@ -322,7 +396,13 @@ pub fn is_link_only(line: &str) -> bool {
     if !has_link(line) {
         return false;
     }
-    let rest = MD_LINK.replace_all(line, "");
+    let mut rest = String::with_capacity(line.len());
+    let mut pos = 0;
+    for m in md_links(line) {
+        rest.push_str(&line[pos..m.start]);
+        pos = m.end;
+    }
+    rest.push_str(&line[pos..]);
     rest.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•' | '-' | '/' | '>' | '»' | '*'))
 }
 
@@ -396,6 +476,27 @@ mod tests {
             v
         };
         assert_eq!(apply(t, serialisations(t, &lines)), "Body.\n\n\n[1, 2] is a list");
+    }
+
+    #[test]
+    fn md_links_agree_with_the_pattern() {
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: usize| -> usize {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % (n as u64)) as usize
+        };
+        let parts = ["[", "]", "(", ")", "](", "\"", " ", "\n", "a", "é", "#", "x y", "\u{a0}", "[a](b)", "](#)"];
+        for _ in 0..20_000 {
+            let text: String = (0..next(14)).map(|_| parts[next(parts.len())]).collect();
+            let want: Vec<_> = MD_LINK.find_iter(&text).map(|m| m.range()).collect();
+            assert_eq!(md_links(&text).collect::<Vec<_>>(), want, "{text:?}");
+        }
+        let long = format!("[{}](x) [a]({}) [b]({})", "l".repeat(501), "u".repeat(2001), "u".repeat(2000));
+        let want: Vec<_> = MD_LINK.find_iter(&long).map(|m| m.range()).collect();
+        assert_eq!(md_links(&long).collect::<Vec<_>>(), want);
+        assert_eq!(want.len(), 1);
     }
 
     #[test]
