@@ -15,12 +15,13 @@
 //! abbreviations (`Lt. Gen.`, `U.S.`, initials, decimals).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use chrono::{NaiveDate, NaiveTime};
 use regex::Regex;
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::clean::edits::StageEdit;
 use crate::clean::markup::plain;
@@ -412,19 +413,21 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     }
 
     // Duplicate lines and repeated captions.
-    let mut counts: HashMap<&str, usize, Xxh3DefaultBuilder> = HashMap::default();
+    let key = |k: usize| Folded(xxh3_64(folded[k].as_bytes()), folded[k].as_str());
+    let mut counts: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> = HashMap::default();
     for &k in &nonempty {
         if Some(k) != title_line && !removed[k] {
-            *counts.entry(folded[k].as_str()).or_default() += 1;
+            *counts.entry(key(k)).or_default() += 1;
         }
     }
-    let mut seen: HashMap<&str, usize, Xxh3DefaultBuilder> = HashMap::default();
+    let mut seen: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> = HashMap::default();
     for &k in &nonempty {
         if Some(k) == title_line || removed[k] {
             continue;
         }
-        let n = counts.get(folded[k].as_str()).copied().unwrap_or(0);
-        let occurrence = seen.entry(folded[k].as_str()).or_default();
+        let key = key(k);
+        let n = counts.get(&key).copied().unwrap_or(0);
+        let occurrence = seen.entry(key).or_default();
         *occurrence += 1;
         if n >= 2 && is_caption_like(plain(line(k)).trim()) {
             edits.push(StageEdit::remove(
@@ -443,6 +446,41 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     dedupe_overlaps(&mut edits);
     (edits, found)
+}
+
+/// A folded line with its XXH3 hash, as a map key hashed once.
+#[derive(Debug, Clone, Copy)]
+struct Folded<'a>(u64, &'a str);
+
+impl PartialEq for Folded<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 && self.1 == other.1
+    }
+}
+
+impl Eq for Folded<'_> {}
+
+impl Hash for Folded<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0);
+    }
+}
+
+/// The hasher of [`Folded`] keys: their hash is already computed.
+#[derive(Debug, Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in anyway.
+        self.0 = xxh3_64_with_seed(bytes, self.0);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 static INLINE_TAGS: LazyLock<Regex> =
@@ -610,43 +648,41 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     for (ls, le) in lines(text) {
         let line = &text[ls..le];
         let mut start = line.len() - line.trim_start().len();
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let mut k = 0;
-        while k < chars.len() {
-            let (i, c) = chars[k];
-            if matches!(c, '.' | '!' | '?') {
-                let mut j = k + 1;
-                while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']')
-                {
-                    j += 1;
-                }
-                let end = chars.get(j).map_or(line.len(), |x| x.0);
-                let followed = chars.get(j).is_some_and(|x| x.1 == ' ')
-                    && chars.get(j + 1).is_some_and(|x| {
-                        x.1.is_uppercase() || x.1.is_ascii_digit() || matches!(x.1, '"' | '“' | '\'' | '‘')
-                    });
-                let word_start = line[..i]
-                    .char_indices()
-                    .rev()
-                    .find(|&(_, ch)| ch.is_whitespace() || ch == '(')
-                    .map_or(0, |(p, ch)| p + ch.len_utf8());
-                let word = &line[word_start..i];
-                let w = word.trim_start_matches(['"', '“', '\'', '‘']).to_lowercase();
-                let is_abbrev = c == '.'
-                    && (ABBREVIATIONS.contains(&w.as_str())
-                        || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
-                        || w.contains('.'));
-                if followed && !is_abbrev {
-                    if end > start {
-                        out.push(ls + start..ls + end);
-                    }
-                    start = end + 1;
-                }
-                k = j;
+        // Sentence ends are ASCII, so a byte search finds them; the rest decodes characters.
+        let mut from = 0;
+        while let Some(k) = memchr::memchr3(b'.', b'!', b'?', &line.as_bytes()[from..]) {
+            let i = from + k;
+            let c = char::from(line.as_bytes()[i]);
+            let end = line[i + 1..]
+                .char_indices()
+                .find(|&(_, ch)| !matches!(ch, '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']'))
+                .map_or(line.len(), |(p, _)| i + 1 + p);
+            from = end;
+            let mut after = line[end..].chars();
+            let followed = after.next() == Some(' ')
+                && after
+                    .next()
+                    .is_some_and(|x| x.is_uppercase() || x.is_ascii_digit() || matches!(x, '"' | '“' | '\'' | '‘'));
+            if !followed {
                 continue;
             }
-            let _ = i;
-            k += 1;
+            let word_start = line[..i]
+                .char_indices()
+                .rev()
+                .find(|&(_, ch)| ch.is_whitespace() || ch == '(')
+                .map_or(0, |(p, ch)| p + ch.len_utf8());
+            let word = &line[word_start..i];
+            let w = word.trim_start_matches(['"', '“', '\'', '‘']).to_lowercase();
+            let is_abbrev = c == '.'
+                && (ABBREVIATIONS.contains(&w.as_str())
+                    || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+                    || w.contains('.'));
+            if !is_abbrev {
+                if end > start {
+                    out.push(ls + start..ls + end);
+                }
+                start = end + 1;
+            }
         }
         let tail = line[start.min(line.len())..].trim_end();
         if !tail.trim().is_empty() {

@@ -369,6 +369,11 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Printable ASCII other than space and backtick: what folding only lowercases.
+fn is_word_byte(b: u8) -> bool {
+    b.wrapping_sub(0x21) < 0x5E && b != b'`'
+}
+
 /// Whether folding `bytes` only lowercases them: printable ASCII without a backtick, no
 /// space at either end, no two spaces in a row.
 fn is_plain_ascii(bytes: &[u8]) -> bool {
@@ -394,8 +399,18 @@ pub fn fold_into(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // ASCII fast path: most news text is ASCII, copied a word at a time and lowercased.
-        let run = bytes[i..].iter().position(|&b| b >= 0x80 || b <= b' ' || b == b'`').unwrap_or(bytes.len() - i);
+        // ASCII fast path: most news text is ASCII, copied a run at a time and lowercased. A
+        // run is printable ASCII other than a backtick, with single spaces between words.
+        let mut run = 0;
+        while let Some(&b) = bytes.get(i + run) {
+            if is_word_byte(b) {
+                run += 1;
+            } else if b == b' ' && run > 0 && bytes.get(i + run + 1).is_some_and(|&n| is_word_byte(n)) {
+                run += 2;
+            } else {
+                break;
+            }
+        }
         if run > 0 {
             if space {
                 buf.push(b' ');
