@@ -246,19 +246,17 @@ fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
 /// ```
 pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: Option<&ProfileMatcher>) -> Cleaned {
     let mut draft = Draft::new(raw);
-    let mut found = structure::Found::default();
-    let mut published_raw = None;
-    let mut untouched = UntouchedLines::default();
+    let mut state = RoundState::default();
     // Rounds until nothing changes: a rule's decision can depend on lines another rule
     // removes, and the fixpoint is what makes cleaning idempotent. Almost every text settles
     // in the second round, which then changes nothing.
     for round in 0..4 {
-        let structural =
-            stages(&mut draft, hints, opts, learned, &mut found, &mut published_raw, &mut untouched, round);
+        let structural = stages(&mut draft, hints, opts, learned, &mut state, round);
         if !structural {
             break;
         }
     }
+    let RoundState { found, published_raw, .. } = state;
     let (text, edits, alignment) = draft.finish();
     let title_in_text = found.title_in_text && !text.is_empty();
     let body_start = if title_in_text {
@@ -293,6 +291,17 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
     }
 }
 
+/// What rounds carry to the next.
+#[derive(Debug, Default)]
+struct RoundState {
+    /// What the structure stage found.
+    found: structure::Found,
+    /// The raw span of the dateline the date came from.
+    published_raw: Option<Range<usize>>,
+    /// The lines the line stage left alone.
+    untouched: UntouchedLines,
+}
+
 /// One round of every stage. What the structure stage finds in a later round only fills
 /// what earlier rounds did not find. Returns whether the round changed the text's lines or
 /// markup (the changes that can make another rule apply); character, link and layout edits
@@ -302,11 +311,10 @@ fn stages(
     hints: DocumentHints<'_>,
     opts: &CleanOptions,
     learned: Option<&ProfileMatcher>,
-    found: &mut structure::Found,
-    published_raw: &mut Option<Range<usize>>,
-    untouched: &mut UntouchedLines,
+    state: &mut RoundState,
     round: usize,
 ) -> bool {
+    let RoundState { found, published_raw, untouched } = state;
     let mut structural = early_stages(draft, opts);
     let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source, untouched), &opts.disabled);
     structural |= touches_lines(draft.text(), &edits);
