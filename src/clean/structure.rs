@@ -117,6 +117,20 @@ fn captures<'h>(re: &Regex, h: &'h str) -> Option<regex::Captures<'h>> {
     if re.is_match(h) { re.captures(h) } else { None }
 }
 
+/// [`DATELINE_LINE`]'s captures on `line`. Every date form holds a digit (`\d`, any decimal
+/// digit): a line without a numeric character is not tried.
+fn dateline(line: &str) -> Option<regex::Captures<'_>> {
+    let digit = line.bytes().any(|b| b.is_ascii_digit()) || (!line.is_ascii() && line.chars().any(char::is_numeric));
+    if digit { captures(&DATELINE_LINE, line) } else { None }
+}
+
+/// [`BYLINE`]'s captures on `line`: only a line starting (after spaces) with the first two
+/// letters of one of its words is tried.
+fn byline(line: &str) -> Option<regex::Captures<'_>> {
+    let head = line.trim_start().as_bytes().get(..2).unwrap_or_default().to_ascii_lowercase();
+    if matches!(head.as_slice(), b"by" | b"wr" | b"au" | b"re" | b"wo") { captures(&BYLINE, line) } else { None }
+}
+
 fn month_number(name: &str) -> Option<u32> {
     let n = name.to_ascii_lowercase();
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -254,7 +268,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             let (fl, fh) = (fold(l), fold(h));
             fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
         });
-        let is_dateline = captures(&DATELINE_LINE, l).is_some_and(|c| iso_of(&c).is_some());
+        let is_dateline = dateline(l).is_some_and(|c| iso_of(&c).is_some());
         if !is_dateline && (matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1)) {
             title_line = Some(k);
         }
@@ -311,7 +325,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         }
         if k < header {
             let pl = plain(l);
-            if let Some(c) = captures(&DATELINE_LINE, &pl) {
+            if let Some(c) = dateline(&pl) {
                 if let Some(iso) = iso_of(&c) {
                     if found.published.is_none() {
                         found.published = Some((iso.clone(), spans[k].0..spans[k].1));
@@ -321,7 +335,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     continue;
                 }
             }
-            if let Some(c) = captures(&BYLINE, &pl) {
+            if let Some(c) = byline(&pl) {
                 let name = c["name"].trim().to_owned();
                 if words(&name) <= 8 {
                     found.byline.get_or_insert(name.clone());
@@ -374,7 +388,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         }
         let rest = &l[cut..];
         let rest_folded = fold(&plain(rest));
-        let rest_is_dateline = captures(&DATELINE_LINE, &plain(rest)).is_some_and(|c| iso_of(&c).is_some());
+        let rest_is_dateline = dateline(&plain(rest)).is_some_and(|c| iso_of(&c).is_some());
         if cut > 0 && (title_folds.contains(&rest_folded) || rest_is_dateline) {
             // A dateline and then the title (or another dateline): the whole line goes.
             edits.retain(|e| e.range.start != s);
