@@ -199,6 +199,11 @@ fn characters(text: &str, out: &mut Vec<StageEdit>) {
     let mut at = 0;
     while let Some(k) = bytes[at..].iter().position(|&b| may_edit(b)) {
         let i = at + k;
+        if bytes[i] == 0xE2 && !matches!(bytes.get(i + 1), Some(0x80 | 0x81)) {
+            // U+2080 and above (arrows, symbols): none is edited here.
+            at = i + 1;
+            continue;
+        }
         let c = text[i..].chars().next().expect("a lead byte starts a character");
         let end = i + c.len_utf8();
         at = end;
@@ -224,14 +229,25 @@ fn characters(text: &str, out: &mut Vec<StageEdit>) {
     }
 }
 
+/// The first non-ASCII byte at or after `from`, skipping ASCII a word at a time.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 32) {
+        if !chunk.is_ascii() {
+            break;
+        }
+        at += 32;
+    }
+    bytes[at..].iter().position(|&b| b >= 0x80).map(|k| at + k)
+}
+
 /// The quick check of `text` for `form`, run only over its non-ASCII runs: ASCII is always
 /// normal and resets the check's state, so the runs decide alone.
 fn quick_check(text: &str, form: NormalForm) -> IsNormalized {
     let bytes = text.as_bytes();
     let mut result = IsNormalized::Yes;
     let mut at = 0;
-    while let Some(k) = bytes[at..].iter().position(|&b| b >= 0x80) {
-        let start = at + k;
+    while let Some(start) = next_non_ascii(bytes, at) {
         let end = bytes[start..].iter().position(u8::is_ascii).map_or(bytes.len(), |n| start + n);
         let run = text[start..end].chars();
         let quick = match form {
