@@ -421,8 +421,17 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             continue;
         }
         let (s, e) = spans[k];
-        for (at, end) in inline_tag_lists(&text[s..e]) {
+        let fused = inline_tag_lists(&text[s..e]);
+        let footer = tags_before_footer(&text[s..e]).filter(|f| fused.iter().all(|t| t.1 <= f.0 || f.1 <= t.0));
+        for (at, end) in fused {
             edits.push(StageEdit::remove(s + at..s + end, "tag-list", "a tag list fused into the text"));
+        }
+        if let Some((at, end)) = footer {
+            edits.push(StageEdit::remove(
+                s + at..s + end,
+                "tag-list",
+                "a tag list and the comment widget after it, at the end of the line",
+            ));
         }
     }
 
@@ -540,17 +549,39 @@ fn inline_tag_lists(line: &str) -> Vec<(usize, usize)> {
             }
         }
         // A sentence that merely starts with "Tags" has verbs and function words; a list does not.
-        let sentence_words = [
-            "is", "are", "was", "were", "be", "been", "have", "has", "had", "said", "will", "would", "to", "of",
-            "with", "from", "by", "that",
-        ];
-        if let Some(e) =
-            end.filter(|&e| !rest[..e].split_whitespace().any(|w| sentence_words.contains(&w.trim_end_matches('.'))))
-        {
+        if let Some(e) = end.filter(|&e| !has_sentence_words(&rest[..e])) {
             out.push((start, start + e));
         }
     }
     out
+}
+
+/// Words a sentence has and a tag list does not.
+const SENTENCE_WORDS: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "have", "has", "had", "said", "will", "would", "to", "of", "with",
+    "from", "by", "that",
+];
+
+/// Whether `s` reads as a sentence rather than a list of tags.
+fn has_sentence_words(s: &str) -> bool {
+    s.split_whitespace().any(|w| SENTENCE_WORDS.contains(&w.trim_end_matches('.')))
+}
+
+/// A tag list that runs into a comment widget ending the line (FA-KES's Sputnik articles:
+/// `… Tags Daesh Syria Raqqa Community standardsDiscussion Comment via FacebookComment via
+/// Sputnik News`), wherever it starts (the data set dropped the full stop before it): from
+/// `Tags` to the end of the line, when the list has at most 40 words, none a sentence's, and
+/// the widget at most 12 words. Byte range into `line`.
+fn tags_before_footer(line: &str) -> Option<(usize, usize)> {
+    const FOOTER: &str = "Community standards";
+    let widget = line.rfind(FOOTER)?;
+    if words(&line[widget..]) > 12 {
+        return None;
+    }
+    let start = line[..widget].rfind("Tags ").filter(|&t| t == 0 || line[..t].ends_with(' '))?;
+    let list = &line[start + 5..widget];
+    let n = words(list);
+    ((1..=40).contains(&n) && !has_sentence_words(list) && !list.contains(". ")).then(|| (start, line.trim_end().len()))
 }
 
 /// Drops edits that overlap an earlier one (two rules on one line: the first wins).
@@ -803,6 +834,17 @@ mod tests {
         assert_eq!(got, ["Tags Nusra Front al-Qaeda Aleppo Syria Assad extremism war. "]);
         assert!(inline_tag_lists("The price tags were high. Tags are what shops use").is_empty());
         assert!(inline_tag_lists("He said. Tags were placed on the bodies.").is_empty());
+        let line = "Talks would need to be studied. ... 11 Tags Bashar al-Assad chemical weapons Damascus Community standardsDiscussion Comment via FacebookComment via Sputnik News";
+        let (s, e) = tags_before_footer(line).unwrap();
+        assert_eq!(&line[..s], "Talks would need to be studied. ... 11 ");
+        assert_eq!(e, line.len());
+        assert!(tags_before_footer("Tags were placed on the bodies of those killed. Community standards").is_none());
+        assert!(
+            tags_before_footer(
+                "Tags Syria Aleppo. Community standards apply to every comment we get here and there and more and more."
+            )
+            .is_none()
+        );
     }
 
     #[test]
