@@ -166,6 +166,16 @@ def test_fakes_clean_and_datelines_extracted(fakes_csv: Path) -> None:
     raw_tags = sum(c.raw.count(". Tags ") for c in cleaned)
     left_tags = sum(c.text.count(". Tags ") for c in cleaned)
     assert raw_tags > 50 and left_tags < raw_tags * 0.6
+    # a tag list running into the Sputnik comment widget goes with it, the body before stays
+    footer = "Community standardsDiscussion Comment via FacebookComment via Sputnik News"
+    sputnik = [c for c in cleaned if c.raw.rstrip().endswith(footer) and " Tags " in c.raw]
+    assert len(sputnik) > 30
+    for c in sputnik:
+        assert "Tags " not in c.text and footer not in c.text
+        tags = next(e for e in c.edits if e.rule == "tag-list")
+        assert tags.original.startswith("Tags ") and tags.original.rstrip().endswith(footer)
+        assert not c.raw[tags.raw_end :].strip()
+        assert c.text.endswith(c.raw[: tags.raw_start].split()[-1])
 
 
 def test_news_sample_cleans(news_sample_csv: Path) -> None:

@@ -161,7 +161,21 @@ static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
 
 /// The built-in rule matching a line, if any (`disabled` lists rule ids switched off).
 pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<BuiltinRule> {
-    let plain = crate::clean::markup::plain(line);
+    builtin_match_plain(&crate::clean::markup::plain(line), disabled)
+}
+
+/// Whether `line` holds `rights` or `copyrighted` in any ASCII case: a word of each
+/// [`ANYWHERE_RULES`] needle. A line without one cannot match them (only ASCII letters fold
+/// to these letters), so it is not folded whole.
+fn has_anywhere_word(line: &str) -> bool {
+    let b = line.as_bytes();
+    let at = |from: usize, word: &[u8]| b.get(from..from + word.len()).is_some_and(|w| w.eq_ignore_ascii_case(word));
+    memchr::memchr2_iter(b'g', b'G', b)
+        .any(|k| (k >= 2 && at(k - 2, b"rights")) || (k >= 6 && at(k - 6, b"copyrighted")))
+}
+
+/// [`builtin_match`] of a line whose Markdown is already taken out ([`crate::clean::markup::plain`]).
+pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<BuiltinRule> {
     let plain = plain.trim();
     // The longest line any rule removes; the folded form is never longer than the line.
     if plain.is_empty() || plain.len() > 3 * MAX_RULE_LEN {
@@ -172,6 +186,16 @@ pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<BuiltinRu
     while !plain.is_char_boundary(cut) {
         cut -= 1;
     }
+    // A line longer than the fold counts its own length. Past every rule's `max_len` but the
+    // disclaimer's, only the disclaimer can match, and its folded start is `d` or `t`.
+    let long = cut < plain.len();
+    let may_match_rule = !long
+        || plain.len() <= LONGEST_SHORT_RULE
+        || (plain.len() <= MAX_RULE_LEN && matches!(plain.as_bytes()[0], b'd' | b'D' | b't' | b'T'));
+    let may_match_anywhere = has_anywhere_word(plain);
+    if !may_match_rule && !may_match_anywhere {
+        return None;
+    }
     let head = fold(&plain[..cut]);
     let mut end = head.len().min(WINDOW);
     while !head.is_char_boundary(end) {
@@ -180,15 +204,17 @@ pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<BuiltinRu
     let window = &head[..end];
     let whole = cut == plain.len() && end == head.len();
     let folded_len = if cut == plain.len() { head.len() } else { plain.len() };
-    let hit = BUILTIN_SET
-        .matches(window)
-        .iter()
-        .map(|i| BUILTIN_RULES[i])
-        .find(|r| folded_len <= r.max_len && (whole || !r.pattern.ends_with('$')) && !disabled.contains(r.id));
-    if hit.is_some() {
-        return hit;
+    if may_match_rule {
+        let hit = BUILTIN_SET
+            .matches(window)
+            .iter()
+            .map(|i| BUILTIN_RULES[i])
+            .find(|r| folded_len <= r.max_len && (whole || !r.pattern.ends_with('$')) && !disabled.contains(r.id));
+        if hit.is_some() {
+            return hit;
+        }
     }
-    if !ANYWHERE_RULES.iter().any(|(_, _, max_len, _)| folded_len <= *max_len) {
+    if !may_match_anywhere || !ANYWHERE_RULES.iter().any(|(_, _, max_len, _)| folded_len <= *max_len) {
         return None;
     }
     let folded = if cut == plain.len() { head } else { fold(plain) };
@@ -197,6 +223,9 @@ pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<BuiltinRu
         .find(|(id, needle, max_len, _)| folded.len() <= *max_len && !disabled.contains(*id) && folded.contains(needle))
         .map(|&(id, needle, max_len, reason)| BuiltinRule { id, pattern: needle, max_len, reason })
 }
+
+/// The longest `max_len` of the built-in rules other than the disclaimer.
+const LONGEST_SHORT_RULE: usize = 500;
 
 /// The longest line a built-in rule removes.
 const MAX_RULE_LEN: usize = 3000;
@@ -485,6 +514,37 @@ mod tests {
         }
         let disabled: HashSet<String> = ["comment-widget".to_owned()].into();
         assert!(builtin_match("Facebook Comments", &disabled).is_none());
+    }
+
+    #[test]
+    fn only_the_disclaimer_rule_is_longer_than_the_short_rules() {
+        for r in BUILTIN_RULES {
+            assert!(r.max_len <= LONGEST_SHORT_RULE || r.id == "disclaimer", "{}", r.id);
+            if r.max_len > LONGEST_SHORT_RULE {
+                assert!(r.max_len <= MAX_RULE_LEN);
+                // Its matches start with a `d` or a `t` (the prefilter in builtin_match_plain):
+                // every top-level alternative of `^(...)` does.
+                let inner = r.pattern.strip_prefix("^(").expect("anchored group");
+                let mut depth = 0;
+                let mut starts = vec![0];
+                for (i, c) in inner.char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        '|' if depth == 0 => starts.push(i + 1),
+                        _ => {}
+                    }
+                }
+                for s in starts {
+                    assert!(inner[s..].starts_with('d') || inner[s..].starts_with('t'), "{}", &inner[s..]);
+                }
+            }
+        }
+        for (_, needle, _, _) in ANYWHERE_RULES {
+            assert!(needle.contains("copyrighted") || needle.contains("rights"), "{needle}");
+        }
+        assert!(has_anywhere_word("All Rights Reserved") && has_anywhere_word("COPYRIGHTED material"));
+        assert!(!has_anywhere_word("Copyright 2016, the right side"));
     }
 
     #[test]

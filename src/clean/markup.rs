@@ -36,6 +36,9 @@ static HTML_TAG: LazyLock<Regex> =
 static HTML_ENTITY: LazyLock<Regex> =
     LazyLock::new(|| re(r"&(?:amp;){0,3}(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"));
 static MD_IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)"));
+/// The Markdown link pattern; [`md_links`] finds its matches by hand (the bounded
+/// repetitions make the regex's automaton large and slow to run); tests check they agree.
+#[cfg(test)]
 static MD_LINK: LazyLock<Regex> =
     LazyLock::new(|| re(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)"));
 static MD_STRONG: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*([^*_\n]{1,500}?)\*\*|__([^*_\n]{1,500}?)__"));
@@ -126,10 +129,107 @@ pub fn html(text: &str) -> Vec<StageEdit> {
     edits
 }
 
+/// Whether `text` holds `](`, `**` or `__`: the trigger of every Markdown rule (one scan).
+pub fn has_markdown(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b']', b'*', b'_', bytes).any(|k| match (bytes[k], bytes.get(k + 1)) {
+        (b']', Some(b'(')) => true,
+        (b, Some(&next)) => b != b']' && next == b,
+        _ => false,
+    })
+}
+
+/// The matches of the Markdown link pattern
+/// `\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s+"[^"\n]*")?\)`, leftmost first, not
+/// overlapping. Each part of the pattern can end in one place only (the label at the first
+/// `]`, the URL at the first `)` or space, the title at the first `"`), so no backtracking.
+fn md_links(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(k) = memchr::memchr(b'[', &text.as_bytes()[from..]) {
+            let start = from + k;
+            if let Some(end) = md_link_at(text, start) {
+                from = end;
+                return Some(start..end);
+            }
+            from = start + 1;
+        }
+        from = text.len();
+        None
+    })
+}
+
+/// The end of a Markdown link starting with the `[` at `start`, if one does.
+fn md_link_at(text: &str, start: usize) -> Option<usize> {
+    let mut chars = text[start + 1..].char_indices().map(|(i, c)| (start + 1 + i, c)).peekable();
+    let mut label = 0;
+    loop {
+        let (_, c) = chars.next()?;
+        match c {
+            ']' => break,
+            '[' | '\n' => return None,
+            _ => label += 1,
+        }
+    }
+    if !(1..=500).contains(&label) || chars.next()?.1 != '(' {
+        return None;
+    }
+    let mut url = 0;
+    loop {
+        let (i, c) = chars.next()?;
+        if c == ')' {
+            return (url <= 2000).then_some(i + 1);
+        }
+        if c.is_whitespace() {
+            if url > 2000 {
+                return None;
+            }
+            break;
+        }
+        if c == '(' {
+            return None;
+        }
+        url += 1;
+    }
+    // An optional title: spaces, then "...", then the closing parenthesis.
+    while chars.peek().is_some_and(|&(_, c)| c.is_whitespace()) {
+        chars.next();
+    }
+    if chars.next()?.1 != '"' {
+        return None;
+    }
+    loop {
+        let (_, c) = chars.next()?;
+        match c {
+            '"' => break,
+            '\n' => return None,
+            _ => {}
+        }
+    }
+    let (i, c) = chars.next()?;
+    (c == ')').then_some(i + 1)
+}
+
+/// The label and URL ranges of a Markdown link match at `m`: the label runs from after the
+/// `[` to the first `]` (it cannot hold one), the URL from after the `](` to the first `)`
+/// or space (it cannot hold either) — what the pattern's two groups capture.
+fn link_parts(text: &str, m: std::ops::Range<usize>) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+    let s = &text[m.clone()];
+    let close = s.find(']').expect("a link match holds ](");
+    let url_start = close + 2;
+    let url_end = s[url_start..].find(|c: char| c == ')' || c.is_whitespace()).map_or(s.len(), |k| url_start + k);
+    (m.start + 1..m.start + close, m.start + url_start..m.start + url_end)
+}
+
+/// Whether `text` holds a Markdown link's `](`.
+fn has_link(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"](").is_some()
+}
+
 /// Markdown images (removed), links (`[text](url)` → `text`) and strong emphasis.
 pub fn markdown(text: &str) -> Vec<StageEdit> {
     let mut edits = Vec::new();
-    if !(text.contains("](") || text.contains("**") || text.contains("__")) {
+    if !has_markdown(text) {
         return edits;
     }
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
@@ -137,30 +237,29 @@ pub fn markdown(text: &str) -> Vec<StageEdit> {
         edits.push(StageEdit::remove(m.range(), "markdown-image", "Markdown image"));
         taken.push(m.range());
     }
-    for caps in MD_LINK.captures_iter(text) {
-        let m = caps.get(0).expect("match");
-        if taken.iter().any(|t| t.start < m.end() && m.start() < t.end) {
+    for m in md_links(text) {
+        if taken.iter().any(|t| t.start < m.end && m.start < t.end) {
             continue;
         }
-        let label = caps.get(1).expect("label");
-        let url = caps.get(2).map_or("", |u| u.as_str());
+        let (label, url) = link_parts(text, m.clone());
+        let url = &text[url];
         // Keep the label in place: remove "[" and "](url)" around it.
-        edits.push(StageEdit::remove(m.start()..label.start(), "markdown-link", format!("Markdown link to {url:?}")));
-        edits.push(StageEdit::remove(label.end()..m.end(), "markdown-link", format!("Markdown link to {url:?}")));
-        taken.push(m.range());
+        edits.push(StageEdit::remove(m.start..label.start, "markdown-link", format!("Markdown link to {url:?}")));
+        edits.push(StageEdit::remove(label.end..m.end, "markdown-link", format!("Markdown link to {url:?}")));
+        taken.push(m);
     }
-    for caps in MD_STRONG.captures_iter(text) {
-        let m = caps.get(0).expect("match");
+    for m in MD_STRONG.find_iter(text) {
         if taken.iter().any(|t| t.start < m.end() && m.start() < t.end && !(t.start <= m.start() && m.end() <= t.end)) {
             continue;
         }
-        let inner = caps.get(1).or_else(|| caps.get(2)).expect("inner");
+        // The emphasised text: between the two-byte markers (either group of the pattern).
+        let inner = m.start() + 2..m.end() - 2;
         // Markers must stand apart from more of the same character (`_____#__`), and the
         // emphasised text must not start or end with it: then unwrapping cannot form new
         // markers, and cleaning stays idempotent.
         let marker = text.as_bytes()[m.start()];
         let touches = |i: Option<usize>| i.and_then(|i| text.as_bytes().get(i)).is_some_and(|&b| b == marker);
-        let inner_text = inner.as_str().as_bytes();
+        let inner_text = text[inner.clone()].as_bytes();
         if touches(m.start().checked_sub(1))
             || touches(Some(m.end()))
             || inner_text.first() == Some(&marker)
@@ -168,8 +267,8 @@ pub fn markdown(text: &str) -> Vec<StageEdit> {
         {
             continue;
         }
-        edits.push(StageEdit::remove(m.start()..inner.start(), "markdown-emphasis", "Markdown emphasis marker"));
-        edits.push(StageEdit::remove(inner.end()..m.end(), "markdown-emphasis", "Markdown emphasis marker"));
+        edits.push(StageEdit::remove(m.start()..inner.start, "markdown-emphasis", "Markdown emphasis marker"));
+        edits.push(StageEdit::remove(inner.end..m.end(), "markdown-emphasis", "Markdown emphasis marker"));
     }
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     edits
@@ -246,7 +345,9 @@ pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
         if line.trim().is_empty() {
             continue;
         }
-        if PHP_DUMP_LINE.is_match(line) {
+        // The dump pattern starts (after spaces) with one of these bytes.
+        let lead = line.trim_start().as_bytes().first().copied().unwrap_or(b' ');
+        if matches!(lead, b's' | b'a' | b'o' | b'i' | b'f' | b'b' | b'[') && PHP_DUMP_LINE.is_match(line) {
             edits.push(StageEdit::remove(start..end, "leaked-var-dump", "leaked PHP var_dump output"));
         } else if is_json_line(line) {
             edits.push(StageEdit::remove(start..end, "leaked-json", "leaked JSON array or object"));
@@ -272,33 +373,59 @@ pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
 /// A line with Markdown link syntax and strong-emphasis markers taken out, for matching
 /// rules against what a reader sees (`[**Become a Member**](#)` → `Become a Member`).
 pub fn plain(line: &str) -> std::borrow::Cow<'_, str> {
-    if !(line.contains("](") || line.contains("**") || line.contains("__")) {
+    if !has_markdown(line) {
         return std::borrow::Cow::Borrowed(line);
     }
-    let unlinked = MD_LINK.replace_all(line, "$1");
+    // `MD_LINK.replace_all(line, "$1")`, with the label found by hand: capturing groups
+    // would run a slower engine than finding the matches.
+    let mut unlinked = String::with_capacity(line.len());
+    let mut pos = 0;
+    for m in md_links(line) {
+        let (label, _) = link_parts(line, m.clone());
+        unlinked.push_str(&line[pos..m.start]);
+        unlinked.push_str(&line[label]);
+        pos = m.end;
+    }
+    unlinked.push_str(&line[pos..]);
     std::borrow::Cow::Owned(unlinked.replace("**", "").replace("__", ""))
 }
 
 /// Whether a line holds nothing but Markdown links and separators (navigation debris such
 /// as `[War Agenda](#)` or `[Home](/) | [World](/world)`).
 pub fn is_link_only(line: &str) -> bool {
-    if !line.contains("](") {
+    if !has_link(line) {
         return false;
     }
-    let rest = MD_LINK.replace_all(line, "");
+    let mut rest = String::with_capacity(line.len());
+    let mut pos = 0;
+    for m in md_links(line) {
+        rest.push_str(&line[pos..m.start]);
+        pos = m.end;
+    }
+    rest.push_str(&line[pos..]);
     rest.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•' | '-' | '/' | '>' | '»' | '*'))
 }
 
 /// Whether a line is only a URL.
 pub fn is_url_only(line: &str) -> bool {
     let t = line.trim();
+    // The match must start the line, where the pattern's literal start must stand.
+    let head = t.as_bytes().get(..4).unwrap_or_default();
+    if !(head.eq_ignore_ascii_case(b"http") || head.eq_ignore_ascii_case(b"www.")) {
+        return false;
+    }
     URL.find(t)
         .is_some_and(|m| m.start() == 0 && t[m.end()..].trim_matches(|c: char| c.is_ascii_punctuation()).is_empty())
 }
 
 /// Whether a line is only an image file name (`13950827000687_photoi`, `IMG_2016.jpg`).
 pub fn is_image_name(line: &str) -> bool {
-    line.len() <= 160 && IMAGE_NAME.is_match(line)
+    if line.len() > 160 {
+        return false;
+    }
+    // A match is one token (no inner space) with a `.` or a `_`: test that before the regex.
+    let t = line.trim();
+    !t.is_empty() && !t.contains(char::is_whitespace) && t.contains(['.', '_']) && IMAGE_NAME.is_match(line)
 }
 
 #[cfg(test)]
@@ -349,6 +476,27 @@ mod tests {
             v
         };
         assert_eq!(apply(t, serialisations(t, &lines)), "Body.\n\n\n[1, 2] is a list");
+    }
+
+    #[test]
+    fn md_links_agree_with_the_pattern() {
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: usize| -> usize {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % (n as u64)) as usize
+        };
+        let parts = ["[", "]", "(", ")", "](", "\"", " ", "\n", "a", "é", "#", "x y", "\u{a0}", "[a](b)", "](#)"];
+        for _ in 0..20_000 {
+            let text: String = (0..next(14)).map(|_| parts[next(parts.len())]).collect();
+            let want: Vec<_> = MD_LINK.find_iter(&text).map(|m| m.range()).collect();
+            assert_eq!(md_links(&text).collect::<Vec<_>>(), want, "{text:?}");
+        }
+        let long = format!("[{}](x) [a]({}) [b]({})", "l".repeat(501), "u".repeat(2001), "u".repeat(2000));
+        let want: Vec<_> = MD_LINK.find_iter(&long).map(|m| m.range()).collect();
+        assert_eq!(md_links(&long).collect::<Vec<_>>(), want);
+        assert_eq!(want.len(), 1);
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub mod unicode;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::clean::boilerplate::{ProfileMatcher, UserRule, builtin_match};
+use crate::clean::boilerplate::{ProfileMatcher, UserRule, builtin_match_plain};
 use crate::clean::edits::{Alignment, Draft, Edit, StageEdit};
 use crate::clean::markup::LinkPolicy;
 use crate::clean::structure::{Hints, lines, whole_line};
@@ -106,6 +106,23 @@ fn keep_enabled(edits: Vec<StageEdit>, disabled: &HashSet<String>) -> Vec<StageE
     edits.into_iter().filter(|e| !disabled.contains(e.rule.as_ref())).collect()
 }
 
+/// Lines the line stage left alone in an earlier round. Its decision on a line depends on the
+/// line alone (and options that stay the same), so a later round skips a line it finds here.
+#[derive(Debug, Default)]
+struct UntouchedLines {
+    /// The text of the round that saw them.
+    text: String,
+    /// `(hash, start, end)` of each line, sorted.
+    lines: Vec<(u64, usize, usize)>,
+}
+
+impl UntouchedLines {
+    fn contains(&self, line: &str, hash: u64) -> bool {
+        let from = self.lines.partition_point(|l| l.0 < hash);
+        self.lines[from..].iter().take_while(|l| l.0 == hash).any(|&(_, s, e)| &self.text[s..e] == line)
+    }
+}
+
 /// The line stage: serialisations, boilerplate (built-in, user, learned), image names,
 /// link-only and URL-only lines.
 fn line_rules(
@@ -113,37 +130,68 @@ fn line_rules(
     opts: &CleanOptions,
     learned: Option<&ProfileMatcher>,
     group: Option<&str>,
+    untouched: &mut UntouchedLines,
 ) -> Vec<StageEdit> {
     let spans = lines(text);
-    let mut edits = markup::serialisations(text, &spans);
-    let taken: HashSet<usize> = edits.iter().map(|e| e.range.start).collect();
+    let mut edits = Vec::new();
+    let mut now = Vec::with_capacity(spans.len());
     for &(s, e) in &spans {
         let line = &text[s..e];
-        if line.trim().is_empty() || taken.contains(&s) {
+        if line.trim().is_empty() {
             continue;
         }
-        let range = whole_line(text, (s, e));
-        if let Some(rule) = builtin_match(line, &opts.disabled) {
-            edits.push(StageEdit::remove(range, rule.id, rule.reason));
-        } else if let Some(rule) = opts.rules.iter().find(|r| r.pattern.is_match(line)) {
-            edits.push(StageEdit::remove(range, rule.id.clone(), rule.reason.clone()));
-        } else if learned.is_some_and(|m| m.matches(line, group)) {
-            edits.push(StageEdit::remove(
-                range,
-                "learned-boilerplate",
-                "a line the corpus repeats across its documents (learned profile)",
-            ));
-        } else if markup::is_image_name(&markup::plain(line)) {
-            edits.push(StageEdit::remove(range, "image-file-name", format!("image file name {:?}", line.trim())));
-        } else if markup::is_link_only(line) {
-            edits.push(StageEdit::remove(range, "link-only-line", "a line of navigation links"));
-        } else if markup::is_url_only(&markup::plain(line)) {
-            edits.push(StageEdit::remove(range, "url-line", "a line holding only a URL"));
+        let hash = xxhash_rust::xxh3::xxh3_64(line.as_bytes());
+        if untouched.contains(line, hash) {
+            now.push((hash, s, e));
+            continue;
+        }
+        let before = edits.len();
+        let dumps = markup::serialisations(text, &[(s, e)]);
+        let taken = dumps.iter().any(|d| d.range.start == s);
+        edits.extend(dumps);
+        if !taken {
+            line_rule(text, (s, e), opts, learned, group, &mut edits);
+        }
+        if edits.len() == before {
+            now.push((hash, s, e));
         }
     }
+    now.sort_unstable();
+    *untouched = UntouchedLines { text: text.to_owned(), lines: now };
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     structure::dedupe_overlaps(&mut edits);
     edits
+}
+
+/// The first line rule that removes line `(s, e)`, if any, pushed onto `edits`.
+fn line_rule(
+    text: &str,
+    (s, e): (usize, usize),
+    opts: &CleanOptions,
+    learned: Option<&ProfileMatcher>,
+    group: Option<&str>,
+    edits: &mut Vec<StageEdit>,
+) {
+    let line = &text[s..e];
+    let range = whole_line(text, (s, e));
+    let plain = markup::plain(line);
+    if let Some(rule) = builtin_match_plain(&plain, &opts.disabled) {
+        edits.push(StageEdit::remove(range, rule.id, rule.reason));
+    } else if let Some(rule) = opts.rules.iter().find(|r| r.pattern.is_match(line)) {
+        edits.push(StageEdit::remove(range, rule.id.clone(), rule.reason.clone()));
+    } else if learned.is_some_and(|m| m.matches(line, group)) {
+        edits.push(StageEdit::remove(
+            range,
+            "learned-boilerplate",
+            "a line the corpus repeats across its documents (learned profile)",
+        ));
+    } else if markup::is_image_name(&plain) {
+        edits.push(StageEdit::remove(range, "image-file-name", format!("image file name {:?}", line.trim())));
+    } else if markup::is_link_only(line) {
+        edits.push(StageEdit::remove(range, "link-only-line", "a line of navigation links"));
+    } else if markup::is_url_only(&plain) {
+        edits.push(StageEdit::remove(range, "url-line", "a line holding only a URL"));
+    }
 }
 
 /// The lines of `text` after the character, HTML and serialisation stages: what learned
@@ -198,17 +246,17 @@ fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
 /// ```
 pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: Option<&ProfileMatcher>) -> Cleaned {
     let mut draft = Draft::new(raw);
-    let mut found = structure::Found::default();
-    let mut published_raw = None;
+    let mut state = RoundState::default();
     // Rounds until nothing changes: a rule's decision can depend on lines another rule
     // removes, and the fixpoint is what makes cleaning idempotent. Almost every text settles
     // in the second round, which then changes nothing.
     for round in 0..4 {
-        let structural = stages(&mut draft, hints, opts, learned, &mut found, &mut published_raw, round);
+        let structural = stages(&mut draft, hints, opts, learned, &mut state, round);
         if !structural {
             break;
         }
     }
+    let RoundState { found, published_raw, .. } = state;
     let (text, edits, alignment) = draft.finish();
     let title_in_text = found.title_in_text && !text.is_empty();
     let body_start = if title_in_text {
@@ -243,6 +291,17 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
     }
 }
 
+/// What rounds carry to the next.
+#[derive(Debug, Default)]
+struct RoundState {
+    /// What the structure stage found.
+    found: structure::Found,
+    /// The raw span of the dateline the date came from.
+    published_raw: Option<Range<usize>>,
+    /// The lines the line stage left alone.
+    untouched: UntouchedLines,
+}
+
 /// One round of every stage. What the structure stage finds in a later round only fills
 /// what earlier rounds did not find. Returns whether the round changed the text's lines or
 /// markup (the changes that can make another rule apply); character, link and layout edits
@@ -252,12 +311,12 @@ fn stages(
     hints: DocumentHints<'_>,
     opts: &CleanOptions,
     learned: Option<&ProfileMatcher>,
-    found: &mut structure::Found,
-    published_raw: &mut Option<Range<usize>>,
+    state: &mut RoundState,
     round: usize,
 ) -> bool {
+    let RoundState { found, published_raw, untouched } = state;
     let mut structural = early_stages(draft, opts);
-    let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source), &opts.disabled);
+    let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source, untouched), &opts.disabled);
     structural |= touches_lines(draft.text(), &edits);
     draft.apply(edits);
     let title_hint = if round == 0 { hints.title } else { found.title.as_deref().or(hints.title) };

@@ -15,11 +15,13 @@
 //! abbreviations (`Lt. Gen.`, `U.S.`, initials, decimals).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use chrono::{NaiveDate, NaiveTime};
 use regex::Regex;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::clean::edits::StageEdit;
 use crate::clean::markup::plain;
@@ -29,11 +31,9 @@ use crate::clean::unicode::fold;
 pub fn lines(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            out.push((start, i));
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push((start, i));
+        start = i + 1;
     }
     out.push((start, text.len()));
     out
@@ -110,6 +110,26 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:by|written by|author|reporting by|words by)\s*:?\s+(?P<name>[^.!?\n]{2,80}?)\s*$")
         .expect("byline pattern")
 });
+
+/// `re.captures(h)`, after the cheaper `is_match` (a lazy DFA) has found that there is one:
+/// most lines have none, and capturing runs a slower engine.
+fn captures<'h>(re: &Regex, h: &'h str) -> Option<regex::Captures<'h>> {
+    if re.is_match(h) { re.captures(h) } else { None }
+}
+
+/// [`DATELINE_LINE`]'s captures on `line`. Every date form holds a digit (`\d`, any decimal
+/// digit): a line without a numeric character is not tried.
+fn dateline(line: &str) -> Option<regex::Captures<'_>> {
+    let digit = line.bytes().any(|b| b.is_ascii_digit()) || (!line.is_ascii() && line.chars().any(char::is_numeric));
+    if digit { captures(&DATELINE_LINE, line) } else { None }
+}
+
+/// [`BYLINE`]'s captures on `line`: only a line starting (after spaces) with the first two
+/// letters of one of its words is tried.
+fn byline(line: &str) -> Option<regex::Captures<'_>> {
+    let head = line.trim_start().as_bytes().get(..2).unwrap_or_default().to_ascii_lowercase();
+    if matches!(head.as_slice(), b"by" | b"wr" | b"au" | b"re" | b"wo") { captures(&BYLINE, line) } else { None }
+}
 
 fn month_number(name: &str) -> Option<u32> {
     let n = name.to_ascii_lowercase();
@@ -248,7 +268,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             let (fl, fh) = (fold(l), fold(h));
             fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
         });
-        let is_dateline = DATELINE_LINE.captures(l).is_some_and(|c| iso_of(&c).is_some());
+        let is_dateline = dateline(l).is_some_and(|c| iso_of(&c).is_some());
         if !is_dateline && (matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1)) {
             title_line = Some(k);
         }
@@ -304,7 +324,8 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             continue;
         }
         if k < header {
-            if let Some(c) = DATELINE_LINE.captures(&plain(l)) {
+            let pl = plain(l);
+            if let Some(c) = dateline(&pl) {
                 if let Some(iso) = iso_of(&c) {
                     if found.published.is_none() {
                         found.published = Some((iso.clone(), spans[k].0..spans[k].1));
@@ -314,7 +335,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     continue;
                 }
             }
-            if let Some(c) = BYLINE.captures(&plain(l)) {
+            if let Some(c) = byline(&pl) {
                 let name = c["name"].trim().to_owned();
                 if words(&name) <= 8 {
                     found.byline.get_or_insert(name.clone());
@@ -323,7 +344,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     continue;
                 }
             }
-            if is_section_label(&plain(l)) && title_line.is_some_and(|t| t < k) {
+            if is_section_label(&pl) && title_line.is_some_and(|t| t < k) {
                 edits.push(StageEdit::remove(
                     whole_line(text, spans[k]),
                     "section-label",
@@ -340,7 +361,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         let (s, e) = spans[k];
         let l = &text[s..e];
         let mut cut = 0;
-        if let Some(c) = DATELINE_PREFIX.captures(l) {
+        if let Some(c) = captures(&DATELINE_PREFIX, l) {
             let strong = c.name("kw").is_some() || c.name("wd").is_some() || c.name("time").is_some();
             let m = c.get(0).expect("match");
             // Text must follow: a word, a quote, or a number standing alone ("2016 40 Syrians").
@@ -367,7 +388,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         }
         let rest = &l[cut..];
         let rest_folded = fold(&plain(rest));
-        let rest_is_dateline = DATELINE_LINE.captures(&plain(rest)).is_some_and(|c| iso_of(&c).is_some());
+        let rest_is_dateline = dateline(&plain(rest)).is_some_and(|c| iso_of(&c).is_some());
         if cut > 0 && (title_folds.contains(&rest_folded) || rest_is_dateline) {
             // A dateline and then the title (or another dateline): the whole line goes.
             edits.retain(|e| e.range.start != s);
@@ -400,25 +421,36 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             continue;
         }
         let (s, e) = spans[k];
-        for (at, end) in inline_tag_lists(&text[s..e]) {
+        let fused = inline_tag_lists(&text[s..e]);
+        let footer = tags_before_footer(&text[s..e]).filter(|f| fused.iter().all(|t| t.1 <= f.0 || f.1 <= t.0));
+        for (at, end) in fused {
             edits.push(StageEdit::remove(s + at..s + end, "tag-list", "a tag list fused into the text"));
+        }
+        if let Some((at, end)) = footer {
+            edits.push(StageEdit::remove(
+                s + at..s + end,
+                "tag-list",
+                "a tag list and the comment widget after it, at the end of the line",
+            ));
         }
     }
 
     // Duplicate lines and repeated captions.
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let key = |k: usize| Folded(xxh3_64(folded[k].as_bytes()), folded[k].as_str());
+    let mut counts: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> = HashMap::default();
     for &k in &nonempty {
         if Some(k) != title_line && !removed[k] {
-            *counts.entry(folded[k].as_str()).or_default() += 1;
+            *counts.entry(key(k)).or_default() += 1;
         }
     }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> = HashMap::default();
     for &k in &nonempty {
         if Some(k) == title_line || removed[k] {
             continue;
         }
-        let n = counts.get(folded[k].as_str()).copied().unwrap_or(0);
-        let occurrence = seen.entry(folded[k].as_str()).or_default();
+        let key = key(k);
+        let n = counts.get(&key).copied().unwrap_or(0);
+        let occurrence = seen.entry(key).or_default();
         *occurrence += 1;
         if n >= 2 && is_caption_like(plain(line(k)).trim()) {
             edits.push(StageEdit::remove(
@@ -439,6 +471,41 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     (edits, found)
 }
 
+/// A folded line with its XXH3 hash, as a map key hashed once.
+#[derive(Debug, Clone, Copy)]
+struct Folded<'a>(u64, &'a str);
+
+impl PartialEq for Folded<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 && self.1 == other.1
+    }
+}
+
+impl Eq for Folded<'_> {}
+
+impl Hash for Folded<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0);
+    }
+}
+
+/// The hasher of [`Folded`] keys: their hash is already computed.
+#[derive(Debug, Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in anyway.
+        self.0 = xxh3_64_with_seed(bytes, self.0);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 static INLINE_TAGS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[.!?]\s+)(Tags?)\s+\S").expect("tags pattern"));
 
@@ -449,6 +516,9 @@ static INLINE_TAGS: LazyLock<Regex> =
 /// risked). Byte ranges into `line`.
 fn inline_tag_lists(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    if memchr::memmem::find(line.as_bytes(), b"Tag").is_none() {
+        return out;
+    }
     for c in INLINE_TAGS.captures_iter(line) {
         let start = c.get(1).expect("group").start();
         let rest = &line[start..];
@@ -479,17 +549,39 @@ fn inline_tag_lists(line: &str) -> Vec<(usize, usize)> {
             }
         }
         // A sentence that merely starts with "Tags" has verbs and function words; a list does not.
-        let sentence_words = [
-            "is", "are", "was", "were", "be", "been", "have", "has", "had", "said", "will", "would", "to", "of",
-            "with", "from", "by", "that",
-        ];
-        if let Some(e) =
-            end.filter(|&e| !rest[..e].split_whitespace().any(|w| sentence_words.contains(&w.trim_end_matches('.'))))
-        {
+        if let Some(e) = end.filter(|&e| !has_sentence_words(&rest[..e])) {
             out.push((start, start + e));
         }
     }
     out
+}
+
+/// Words a sentence has and a tag list does not.
+const SENTENCE_WORDS: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "have", "has", "had", "said", "will", "would", "to", "of", "with",
+    "from", "by", "that",
+];
+
+/// Whether `s` reads as a sentence rather than a list of tags.
+fn has_sentence_words(s: &str) -> bool {
+    s.split_whitespace().any(|w| SENTENCE_WORDS.contains(&w.trim_end_matches('.')))
+}
+
+/// A tag list that runs into a comment widget ending the line (FA-KES's Sputnik articles:
+/// `… Tags Daesh Syria Raqqa Community standardsDiscussion Comment via FacebookComment via
+/// Sputnik News`), wherever it starts (the data set dropped the full stop before it): from
+/// `Tags` to the end of the line, when the list has at most 40 words, none a sentence's, and
+/// the widget at most 12 words. Byte range into `line`.
+fn tags_before_footer(line: &str) -> Option<(usize, usize)> {
+    const FOOTER: &str = "Community standards";
+    let widget = line.rfind(FOOTER)?;
+    if words(&line[widget..]) > 12 {
+        return None;
+    }
+    let start = line[..widget].rfind("Tags ").filter(|&t| t == 0 || line[..t].ends_with(' '))?;
+    let list = &line[start + 5..widget];
+    let n = words(list);
+    ((1..=40).contains(&n) && !has_sentence_words(list) && !list.contains(". ")).then(|| (start, line.trim_end().len()))
 }
 
 /// Drops edits that overlap an earlier one (two rules on one line: the first wins).
@@ -534,22 +626,17 @@ pub fn layout(text: &str, title_first: bool) -> Vec<StageEdit> {
         edits.push(StageEdit::remove(0..first_start, "whitespace", "blank space at the start"));
     }
     for (k, &(s, e)) in content.iter().enumerate() {
-        // Space runs inside the line.
+        // Space runs inside the line (a byte search finds where two spaces meet).
         let bytes = text.as_bytes();
         let mut i = s;
-        while i < e {
-            if bytes[i] == b' ' {
-                let mut j = i;
-                while j < e && bytes[j] == b' ' {
-                    j += 1;
-                }
-                if j - i > 1 {
-                    edits.push(StageEdit::replace(i..j, " ", "whitespace", "run of spaces"));
-                }
-                i = j;
-            } else {
-                i += 1;
+        while let Some(k) = memchr::memmem::find(&bytes[i..e], b"  ") {
+            let from = i + k;
+            let mut j = from;
+            while j < e && bytes[j] == b' ' {
+                j += 1;
             }
+            edits.push(StageEdit::replace(from..j, " ", "whitespace", "run of spaces"));
+            i = j;
         }
         // The separator to the next line.
         let next = content.get(k + 1);
@@ -601,43 +688,41 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     for (ls, le) in lines(text) {
         let line = &text[ls..le];
         let mut start = line.len() - line.trim_start().len();
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let mut k = 0;
-        while k < chars.len() {
-            let (i, c) = chars[k];
-            if matches!(c, '.' | '!' | '?') {
-                let mut j = k + 1;
-                while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']')
-                {
-                    j += 1;
-                }
-                let end = chars.get(j).map_or(line.len(), |x| x.0);
-                let followed = chars.get(j).is_some_and(|x| x.1 == ' ')
-                    && chars.get(j + 1).is_some_and(|x| {
-                        x.1.is_uppercase() || x.1.is_ascii_digit() || matches!(x.1, '"' | '“' | '\'' | '‘')
-                    });
-                let word_start = line[..i]
-                    .char_indices()
-                    .rev()
-                    .find(|&(_, ch)| ch.is_whitespace() || ch == '(')
-                    .map_or(0, |(p, ch)| p + ch.len_utf8());
-                let word = &line[word_start..i];
-                let w = word.trim_start_matches(['"', '“', '\'', '‘']).to_lowercase();
-                let is_abbrev = c == '.'
-                    && (ABBREVIATIONS.contains(&w.as_str())
-                        || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
-                        || w.contains('.'));
-                if followed && !is_abbrev {
-                    if end > start {
-                        out.push(ls + start..ls + end);
-                    }
-                    start = end + 1;
-                }
-                k = j;
+        // Sentence ends are ASCII, so a byte search finds them; the rest decodes characters.
+        let mut from = 0;
+        while let Some(k) = memchr::memchr3(b'.', b'!', b'?', &line.as_bytes()[from..]) {
+            let i = from + k;
+            let c = char::from(line.as_bytes()[i]);
+            let end = line[i + 1..]
+                .char_indices()
+                .find(|&(_, ch)| !matches!(ch, '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']'))
+                .map_or(line.len(), |(p, _)| i + 1 + p);
+            from = end;
+            let mut after = line[end..].chars();
+            let followed = after.next() == Some(' ')
+                && after
+                    .next()
+                    .is_some_and(|x| x.is_uppercase() || x.is_ascii_digit() || matches!(x, '"' | '“' | '\'' | '‘'));
+            if !followed {
                 continue;
             }
-            let _ = i;
-            k += 1;
+            let word_start = line[..i]
+                .char_indices()
+                .rev()
+                .find(|&(_, ch)| ch.is_whitespace() || ch == '(')
+                .map_or(0, |(p, ch)| p + ch.len_utf8());
+            let word = &line[word_start..i];
+            let w = word.trim_start_matches(['"', '“', '\'', '‘']).to_lowercase();
+            let is_abbrev = c == '.'
+                && (ABBREVIATIONS.contains(&w.as_str())
+                    || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+                    || w.contains('.'));
+            if !is_abbrev {
+                if end > start {
+                    out.push(ls + start..ls + end);
+                }
+                start = end + 1;
+            }
         }
         let tail = line[start.min(line.len())..].trim_end();
         if !tail.trim().is_empty() {
@@ -744,6 +829,17 @@ mod tests {
         assert_eq!(got, ["Tags Nusra Front al-Qaeda Aleppo Syria Assad extremism war. "]);
         assert!(inline_tag_lists("The price tags were high. Tags are what shops use").is_empty());
         assert!(inline_tag_lists("He said. Tags were placed on the bodies.").is_empty());
+        let line = "Talks would need to be studied. ... 11 Tags Bashar al-Assad chemical weapons Damascus Community standardsDiscussion Comment via FacebookComment via Sputnik News";
+        let (s, e) = tags_before_footer(line).unwrap();
+        assert_eq!(&line[..s], "Talks would need to be studied. ... 11 ");
+        assert_eq!(e, line.len());
+        assert!(tags_before_footer("Tags were placed on the bodies of those killed. Community standards").is_none());
+        assert!(
+            tags_before_footer(
+                "Tags Syria Aleppo. Community standards apply to every comment we get here and there and more and more."
+            )
+            .is_none()
+        );
     }
 
     #[test]

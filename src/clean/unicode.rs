@@ -76,7 +76,9 @@ fn cp1252_byte(c: char) -> Option<u8> {
 /// Mojibake repairs in `text` as stage edits.
 fn mojibake(text: &str, out: &mut Vec<StageEdit>) {
     // Only characters from À..ô can start a UTF-8 multi-byte sequence read as cp1252.
-    if !text.chars().any(|c| ('\u{C2}'..='\u{F4}').contains(&c)) {
+    // (U+00C2..U+00F4: the bytes C3 82..C3 B4.)
+    let bytes = text.as_bytes();
+    if !memchr::memchr_iter(0xC3, bytes).any(|k| matches!(bytes.get(k + 1), Some(0x82..=0xB4))) {
         return;
     }
     let mut run: Vec<(usize, char, u8)> = Vec::new();
@@ -172,17 +174,41 @@ fn describe(c: char) -> String {
     s
 }
 
+/// Whether byte `b` can start a character that [`characters`] edits: C0 controls other
+/// than LF (tab and CR among them), DEL, U+0080..U+00BF (C1 controls, NEL, NBSP, soft
+/// hyphen: lead byte C2), U+1680 and U+180E (E1), U+2000..U+206F (E2), U+3000 (E3) and
+/// U+FEFF (EF). Text between such bytes is skipped unread.
+fn may_edit(b: u8) -> bool {
+    MAY_EDIT[usize::from(b)]
+}
+
+/// [`may_edit`] as a table.
+static MAY_EDIT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b < 0x20 && b != 0x0A) || matches!(b, 0x7F | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF);
+        b += 1;
+    }
+    table
+};
+
 /// Control, invisible, line-break and space edits.
 fn characters(text: &str, out: &mut Vec<StageEdit>) {
     let bytes = text.as_bytes();
-    if text.is_ascii() && !bytes.iter().any(|&b| b < 0x20 && b != b'\n' || b == 0x7F) {
-        return;
-    }
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let mut at = 0;
+    while let Some(k) = bytes[at..].iter().position(|&b| may_edit(b)) {
+        let i = at + k;
+        if bytes[i] == 0xE2 && !matches!(bytes.get(i + 1), Some(0x80 | 0x81)) {
+            // U+2080 and above (arrows, symbols): none is edited here.
+            at = i + 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a lead byte starts a character");
         let end = i + c.len_utf8();
+        at = end;
         if c == '\r' {
-            if matches!(iter.peek(), Some((_, '\n'))) {
+            if text[end..].starts_with('\n') {
                 out.push(StageEdit::remove(i..end, "newline", "CRLF line break made LF"));
             } else {
                 out.push(StageEdit::replace(i..end, "\n", "newline", "CR line break made LF"));
@@ -203,13 +229,44 @@ fn characters(text: &str, out: &mut Vec<StageEdit>) {
     }
 }
 
+/// The first non-ASCII byte at or after `from`, skipping ASCII a word at a time.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 32) {
+        if !chunk.is_ascii() {
+            break;
+        }
+        at += 32;
+    }
+    bytes[at..].iter().position(|&b| b >= 0x80).map(|k| at + k)
+}
+
+/// The quick check of `text` for `form`, run only over its non-ASCII runs: ASCII is always
+/// normal and resets the check's state, so the runs decide alone.
+fn quick_check(text: &str, form: NormalForm) -> IsNormalized {
+    let bytes = text.as_bytes();
+    let mut result = IsNormalized::Yes;
+    let mut at = 0;
+    while let Some(start) = next_non_ascii(bytes, at) {
+        let end = bytes[start..].iter().position(u8::is_ascii).map_or(bytes.len(), |n| start + n);
+        let run = text[start..end].chars();
+        let quick = match form {
+            NormalForm::Nfc => is_nfc_quick(run),
+            NormalForm::Nfkc => is_nfkc_quick(run),
+        };
+        match quick {
+            IsNormalized::No => return IsNormalized::No,
+            IsNormalized::Maybe => result = IsNormalized::Maybe,
+            IsNormalized::Yes => {}
+        }
+        at = end;
+    }
+    result
+}
+
 /// Unicode normalisation edits, one per segment that changes.
 fn normalize(text: &str, form: NormalForm, out: &mut Vec<StageEdit>) {
-    let quick = match form {
-        NormalForm::Nfc => is_nfc_quick(text.chars()),
-        NormalForm::Nfkc => is_nfkc_quick(text.chars()),
-    };
-    if quick == IsNormalized::Yes {
+    if quick_check(text, form) == IsNormalized::Yes {
         return;
     }
     let stable = |c: char| -> bool {
@@ -328,31 +385,76 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Printable ASCII other than space and backtick: what folding only lowercases.
+fn is_word_byte(b: u8) -> bool {
+    b.wrapping_sub(0x21) < 0x5E && b != b'`'
+}
+
+/// Whether folding `bytes` only lowercases them: printable ASCII without a backtick, no
+/// space at either end, no two spaces in a row.
+fn is_plain_ascii(bytes: &[u8]) -> bool {
+    bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        // Chunks without an early exit inside, so that the test vectorises.
+        && bytes.chunks(64).all(|c| c.iter().fold(1, |ok, &b| ok & u8::from(b.wrapping_sub(0x20) < 0x5F) & u8::from(b != b'`')) == 1)
+        && memchr::memmem::find(bytes, b"  ").is_none()
+}
+
 /// [`fold`] into a buffer (cleared first), for loops that fold many lines.
 pub fn fold_into(text: &str, out: &mut String) {
-    out.clear();
+    let mut buf = std::mem::take(out).into_bytes();
+    buf.clear();
+    if is_plain_ascii(text.as_bytes()) {
+        // Nothing to fold but the case (the common line).
+        buf.extend_from_slice(text.as_bytes());
+        buf.make_ascii_lowercase();
+        *out = String::from_utf8(buf).expect("ASCII");
+        return;
+    }
     let mut space = false;
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // ASCII fast path: most news text is ASCII, copied a run at a time and lowercased. A
+        // run is printable ASCII other than a backtick, with single spaces between words.
+        let mut run = 0;
+        while let Some(&b) = bytes.get(i + run) {
+            if is_word_byte(b) {
+                run += 1;
+            } else if b == b' ' && run > 0 && bytes.get(i + run + 1).is_some_and(|&n| is_word_byte(n)) {
+                run += 2;
+            } else {
+                break;
+            }
+        }
+        if run > 0 {
+            if space {
+                buf.push(b' ');
+                space = false;
+            }
+            let from = buf.len();
+            buf.extend_from_slice(&bytes[i..i + run]);
+            buf[from..].make_ascii_lowercase();
+            i += run;
+            continue;
+        }
         let b = bytes[i];
-        // ASCII fast path: most news text is ASCII.
         if b < 0x80 {
             i += 1;
             let mapped = match b {
                 b'`' => b'\'',
                 b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => b' ',
-                b => b.to_ascii_lowercase(),
+                b => b,
             };
             if mapped == b' ' {
-                space = !out.is_empty();
+                space = !buf.is_empty();
                 continue;
             }
             if space {
-                out.push(' ');
+                buf.push(b' ');
                 space = false;
             }
-            out.push(char::from(mapped));
+            buf.push(mapped);
             continue;
         }
         let c = text[i..].chars().next().expect("char boundary");
@@ -365,17 +467,19 @@ pub fn fold_into(text: &str, out: &mut String) {
             c => c,
         };
         if mapped == ' ' {
-            space = !out.is_empty();
+            space = !buf.is_empty();
             continue;
         }
         if space {
-            out.push(' ');
+            buf.push(b' ');
             space = false;
         }
+        let mut utf8 = [0; 4];
         for l in mapped.to_lowercase() {
-            out.push(l);
+            buf.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
         }
     }
+    *out = String::from_utf8(buf).expect("folding keeps UTF-8");
 }
 
 #[cfg(test)]
@@ -425,6 +529,16 @@ mod tests {
         let mut d = Draft::new("ﬁne ½");
         d.apply(normalize_form("ﬁne ½", NormalForm::Nfkc));
         assert_eq!(d.text(), "fine 1⁄2");
+    }
+
+    #[test]
+    fn fold_fast_path_agrees() {
+        // A trailing NBSP sends the same text down the general path (and folds away).
+        for s in ["Plain Words, Here.", " lead", "trail ", "two  spaces", "tick`", "tab\there", "", "ÀB"] {
+            assert_eq!(fold(s), fold(&format!("{s}\u{a0}")), "{s}");
+        }
+        assert_eq!(fold("Two  Spaces "), "two spaces");
+        assert_eq!(fold(" `Tick` "), "'tick'");
     }
 
     #[test]

@@ -1,0 +1,97 @@
+//! Profiling harness for the cleaning pipeline: cleans the texts of a JSON Lines file (the
+//! `text` field, as `benchmarks/generate.py` writes them) or a CSV file (a named column, e.g.
+//! FA-KES's `article_content`) on one thread, as `clean_batch(texts, workers=1)` does
+//! without the Python side, and prints throughput.
+//!
+//! ```text
+//! cargo run --profile profiling --example clean_profile -- benchmarks/data/10000/corpus.jsonl
+//! cargo run --profile profiling --example clean_profile -- ../shared/data/fakes/FA-KES-Dataset.csv article_content
+//! valgrind --tool=callgrind --collect-atstart=no --toggle-collect=clean_profile::run_all \
+//!     target/profiling/examples/clean_profile <file> [column] [limit] [repeats]
+//! ```
+//! `limit` keeps the first N texts (callgrind runs ~50x slower); `repeats` cleans them again
+//! and reports the best pass. With `CLEAN_DIGEST=<file>`, writes a hash of each whole result
+//! (text, edits, offset maps, metadata) to the file, to check that a change keeps behaviour.
+
+#![allow(clippy::print_stdout)]
+
+use std::time::Instant;
+
+use copydesk::clean::{CleanOptions, DocumentHints, clean};
+
+fn texts(path: &str, column: Option<&str>) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    if std::path::Path::new(path).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        let mut reader = csv::Reader::from_path(path)?;
+        let headers = reader.headers()?.clone();
+        let name = column.unwrap_or("text");
+        let k = headers.iter().position(|h| h == name).ok_or_else(|| format!("no column {name:?}"))?;
+        let mut out = Vec::new();
+        for record in reader.byte_records() {
+            let record = record?;
+            out.push(String::from_utf8_lossy(record.get(k).unwrap_or_default()).into_owned());
+        }
+        Ok(out)
+    } else {
+        let data = std::fs::read_to_string(path)?;
+        let field = column.unwrap_or("text");
+        let mut out = Vec::new();
+        for line in data.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line)?;
+            out.push(v.get(field).and_then(|t| t.as_str()).unwrap_or_default().to_owned());
+        }
+        Ok(out)
+    }
+}
+
+/// Cleans every text; returns the cleaned bytes. Not inlined, so that
+/// `valgrind --tool=callgrind --toggle-collect=clean_profile::run_all` counts only this.
+#[inline(never)]
+fn run_all(texts: &[String], opts: &CleanOptions) -> usize {
+    let mut out_bytes = 0;
+    for t in texts {
+        let c = clean(t, DocumentHints::default(), opts, None).into_char_offsets(t);
+        out_bytes += c.text.len();
+    }
+    out_bytes
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args.first().ok_or("usage: clean_profile <file.jsonl|file.csv> [column] [limit] [repeats]")?;
+    let column = args.get(1).map(String::as_str).filter(|c| *c != "-");
+    let limit = args.get(2).map_or(Ok(usize::MAX), |l| l.parse())?;
+    let repeats = args.get(3).map_or(Ok(1), |r| r.parse())?;
+    let mut texts = texts(path, column)?;
+    texts.truncate(limit);
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let opts = CleanOptions::default();
+    // Warm up: compiles the lazily built regexes outside the measured passes.
+    for t in texts.iter().take(20) {
+        let _ = clean(t, DocumentHints::default(), &opts, None);
+    }
+    let mut best = f64::INFINITY;
+    let mut out_bytes = 0;
+    for _ in 0..repeats {
+        let start = Instant::now();
+        out_bytes = run_all(&texts, &opts);
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    if let Ok(out) = std::env::var("CLEAN_DIGEST") {
+        // One line per text: a hash of the whole result, to compare two builds' behaviour.
+        let mut lines = String::new();
+        for t in &texts {
+            let c = clean(t, DocumentHints::default(), &opts, None).into_char_offsets(t);
+            lines.push_str(&format!("{:016x}\n", xxhash_rust::xxh3::xxh3_64(format!("{c:?}").as_bytes())));
+        }
+        std::fs::write(out, lines)?;
+    }
+    println!(
+        "{} texts, {:.1} MB in, {:.1} MB out: best {:.3} s, {:.1} MB/s",
+        texts.len(),
+        bytes as f64 / 1e6,
+        out_bytes as f64 / 1e6,
+        best,
+        bytes as f64 / 1e6 / best
+    );
+    Ok(())
+}
