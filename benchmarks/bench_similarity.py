@@ -405,7 +405,12 @@ def table(rows: list[dict[str, Any]], cols: list[str]) -> str:
 
 
 RESULTS_MD = BENCH / "RESULTS.md"
-BLOCK = re.compile(r"\n*<!-- similarity -->.*?<!-- /similarity -->\n", re.S)
+# The block, its opening marker optional (an edit of RESULTS.md may have dropped it).
+BLOCK = re.compile(
+    r"\n*(?:<!-- similarity -->\n)?## Similarity \(`bench_similarity.py`\)"
+    r".*?<!-- /similarity -->\n",
+    re.S,
+)
 
 
 def pick(rows: list[dict[str, Any]], n: int, tool: str, threads: int) -> dict[str, Any]:
