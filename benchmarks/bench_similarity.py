@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -330,7 +331,8 @@ t0 = time.perf_counter()
 if what == "dedup":
     out = len(cd.near_duplicates(corpus, threshold=0.8))
 else:
-    out = len(cd.nearest_neighbors(corpus, k=10, max_postings=int(arg)))
+    mp = None if arg == "exact" else int(arg)
+    out = len(cd.nearest_neighbors(corpus, k=10, max_postings=mp))
 secs = time.perf_counter() - t0
 row = {"n": n, "load_s": loaded, "seconds": secs, "base_kb": base, "peak_kb": hwm_kb(), "out": out}
 print(json.dumps(row))
@@ -403,7 +405,12 @@ def table(rows: list[dict[str, Any]], cols: list[str]) -> str:
 
 
 RESULTS_MD = BENCH / "RESULTS.md"
-BLOCK = re.compile(r"\n*<!-- similarity -->.*?<!-- /similarity -->\n", re.S)
+# The block, its opening marker optional (an edit of RESULTS.md may have dropped it).
+BLOCK = re.compile(
+    r"\n*(?:<!-- similarity -->\n)?## Similarity \(`bench_similarity.py`\)"
+    r".*?<!-- /similarity -->\n",
+    re.S,
+)
 
 
 def pick(rows: list[dict[str, Any]], n: int, tool: str, threads: int) -> dict[str, Any]:
@@ -461,6 +468,27 @@ def summary(results: dict[str, Any]) -> str:
             "≤ 1.5×",
         ),
     ]
+    exact = sorted(
+        (r for r in results.get("scale", []) if r["what"] == "nn-exact"), key=lambda r: r["n"]
+    )
+    if len(exact) >= 2:
+        import math
+
+        lo, hi = exact[0], exact[-1]
+        slope = math.log(hi["seconds"] / lo["seconds"]) / math.log(hi["n"] / lo["n"])
+        steps = [
+            f"{math.log(b['seconds'] / a['seconds']) / math.log(b['n'] / a['n']):.2f}"
+            for a, b in itertools.pairwise(exact)
+        ]
+        rows.append(
+            (
+                f"TF-IDF exact top-10 growth, {lo['n']:,} → {hi['n']:,} docs",
+                ", ".join(f"{r['n']:,}: {r['seconds']:.2f} s" for r in exact),
+                "scikit-learn's blocked product is quadratic (exponent 2)",
+                f"time ∝ n^{slope:.2f} overall (steps: {', '.join(steps)})",
+                "< 2 (sub-quadratic)",
+            )
+        )
     head = "| benchmark | copydesk | peer | ratio (1 thread / all cores) | target |\n"
     head += "|---|---|---|---|---|\n"
     return head + "".join("| " + " | ".join(r) + " |\n" for r in rows)
@@ -502,9 +530,10 @@ def report_block(results: dict[str, Any]) -> str:
         table(results["cdist"], CDIST_COLUMNS),
         "### Scaling (`workers=-1`, one fresh process per size)",
         "",
-        "`dedup` is `near_duplicates(threshold=0.8)`, `nn` is `nearest_neighbors(k=10, "
-        "max_postings=200)`; peak bytes per document is the process's `VmHWM` over the "
-        "documents, the loaded corpus included; `out` is the number of pairs or rows found. The "
+        "`dedup` is `near_duplicates(threshold=0.8)`, `nn-exact` is `nearest_neighbors(k=10)` "
+        "(exact), `nn` is `nearest_neighbors(k=10, max_postings=200)`; peak bytes per document "
+        "is the process's `VmHWM` over the documents, the loaded corpus included; `out` is the "
+        "number of pairs or rows found. The "
         "generated corpora reuse ~1,060 source articles, so near-duplicate pairs per document "
         "grow with the corpus (0.2 at 10^4, 1 at 10^5, 9 at 10^6): the 10^6 run verifies 67 "
         "million candidate pairs and keeps 9.1 million.",
@@ -542,6 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--scale", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--scale-nn", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--scale-nn-exact", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--max-postings", type=int, default=200)
     parser.add_argument("--cdist", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -549,9 +579,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sections",
         nargs="+",
-        choices=["dedup", "tfidf", "cdist", "scale"],
+        choices=["dedup", "tfidf", "cdist", "scale", "scale-nn"],
         default=["dedup", "tfidf", "cdist", "scale"],
-        help="run only these, keeping the other sections of --out",
+        help="run only these, keeping the other sections of --out (scale-nn: only the "
+        "nearest-neighbour rows of the scaling curve)",
     )
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md only")
     args = parser.parse_args(argv)
@@ -560,6 +591,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     keep = set(args.sections) != {"dedup", "tfidf", "cdist", "scale"} and args.out.exists()
+
+    def scale_nn(args: argparse.Namespace) -> list[dict[str, Any]]:
+        rows = bench_scale(args.scale_nn_exact, "nn-exact", "exact")
+        return rows + bench_scale(args.scale_nn, "nn", str(args.max_postings))
+
     results: dict[str, Any] = json.loads(args.out.read_text()) if keep else {}
     results["machine"] = machine()
     run = {
@@ -589,7 +625,12 @@ def main(argv: list[str] | None = None) -> int:
         print("scaling", file=sys.stderr)
         results["scale"] = bench_scale(args.scale, "dedup", "")
         save()
-        results["scale"] += bench_scale(args.scale_nn, "nn", str(args.max_postings))
+        results["scale"] += scale_nn(args)
+        save()
+    if "scale-nn" in args.sections:
+        print("scaling (nearest neighbours)", file=sys.stderr)
+        kept = [r for r in results.get("scale", []) if not r["what"].startswith("nn")]
+        results["scale"] = kept + scale_nn(args)
         save()
 
     print(json.dumps(results["machine"], indent=1))

@@ -6,6 +6,7 @@ import itertools
 import pickle
 import random
 import re
+import struct
 from collections import defaultdict
 from pathlib import Path
 
@@ -282,6 +283,26 @@ def test_cdist_and_extract_equal_single_scores(
     batch = cd.extract_batch(queries, choices, scorer=scorer, limit=3, processor=processor)  # type: ignore[arg-type]
     single = [cd.extract(q, choices, scorer=scorer, limit=3, processor=processor) for q in queries]  # type: ignore[arg-type]
     assert batch == single
+
+
+long_names = st.text(alphabet="abcé漢 -", max_size=200)
+
+
+@given(
+    st.lists(long_names, max_size=5),
+    st.lists(long_names, max_size=5),
+    st.sampled_from(["ratio", "token_sort_ratio"]),
+)
+def test_cdist_on_long_strings_equals_single_scores_exactly(
+    queries: list[str], choices: list[str], scorer: str
+) -> None:
+    # cdist runs its own bit-parallel LCS (one to four 64-bit words here); the single form
+    # runs the rapidfuzz crate's: the float32 of the single score, to the bit.
+    m = cd.cdist(queries, choices, scorer=scorer, workers=2)  # type: ignore[arg-type]
+    for i, q in enumerate(queries):
+        for j, c in enumerate(choices):
+            s = cd.fuzzy_score(q, c, scorer=scorer)  # type: ignore[arg-type]
+            assert float(m[i][j]) == struct.unpack("<f", struct.pack("<f", s))[0]
 
 
 @given(names, names)

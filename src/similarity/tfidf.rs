@@ -9,14 +9,20 @@
 //! scikit-learn.
 //!
 //! **Neighbours.** No n×n matrix: an inverted index maps each term with `df ≥ 2` to its
-//! postings `(doc, weight)`, and each document accumulates dot products over the postings of
-//! its own terms into a dense per-thread array (the "term-at-a-time" strategy). That is exact
-//! and costs `Σ_t df_t²` in all, far less than `n²·len` on text, but still grows with `n²` when
-//! the vocabulary stops growing. With `max_postings = P`, each posting list keeps only its `P`
-//! heaviest entries (impact-ordered pruning, Anh & Moffat 2002); a document's candidates are
-//! then re-scored exactly and the best `k` kept, so the scores are exact cosines and the cost
-//! grows linearly in `n`, at the price of missing neighbours found only through pruned
-//! postings (recall against the exact top-k is measured in `benchmarks/`).
+//! postings `(doc, weight)`. A plain term-at-a-time pass costs `Σ_t df_t²`, nearly all of it
+//! in the posting lists of the few hundred function words that most documents share. The
+//! exact search reads those only when it must: each document accumulates its rarer terms,
+//! bounds what the frequent ones can add (Cauchy–Schwarz on the frequent part of both rows,
+//! and the heaviest posting per term; see `Common`), and scores exactly only the documents
+//! whose bound reaches its k-th best score so far; when the bounds are too loose it reads
+//! the next band of postings, and at last adds the most frequent terms from dense columns.
+//! Exact scores are summed in term order, so they are the floats of a term-at-a-time pass
+//! (tested bit for bit against brute force). With `max_postings = P`, each posting list
+//! keeps only its `P` heaviest entries (impact-ordered pruning, Anh & Moffat 2002); a
+//! document's candidates are then re-scored exactly and the best `k` kept, so the scores are
+//! exact cosines and the cost grows linearly in `n`, at the price of missing neighbours found
+//! only through pruned postings (recall against the exact top-k is measured in
+//! `benchmarks/`).
 //!
 //! Ties are broken by document position, and each document's sums run in a fixed order, so
 //! the result is the same for every worker count.
@@ -281,22 +287,349 @@ fn top_k(mut cands: Vec<(u32, f32)>, k: usize) -> Vec<(u32, f32)> {
     cands
 }
 
-/// Documents per block of the exact pass: at most 8, and block accumulators of at most
-/// 512 KiB, so a block's rows stay in a core's L2 (measured: 16 rows of 10^4 documents
-/// per thread halve the speed on two threads).
-fn block_size(n: usize) -> usize {
-    ((1usize << 17) / n.max(1)).clamp(1, 8)
+/// The top-k of one document, best first, kept as scores arrive.
+struct Best {
+    k: usize,
+    floor: f32,
+    hits: Vec<(u32, f32)>,
+}
+
+impl Best {
+    /// Scores must exceed `floor` (≥ 0: a document sharing no term scores 0 and is no
+    /// neighbour).
+    fn new(k: usize, min_score: f32) -> Self {
+        Best { k, floor: min_score.max(0.0), hits: Vec::with_capacity(k + 1) }
+    }
+
+    /// A score a candidate must reach to enter: the floor, or the k-th best so far (a tie
+    /// with it can still enter, by document position).
+    fn bar(&self) -> f32 {
+        if self.hits.len() == self.k { self.hits[self.k - 1].1.max(self.floor) } else { self.floor }
+    }
+
+    fn offer(&mut self, c: u32, s: f32) {
+        if s <= self.floor {
+            return;
+        }
+        let x = (c, s);
+        if self.hits.len() == self.k && better(&x, &self.hits[self.k - 1]).is_ge() || self.hits.iter().any(|h| h.0 == c)
+        {
+            return;
+        }
+        let at = self.hits.partition_point(|y| better(y, &x).is_lt());
+        self.hits.insert(at, x);
+        self.hits.truncate(self.k);
+    }
+}
+
+/// What the exact search knows of the frequent terms, whose postings it reads only when
+/// it must.
+///
+/// Terms in more than `n / 16` documents (and at least 64) are *frequent*: a few hundred
+/// function words whose posting lists are as long as the corpus and make up nearly all of a
+/// term-at-a-time pass (`Σ df²`; 95% of it on the benchmark corpus). What the terms above
+/// a level's cut add to a cosine is bounded instead of summed:
+/// `Σ_{df_t > cut} q_t·c_t ≤ min(‖q_S‖·‖c_S‖, Σ_{df_t > cut} q_t·max_c c_t)` (Cauchy–Schwarz,
+/// and the heaviest posting per term). Levels at `n / 16` and `n / 4`: a document reads
+/// the next band of postings only when the bound of the level it is at leaves too many
+/// documents to score. The most frequent terms also get a dense column (weights of all
+/// documents, zeros included, within a memory budget), which adds them to every document
+/// at once in vectorised code when even the last bound is too loose.
+struct Common {
+    levels: Vec<Level>,
+    /// Per term, the heaviest weight any document gives it.
+    max_weight: Vec<f32>,
+    /// Per term, its column in `dense`, or `u32::MAX`.
+    column: Vec<u32>,
+    dense: Vec<f32>,
+}
+
+/// The terms with `df > cut`, as seen from each document.
+struct Level {
+    cut: u32,
+    /// Per document, `‖row restricted to these terms‖`, rounded up.
+    norm: Vec<f32>,
+    /// Documents by descending `norm`.
+    by_norm: Vec<u32>,
+}
+
+/// Floats in the dense columns at most (256 MiB).
+const DENSE_BUDGET: usize = 1 << 26;
+
+/// The levels, as divisors of the corpus size, rarest cut first.
+const LEVELS: [usize; 2] = [16, 4];
+
+fn common_terms(v: &Vectors, index: &Postings, workers: &Workers) -> Common {
+    let n = v.rows.len();
+    #[allow(clippy::cast_possible_truncation)]
+    let up = |x: f64| (x * (1.0 + 1e-6)) as f32;
+    let last = (n / LEVELS[LEVELS.len() - 1]).max(64);
+    let mut by_df: Vec<usize> = (0..v.terms).filter(|&t| v.df[t] as usize > last).collect();
+    by_df.sort_unstable_by_key(|&t| (std::cmp::Reverse(v.df[t]), t));
+    by_df.truncate(DENSE_BUDGET / n.max(1));
+    let mut column = vec![u32::MAX; v.terms];
+    for (i, &t) in by_df.iter().enumerate() {
+        column[t] = i as u32;
+    }
+    workers.install(|| {
+        let levels = LEVELS
+            .iter()
+            .map(|&div| {
+                let cut = (n / div).max(64) as u32;
+                let norm: Vec<f32> = v
+                    .rows
+                    .par_iter()
+                    .map(|row| {
+                        up(row
+                            .iter()
+                            .filter(|&&(t, _)| v.df[t as usize] > cut)
+                            .map(|&(_, w)| f64::from(w) * f64::from(w))
+                            .sum::<f64>()
+                            .sqrt())
+                    })
+                    .collect();
+                let mut by_norm: Vec<u32> = (0..n as u32).collect();
+                by_norm.par_sort_unstable_by(|&a, &b| norm[b as usize].total_cmp(&norm[a as usize]).then(a.cmp(&b)));
+                Level { cut, norm, by_norm }
+            })
+            .collect();
+        let max_weight: Vec<f32> = (0..v.terms)
+            .into_par_iter()
+            .map(|t| index.entries[index.offsets[t]..index.offsets[t + 1]].iter().map(|e| e.1).fold(0.0, f32::max))
+            .collect();
+        let mut dense = vec![0f32; by_df.len() * n];
+        dense.par_chunks_mut(n.max(1)).zip(&by_df).for_each(|(col, &t)| {
+            for &(c, w) in &index.entries[index.offsets[t]..index.offsets[t + 1]] {
+                col[c as usize] = w;
+            }
+        });
+        Common { levels, max_weight, column, dense }
+    })
+}
+
+/// Per-thread scratch space of the exact search, reused from document to document.
+#[derive(Default)]
+struct Scratch {
+    /// Per document, its partial dot product: all zeros between documents.
+    acc: Vec<f32>,
+    /// The documents with a nonzero partial sum.
+    touched: Vec<u32>,
+    /// The query row, dense over term ids (zeros elsewhere).
+    query: Vec<f32>,
+    cands: Vec<(u32, f32)>,
+}
+
+impl Scratch {
+    fn start(&mut self, n: usize, terms: usize) {
+        if self.acc.len() < n {
+            self.acc.resize(n, 0.0);
+            self.touched.reserve(n);
+        }
+        if self.query.len() < terms {
+            self.query.resize(terms, 0.0);
+        }
+        self.touched.clear();
+        self.cands.clear();
+    }
+
+    /// Adds `w ×` the postings of a term to the partial sums. (A product that underflows
+    /// to 0 leaves a document untouched, or lists it twice: both are harmless, an
+    /// untouched document being bounded by its common terms alone.)
+    fn accumulate(&mut self, post: &[(u32, f32)], w: f32) {
+        for &(c, wc) in post {
+            let a = &mut self.acc[c as usize];
+            // Bits, not a float compare: no NaN path (sums are never -0.0).
+            if a.to_bits() == 0 {
+                self.touched.push(c);
+            }
+            *a += w * wc;
+        }
+    }
+
+    /// Back to all zeros.
+    fn clear_touched(&mut self) {
+        for &c in &self.touched {
+            self.acc[c as usize] = 0.0;
+        }
+    }
+}
+
+/// The cosine of the query (spread over `query`) and `row`, summed in term order: the same
+/// float as [`dot`] and as a term-at-a-time pass (the terms the query lacks add `+0.0`,
+/// which changes no sum).
+fn dense_dot(query: &[f32], row: &[(u32, f32)]) -> f32 {
+    let mut s = 0.0f32;
+    for &(t, w) in row {
+        s += query[t as usize] * w;
+    }
+    s
+}
+
+/// The exact top-k of document `d`.
+///
+/// Its rare terms are accumulated; what the frequent ones can add is bounded (see
+/// [`Common`]); the documents whose bound reaches the k-th best exact score so far are
+/// scored exactly, best bound first. When a level's bounds leave more to score than the
+/// next band of postings costs, that band is accumulated and the next level's bounds
+/// tried; past the last level, everything is accumulated (dense columns where there are)
+/// and only the documents whose sum comes within float error of the k-th best are scored
+/// exactly. Exact scores are summed in term order, so they are the floats of a plain
+/// term-at-a-time pass.
+#[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+fn exact_top_k(
+    v: &Vectors,
+    index: &Postings,
+    common: &Common,
+    avg_len: f32,
+    d: usize,
+    k: usize,
+    min_score: f32,
+    sc: &mut Scratch,
+) -> Vec<(u32, f32)> {
+    let n = v.rows.len();
+    let row = &v.rows[d];
+    sc.start(n, v.terms);
+    let mut best = Best::new(k, min_score);
+    // Floats: a partial sum and an exact score are each within len·2⁻²⁴ of the real sum
+    // (every product ≤ 1 and the sum ≤ 1); the margin is twice that and more.
+    #[allow(clippy::cast_precision_loss)]
+    let margin = (row.len() as f32 + 16.0) * 2.4e-7;
+    let post = |t: usize| &index.entries[index.offsets[t]..index.offsets[t + 1]];
+    let df = |t: u32| v.df[t as usize];
+    let first_cut = common.levels[0].cut;
+    for &(t, w) in row {
+        sc.query[t as usize] = w;
+        if df(t) <= first_cut {
+            sc.accumulate(post(t as usize), w);
+        }
+    }
+    let exact = |c: u32, query: &[f32]| dense_dot(query, &v.rows[c as usize]);
+    let mut rest: Vec<(u32, f32)> = Vec::new();
+    let mut done = false;
+    for (l, level) in common.levels.iter().enumerate() {
+        let nq = level.norm[d];
+        let ub = row
+            .iter()
+            .filter(|&&(t, _)| df(t) > level.cut)
+            .map(|&(t, w)| f64::from(w) * f64::from(common.max_weight[t as usize]))
+            .sum::<f64>();
+        #[allow(clippy::cast_possible_truncation)]
+        let ub = (ub * (1.0 + 1e-6)) as f32;
+        let bound = |c: usize| (nq * level.norm[c]).min(ub);
+        let floor = best.bar();
+        sc.cands.clear();
+        for &c in &sc.touched {
+            let u = sc.acc[c as usize] + bound(c as usize);
+            if c as usize != d && u + margin > floor {
+                sc.cands.push((c, u));
+            }
+        }
+        // The k best bounds first: their k-th score is the bar everything else must reach.
+        let first = k.min(sc.cands.len());
+        if sc.cands.len() > first && first > 0 {
+            sc.cands.select_nth_unstable_by(first - 1, better);
+        }
+        for &(c, _) in &sc.cands[..first] {
+            best.offer(c, exact(c, &sc.query));
+        }
+        let bar = best.bar();
+        rest.clear();
+        rest.extend(sc.cands[first..].iter().copied().filter(|&(_, u)| u + margin >= bar));
+        let untouched = if ub + margin >= bar && nq > 0.0 {
+            level.by_norm.partition_point(|&c| nq * level.norm[c as usize] + margin >= bar)
+        } else {
+            0
+        };
+        // What going on costs: the next band of postings, or past the last level all the
+        // frequent terms (a dense column costs about n/4: four floats per instruction).
+        let next_cost: usize = match common.levels.get(l + 1) {
+            Some(next) => {
+                row.iter().filter(|&&(t, _)| df(t) > level.cut && df(t) <= next.cut).map(|&(t, _)| df(t) as usize).sum()
+            }
+            None => row
+                .iter()
+                .filter(|&&(t, _)| df(t) > level.cut)
+                .map(|&(t, _)| if common.column[t as usize] == u32::MAX { df(t) as usize } else { n / 4 })
+                .sum(),
+        };
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        if ((rest.len() + untouched) as f32 * avg_len) as usize <= next_cost {
+            rest.sort_unstable_by(better);
+            for &(c, u) in &rest {
+                if u + margin < best.bar() {
+                    break;
+                }
+                best.offer(c, exact(c, &sc.query));
+            }
+            for &c in &level.by_norm[..untouched] {
+                if nq * level.norm[c as usize] + margin < best.bar() {
+                    break;
+                }
+                if c as usize != d && sc.acc[c as usize] == 0.0 {
+                    best.offer(c, exact(c, &sc.query));
+                }
+            }
+            sc.clear_touched();
+            done = true;
+            break;
+        }
+        if let Some(next) = common.levels.get(l + 1) {
+            for &(t, w) in row {
+                if df(t) > level.cut && df(t) <= next.cut {
+                    sc.accumulate(post(t as usize), w);
+                }
+            }
+        }
+    }
+    if !done {
+        // Sum everything (not in term order: within the margin of the exact score), then
+        // score exactly what comes near the bar.
+        let cut = common.levels[common.levels.len() - 1].cut;
+        for &(t, w) in row {
+            if df(t) <= cut {
+                continue;
+            }
+            let col = common.column[t as usize] as usize;
+            if col == u32::MAX as usize {
+                for &(c, wc) in post(t as usize) {
+                    sc.acc[c as usize] += w * wc;
+                }
+            } else {
+                for (a, &wc) in sc.acc[..n].iter_mut().zip(&common.dense[col * n..(col + 1) * n]) {
+                    *a += w * wc;
+                }
+            }
+        }
+        rest.clear();
+        let bar = best.bar();
+        for (c, a) in sc.acc[..n].iter_mut().enumerate() {
+            if *a + margin >= bar && c != d {
+                rest.push((c as u32, *a));
+            }
+            *a = 0.0;
+        }
+        rest.sort_unstable_by(better);
+        for &(c, a) in &rest {
+            if a + margin < best.bar() {
+                break;
+            }
+            best.offer(c, exact(c, &sc.query));
+        }
+    }
+    for &(t, _) in row {
+        sc.query[t as usize] = 0.0;
+    }
+    best.hits
 }
 
 /// The `k` nearest neighbours (cosine) of every row, best first, with score `> min_score`.
 ///
-/// Exact mode (`max_postings = None`) scores documents in blocks of up to 8: the block's
-/// `(term, document, weight)` triples are sorted by term, so each posting list is read once
-/// per block instead of once per document (the pass is bound by memory traffic: frequent
-/// terms have posting lists as long as the corpus), into one dense accumulator row per
-/// block document. Each sum still runs in term order, so the scores are those of a
-/// document-at-a-time pass. Pruned mode goes one document at a time, tracking the
-/// documents it touches, and re-scores its best `max(4k, 32)` candidates exactly.
+/// Exact mode (`max_postings = None`) never reads the posting lists of common terms (see
+/// [`Common`]): each document accumulates its rare terms, bounds what the common ones can
+/// add, and scores exactly only the documents whose bound reaches its k-th best score so
+/// far. The scores are the floats a full term-at-a-time pass gives (sums in term order).
+/// Pruned mode goes one document at a time, tracking the documents it touches, and
+/// re-scores its best `max(4k, 32)` candidates exactly.
 ///
 /// # Examples
 /// ```
@@ -308,7 +641,6 @@ fn block_size(n: usize) -> usize {
 /// assert_eq!(nn[0][0].0, 1);
 /// assert_eq!(nn[3][0].0, 2);
 /// ```
-#[allow(clippy::too_many_lines)] // the two modes share validation, index and output
 pub fn nearest_neighbors(
     v: &Vectors,
     k: usize,
@@ -326,103 +658,48 @@ pub fn nearest_neighbors(
     let n = v.rows.len();
     let all = vec![true; v.terms];
     let index = postings(v, &all, max_postings, workers);
-    let finish = |mut cands: Vec<(u32, f32)>| {
-        cands.retain(|c| c.1 > min_score);
-        top_k(cands, k)
-    };
+    let docs: Vec<u32> = (0..n as u32).collect();
     thread_local! {
-        static ACC: RefCell<(Vec<f32>, Vec<u32>)> = RefCell::default();
+        static SCRATCH: RefCell<Scratch> = RefCell::default();
     }
     if max_postings.is_none() {
-        let b = block_size(n);
-        let blocks: Vec<usize> = (0..n.div_ceil(b)).collect();
-        let out = workers.map_chunks(
-            &blocks,
-            (512 / b).max(1),
-            |&blk| {
-                let docs = blk * b..((blk + 1) * b).min(n);
-                ACC.with_borrow_mut(|(acc, _)| {
-                    if acc.len() < b * n {
-                        acc.resize(b * n, 0.0);
-                    }
-                    let mut triples: Vec<(u32, u32, f32)> = docs
-                        .clone()
-                        .enumerate()
-                        .flat_map(|(i, d)| v.rows[d].iter().map(move |&(t, w)| (t, i as u32, w)))
-                        .collect();
-                    triples.sort_unstable_by_key(|x| (x.0, x.1));
-                    for group in triples.chunk_by(|x, y| x.0 == y.0) {
-                        let t = group[0].0 as usize;
-                        let post = &index.entries[index.offsets[t]..index.offsets[t + 1]];
-                        if let [(_, i, w)] = group {
-                            let row = &mut acc[*i as usize * n..(*i as usize + 1) * n];
-                            for &(c, wc) in post {
-                                row[c as usize] += w * wc;
-                            }
-                        } else {
-                            for &(c, wc) in post {
-                                for &(_, i, w) in group {
-                                    acc[i as usize * n + c as usize] += w * wc;
-                                }
-                            }
-                        }
-                    }
-                    docs.enumerate()
-                        .map(|(i, d)| {
-                            let row = &mut acc[i * n..(i + 1) * n];
-                            row[d] = 0.0;
-                            let mut cands = Vec::new();
-                            for (c, slot) in row.iter_mut().enumerate() {
-                                if *slot != 0.0 {
-                                    cands.push((c as u32, *slot));
-                                    *slot = 0.0;
-                                }
-                            }
-                            finish(cands)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            },
+        let common = common_terms(v, &index, workers);
+        #[allow(clippy::cast_precision_loss)]
+        let avg_len = v.rows.iter().map(Vec::len).sum::<usize>() as f32 / n.max(1) as f32;
+        return workers.map_chunks(
+            &docs,
+            512,
+            |&d| SCRATCH.with_borrow_mut(|sc| exact_top_k(v, &index, &common, avg_len, d as usize, k, min_score, sc)),
             checkpoint,
-        )?;
-        return Ok(out.into_iter().flatten().collect());
+        );
     }
     let rescore = (4 * k).max(32);
-    let docs: Vec<u32> = (0..n as u32).collect();
     workers.map_chunks(
         &docs,
         512,
         |&d| {
-            ACC.with_borrow_mut(|(acc, touched)| {
-                if acc.len() < n {
-                    acc.resize(n, 0.0);
-                }
+            SCRATCH.with_borrow_mut(|sc| {
+                sc.start(n, 0);
                 let row = &v.rows[d as usize];
                 for &(t, w) in row {
                     let t = t as usize;
-                    for &(c, wc) in &index.entries[index.offsets[t]..index.offsets[t + 1]] {
-                        let slot = &mut acc[c as usize];
-                        if *slot == 0.0 {
-                            touched.push(c);
-                        }
-                        *slot += w * wc;
-                    }
+                    sc.accumulate(&index.entries[index.offsets[t]..index.offsets[t + 1]], w);
                 }
-                let mut cands: Vec<(u32, f32)> = Vec::with_capacity(touched.len());
-                for &c in touched.iter() {
+                let mut cands: Vec<(u32, f32)> = Vec::with_capacity(sc.touched.len());
+                for &c in &sc.touched {
                     if c != d {
-                        cands.push((c, acc[c as usize]));
+                        cands.push((c, sc.acc[c as usize]));
                     }
-                    acc[c as usize] = 0.0;
                 }
-                touched.clear();
+                sc.clear_touched();
                 if row.iter().any(|&(t, _)| index.pruned[t as usize]) {
                     cands = top_k(cands, rescore);
                     for c in &mut cands {
                         c.1 = dot(row, &v.rows[c.0 as usize]);
                     }
                 }
-                finish(cands)
+                cands.retain(|c| c.1 > min_score && c.1 != 0.0);
+                top_k(cands, k)
             })
         },
         checkpoint,
@@ -481,6 +758,63 @@ mod tests {
                     assert!((x.1 - dot(&v.rows[0], &v.rows[0]).min(1.0)).abs() <= 1.0);
                 }
                 assert!(p.first().map_or(0.0, |x| x.1) <= g.first().map_or(0.0, |x| x.1) + 1e-6);
+            }
+        }
+    }
+
+    /// Zipf-like texts: a few words in nearly every document (the common terms whose
+    /// postings the exact search skips), a long tail, and some near-copies.
+    #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    fn zipf_corpus(n: usize, seed: u64) -> Vec<String> {
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut texts: Vec<String> = Vec::new();
+        for i in 0..n {
+            let len = 5 + next() % 120;
+            let mut words: Vec<String> = (0..len)
+                .map(|_| {
+                    // rank ~ 1/u: ranks 1..=2000, heavy head
+                    let u = (next() % 10_000) as f64 / 10_000.0 + 1e-4;
+                    format!("w{}", ((1.0 / u) as u64).min(2000))
+                })
+                .collect();
+            if i > 0 && next() % 5 == 0 {
+                let j = (next() % i as u64) as usize;
+                words = texts[j].split(' ').map(str::to_owned).collect();
+                words.push(format!("w{}", next() % 3000));
+            }
+            texts.push(words.join(" "));
+        }
+        texts
+    }
+
+    #[test]
+    fn exact_search_equals_brute_force_to_the_bit() {
+        for (n, seed, k, min_score) in [(700, 1, 10, 0.0), (900, 2, 3, 0.2), (400, 3, 25, -1.0), (300, 4, 1, 0.0)] {
+            let texts = zipf_corpus(n, seed);
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            for opts in [
+                TfidfOptions::default(),
+                TfidfOptions { sublinear_tf: true, ..TfidfOptions::default() },
+                TfidfOptions { weighting: Weighting::Bm25, ..TfidfOptions::default() },
+            ] {
+                let v = vectorize(&refs, &opts, &Workers::inline(), &mut no_checkpoint).unwrap();
+                assert!(v.df.iter().any(|&d| d as usize > (n / 32).max(64)), "no common terms to bound");
+                let want: Vec<Vec<(u32, f32)>> = brute(&v, k)
+                    .into_iter()
+                    .map(|mut r| {
+                        r.retain(|x| x.1 > min_score);
+                        r
+                    })
+                    .collect();
+                let got =
+                    nearest_neighbors(&v, k, min_score, None, &Workers::new(2).unwrap(), &mut no_checkpoint).unwrap();
+                assert_eq!(got, want, "n={n} seed={seed}");
             }
         }
     }
