@@ -264,10 +264,13 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     if let Some(k) = first {
         let l = plain(line(k));
         let l = l.trim();
+        let fl = fold(l);
+        // `plain` is not always idempotent, and a title found in an earlier round is this
+        // line's plain form: it must match as it is, not only after `plain` again.
         let matches_hint = hint.is_some_and(|h| {
-            let (fl, fh) = (fold(l), fold(h));
+            let fh = fold(h);
             fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
-        });
+        }) || hints.title.is_some_and(|t| fold(t.trim()) == fl);
         let is_dateline = dateline(l).is_some_and(|c| iso_of(&c).is_some());
         if !is_dateline && (matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1)) {
             title_line = Some(k);
