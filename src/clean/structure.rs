@@ -628,6 +628,9 @@ pub fn layout(text: &str, title_first: bool) -> Vec<StageEdit> {
     if first_start > 0 {
         edits.push(StageEdit::remove(0..first_start, "whitespace", "blank space at the start"));
     }
+    // Where the paragraph being built starts: lines joined as broken ones count as one, so
+    // the decision is the one a second pass makes on the joined line (idempotence).
+    let mut paragraph_start = first_start;
     for (k, &(s, e)) in content.iter().enumerate() {
         // Space runs inside the line (a byte search finds where two spaces meet).
         let bytes = text.as_bytes();
@@ -654,13 +657,12 @@ pub fn layout(text: &str, title_first: bool) -> Vec<StageEdit> {
                     && sep.matches('\n').count() >= 2
                     && here.chars().last().is_some_and(char::is_alphanumeric)
                     && there.chars().next().is_some_and(char::is_lowercase)
-                    && words(here) >= 4;
+                    && words(&text[paragraph_start..e]) >= 4;
                 if broken {
                     " "
-                } else if sep.matches('\n').count() >= 2 {
-                    "\n\n"
                 } else {
-                    "\n"
+                    paragraph_start = ns;
+                    if sep.matches('\n').count() >= 2 { "\n\n" } else { "\n" }
                 }
             }
         };
@@ -851,6 +853,16 @@ mod tests {
             "\n\nTitle here\n\n  Body   starts  and surrender themselves to the\n\nauthorities.   \n\n\n\nNext.\n\n";
         let out = apply(text, layout(text, true));
         assert_eq!(out, "Title here\n\nBody starts and surrender themselves to the authorities.\n\nNext.");
+        assert!(layout(&out, true).is_empty());
+    }
+
+    #[test]
+    fn layout_counts_the_words_of_lines_already_joined() {
+        // Found by Hypothesis: the second line alone is too short to join to the third, but
+        // joined to the first it is not; a second pass sees one line and must agree.
+        let text = "Title\n\nAleppo Falls again and\n\nboldAleppo Falls\n\nbold";
+        let out = apply(text, layout(text, true));
+        assert_eq!(out, "Title\n\nAleppo Falls again and boldAleppo Falls bold");
         assert!(layout(&out, true).is_empty());
     }
 
