@@ -350,6 +350,9 @@ def test_edits_rebuild_the_text_and_kept_text_maps_back(raw: str) -> None:
     'Aleppo Falls\nAleppo FallsAleppo FallsAleppo Falls\n\r\n<b>bold</b>Aleppo Falls\n'
     'string(12) "[{"id":"1","x":"y"}]"Aleppo FallsAleppo Falls\n<b>bold</b>'
 )
+@example(  # found by Hypothesis: a fused dateline cut left a line read as a section label
+    "\xa0\nAleppo FallsAleppo FallsAleppo Falls\nTue Dec 13, 2016 22:11:53\xa0Aleppo Falls\n"
+)
 def test_cleaning_is_idempotent(raw: str) -> None:
     once = cd.clean(raw)
     assert cd.clean(once.text).text == once.text

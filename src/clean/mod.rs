@@ -317,7 +317,7 @@ fn stages(
     let RoundState { found, published_raw, untouched } = state;
     let mut structural = early_stages(draft, opts);
     let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source, untouched), &opts.disabled);
-    structural |= touches_lines(draft.text(), &edits);
+    structural |= changes_lines(draft.text(), &edits);
     draft.apply(edits);
     let title_hint = if round == 0 { hints.title } else { found.title.as_deref().or(hints.title) };
     let (edits, now) = structure::structure(draft.text(), Hints { title: title_hint, source: hints.source });
@@ -335,7 +335,7 @@ fn stages(
         found.title_in_text = now.title_in_text;
     }
     let edits = keep_enabled(edits, &opts.disabled);
-    structural |= touches_lines(draft.text(), &edits);
+    structural |= changes_lines(draft.text(), &edits);
     draft.apply(edits);
     // Again while markup goes: `__**x**__` is emphasis inside emphasis.
     for _ in 0..4 {
@@ -352,11 +352,25 @@ fn stages(
     structural
 }
 
-/// Whether edits remove or add line breaks: the changes after which a line rule, a title
-/// or duplicate check can decide differently, so another round is needed. Edits inside a
-/// line (a fused dateline, a site suffix, an entity) cannot change those decisions.
+/// Whether edits remove or add line breaks.
 fn touches_lines(text: &str, edits: &[StageEdit]) -> bool {
     edits.iter().any(|e| e.replacement.contains('\n') || text.get(e.range.clone()).is_some_and(|t| t.contains('\n')))
+}
+
+/// Whether edits of the line or structure stage change which lines there are or what a
+/// surviving line says: the changes after which a line rule, a title or duplicate check can
+/// decide differently, so another round is needed. Besides line breaks, that is an edit
+/// inside a line that leaves some of it: a fused dateline cut from `Tue Dec 13, 2016 Aleppo
+/// Falls` leaves a line a later round may read as a section label. (HTML edits come before
+/// these stages in the same round, so they need no such check.)
+fn changes_lines(text: &str, edits: &[StageEdit]) -> bool {
+    touches_lines(text, edits)
+        || edits.iter().any(|e| {
+            // Both scans stop at the first visible character or line break.
+            let kept = |c: char| !c.is_whitespace();
+            text[..e.range.start].chars().rev().take_while(|&c| c != '\n').any(kept)
+                || text[e.range.end..].chars().take_while(|&c| c != '\n').any(kept)
+        })
 }
 
 impl Cleaned {
