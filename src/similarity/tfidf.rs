@@ -287,6 +287,30 @@ fn top_k(mut cands: Vec<(u32, f32)>, k: usize) -> Vec<(u32, f32)> {
     cands
 }
 
+/// Moves the `k` best of `cands` (by [`better`]) to its front, in any order.
+fn k_best_to_front(cands: &mut [(u32, f32)], k: usize) {
+    if k == 0 || cands.len() <= k {
+        return;
+    }
+    if k > 16 {
+        cands.select_nth_unstable_by(k - 1, better);
+        return;
+    }
+    // Small k: one pass keeping the best so far at the front, best first; most candidates
+    // fail the one compare with the k-th, where a selection would move them around.
+    cands[..k].sort_unstable_by(better);
+    for i in k..cands.len() {
+        if better(&cands[i], &cands[k - 1]).is_lt() {
+            cands.swap(i, k - 1);
+            let mut j = k - 1;
+            while j > 0 && better(&cands[j], &cands[j - 1]).is_lt() {
+                cands.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+    }
+}
+
 /// The top-k of one document, best first, kept as scores arrive.
 struct Best {
     k: usize,
@@ -414,6 +438,9 @@ struct Scratch {
     acc: Vec<f32>,
     /// The documents with a nonzero partial sum.
     touched: Vec<u32>,
+    /// Whether `touched` is rebuilt by a scan of `acc` (see [`Scratch::collect_touched`])
+    /// instead of kept as postings arrive.
+    scan: bool,
     /// The query row, dense over term ids (zeros elsewhere).
     query: Vec<f32>,
     cands: Vec<(u32, f32)>,
@@ -430,19 +457,42 @@ impl Scratch {
         }
         self.touched.clear();
         self.cands.clear();
+        self.scan = false;
     }
 
     /// Adds `w ×` the postings of a term to the partial sums. (A product that underflows
     /// to 0 leaves a document untouched, or lists it twice: both are harmless, an
     /// untouched document being bounded by its common terms alone.)
     fn accumulate(&mut self, post: &[(u32, f32)], w: f32) {
+        // Local borrows: the hot loop keeps the slice in registers instead of reloading it
+        // through `self` after every push.
+        let acc = &mut self.acc[..];
+        if self.scan {
+            for &(c, wc) in post {
+                acc[c as usize] += w * wc;
+            }
+            return;
+        }
+        let touched = &mut self.touched;
         for &(c, wc) in post {
-            let a = &mut self.acc[c as usize];
+            let a = &mut acc[c as usize];
             // Bits, not a float compare: no NaN path (sums are never -0.0).
             if a.to_bits() == 0 {
-                self.touched.push(c);
+                touched.push(c);
             }
             *a += w * wc;
+        }
+    }
+
+    /// In scan mode, lists the documents with a nonzero partial sum. A document that reads
+    /// more postings than the corpus has documents touches most of them: one pass over
+    /// `acc` then costs less than a branch and a push per posting.
+    fn collect_touched(&mut self, n: usize) {
+        if self.scan {
+            self.touched.clear();
+            #[allow(clippy::cast_possible_truncation)] // document numbers fit u32
+            self.touched
+                .extend(self.acc[..n].iter().enumerate().filter(|(_, a)| a.to_bits() != 0).map(|(c, _)| c as u32));
         }
     }
 
@@ -497,6 +547,8 @@ fn exact_top_k(
     let post = |t: usize| &index.entries[index.offsets[t]..index.offsets[t + 1]];
     let df = |t: u32| v.df[t as usize];
     let first_cut = common.levels[0].cut;
+    let rare_postings: usize = row.iter().filter(|&&(t, _)| df(t) <= first_cut).map(|&(t, _)| df(t) as usize).sum();
+    sc.scan = rare_postings >= n;
     for &(t, w) in row {
         sc.query[t as usize] = w;
         if df(t) <= first_cut {
@@ -518,6 +570,7 @@ fn exact_top_k(
         let bound = |c: usize| (nq * level.norm[c]).min(ub);
         let floor = best.bar();
         sc.cands.clear();
+        sc.collect_touched(n);
         for &c in &sc.touched {
             let u = sc.acc[c as usize] + bound(c as usize);
             if c as usize != d && u + margin > floor {
@@ -526,9 +579,7 @@ fn exact_top_k(
         }
         // The k best bounds first: their k-th score is the bar everything else must reach.
         let first = k.min(sc.cands.len());
-        if sc.cands.len() > first && first > 0 {
-            sc.cands.select_nth_unstable_by(first - 1, better);
-        }
+        k_best_to_front(&mut sc.cands, first);
         for &(c, _) in &sc.cands[..first] {
             best.offer(c, exact(c, &sc.query));
         }
@@ -765,7 +816,7 @@ mod tests {
     /// Zipf-like texts: a few words in nearly every document (the common terms whose
     /// postings the exact search skips), a long tail, and some near-copies.
     #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-    fn zipf_corpus(n: usize, seed: u64) -> Vec<String> {
+    fn zipf_corpus(n: usize, seed: u64, max_len: u64) -> Vec<String> {
         let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
         let mut next = move || {
             x ^= x << 13;
@@ -775,7 +826,7 @@ mod tests {
         };
         let mut texts: Vec<String> = Vec::new();
         for i in 0..n {
-            let len = 5 + next() % 120;
+            let len = 5 + next() % max_len;
             let mut words: Vec<String> = (0..len)
                 .map(|_| {
                     // rank ~ 1/u: ranks 1..=2000, heavy head
@@ -795,8 +846,14 @@ mod tests {
 
     #[test]
     fn exact_search_equals_brute_force_to_the_bit() {
-        for (n, seed, k, min_score) in [(700, 1, 10, 0.0), (900, 2, 3, 0.2), (400, 3, 25, -1.0), (300, 4, 1, 0.0)] {
-            let texts = zipf_corpus(n, seed);
+        for (n, seed, k, min_score, max_len) in [
+            (700, 1, 10, 0.0, 120),
+            (900, 2, 3, 0.2, 120),
+            (400, 3, 25, -1.0, 120),
+            (300, 4, 1, 0.0, 120),
+            (500, 5, 10, 0.0, 900),
+        ] {
+            let texts = zipf_corpus(n, seed, max_len);
             let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
             for opts in [
                 TfidfOptions::default(),
@@ -805,6 +862,20 @@ mod tests {
             ] {
                 let v = vectorize(&refs, &opts, &Workers::inline(), &mut no_checkpoint).unwrap();
                 assert!(v.df.iter().any(|&d| d as usize > (n / 32).max(64)), "no common terms to bound");
+                // Both ways of tracking touched documents are exercised (see `Scratch::scan`).
+                let cut = (n / LEVELS[0]).max(64) as u32;
+                let scans = v
+                    .rows
+                    .iter()
+                    .filter(|row| {
+                        row.iter()
+                            .filter(|e| v.df[e.0 as usize] <= cut)
+                            .map(|e| v.df[e.0 as usize] as usize)
+                            .sum::<usize>()
+                            >= n
+                    })
+                    .count();
+                assert!(max_len < 500 || scans > 0 && scans < n, "n={n} seed={seed}: {scans} documents scan");
                 let want: Vec<Vec<(u32, f32)>> = brute(&v, k)
                     .into_iter()
                     .map(|mut r| {
@@ -815,6 +886,34 @@ mod tests {
                 let got =
                     nearest_neighbors(&v, k, min_score, None, &Workers::new(2).unwrap(), &mut no_checkpoint).unwrap();
                 assert_eq!(got, want, "n={n} seed={seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn k_best_to_front_agrees_with_a_sort() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for len in [0, 1, 5, 17, 40, 300] {
+            for k in [0, 1, 3, 10, 16, 17, 40] {
+                let cands: Vec<(u32, f32)> = (0..len)
+                    .map(|i| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        (i, (x % 50) as f32 / 50.0) // ties on purpose
+                    })
+                    .collect();
+                let mut got = cands.clone();
+                k_best_to_front(&mut got, k.min(cands.len()));
+                let mut want = cands.clone();
+                want.sort_unstable_by(better);
+                let kk = k.min(cands.len());
+                let mut front = got[..kk].to_vec();
+                front.sort_unstable_by(better);
+                assert_eq!(front, want[..kk], "len={len} k={k}");
+                let mut all = got.clone();
+                all.sort_unstable_by(better);
+                assert_eq!(all, want, "a permutation");
             }
         }
     }
