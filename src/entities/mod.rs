@@ -27,6 +27,31 @@ use crate::entities::tagger::{Model, TrainDoc, TrainOptions, TrainReport, train_
 use crate::entities::tokenize::Token;
 use crate::error::Result;
 
+#[cfg(test)]
+thread_local! {
+    /// Work counted by [`count_steps`] on this thread.
+    static STEPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` steps of work that may grow with the document (entries looked at beyond a
+/// constant per item). Tests read the count with [`steps_of`] to check that the work per item
+/// stays flat as a document grows, which no timing could check reliably; elsewhere a no-op.
+#[inline]
+pub(crate) fn count_steps(n: usize) {
+    #[cfg(test)]
+    STEPS.with(|s| s.set(s.get() + n));
+    #[cfg(not(test))]
+    let _ = n;
+}
+
+/// The steps that `f` counted with [`count_steps`].
+#[cfg(test)]
+pub(crate) fn steps_of(f: impl FnOnce()) -> usize {
+    STEPS.with(|s| s.set(0));
+    f();
+    STEPS.with(std::cell::Cell::get)
+}
+
 /// Span-level scores of a model on tagged documents.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evaluation {

@@ -439,8 +439,10 @@ pub fn quotes(text: &str) -> Vec<Quote> {
     for (start, end, outer) in spans {
         let mut speaker = None;
         let mut cue = None;
-        let line_end = text[outer..].find('\n').map_or(text.len(), |k| outer + k);
-        let mut after_end = line_end.min(outer + 200);
+        // The attribution after the quote: to the end of its line, 200 bytes at most (only
+        // those are searched for the line's end, not the rest of a long one-line text).
+        let cap = (outer + 200).min(text.len());
+        let mut after_end = text.as_bytes()[outer..cap].iter().position(|&b| b == b'\n').map_or(cap, |k| outer + k);
         while !text.is_char_boundary(after_end) {
             after_end -= 1;
         }
@@ -457,8 +459,9 @@ pub fn quotes(text: &str) -> Vec<Quote> {
         }
         if speaker.is_none() {
             let open_at = text[..start].char_indices().next_back().map_or(start, |(k, _)| k);
-            let line_start = text[..open_at].rfind('\n').map_or(0, |k| k + 1);
-            let from = line_start.max(open_at.saturating_sub(200));
+            let floor = open_at.saturating_sub(200);
+            let from =
+                text.as_bytes()[floor..open_at].iter().rposition(|&b| b == b'\n').map_or(floor, |k| floor + k + 1);
             let from = (from..=open_at).find(|&k| text.is_char_boundary(k)).unwrap_or(open_at);
             let before = &text[from..open_at];
             if let Some(c) = BEFORE_RE.captures(before) {

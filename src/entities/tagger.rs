@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::entities::conll::{Scores, spans_of};
+use crate::entities::count_steps;
 use crate::error::{Error, Result};
 
 /// The file format tag written at the start of every model.
@@ -415,18 +416,52 @@ fn doc_features(input: &TagInput<'_>, lexicon: &Lexicon, first_pass: Option<&[us
 
 /// Document-level evidence from a first tagging pass: how the other occurrences of a word
 /// were tagged, and which longer entities it appears in (label consistency across a document).
+///
+/// Each word form keeps its occurrences in position order with a count per type, so a token's
+/// features take the totals and subtract what must not count (its own occurrence, the entities
+/// that start within 8 tokens before it): O(log k) for a word seen k times, where counting the
+/// other occurrences one by one made a long document quadratic in its frequent words.
 struct NonLocal {
-    occurrences: HashMap<u64, Vec<(usize, usize)>>,
-    in_long: HashMap<u64, Vec<(usize, usize)>>,
+    /// Per capitalised word form: `(token, first-pass tag)`; totals per type (`tag.div_ceil(2)`).
+    occurrences: HashMap<u64, Tally>,
+    /// Per word form: `(first token, type)` of each multi-token entity it is in; totals per type.
+    in_long: HashMap<u64, Tally>,
+}
+
+/// Entries `(token index, value)` in token order, and how many entries fall in each type.
+struct Tally {
+    entries: Vec<(usize, usize)>,
+    per_type: [u32; 64],
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally { entries: Vec::new(), per_type: [0; 64] }
+    }
+}
+
+impl Tally {
+    fn push(&mut self, at: usize, value: usize, ty: usize) {
+        self.entries.push((at, value));
+        self.per_type[ty.min(63)] += 1;
+    }
+
+    /// The entries whose token index is in `range` (entries are in token order).
+    fn within(&self, range: Range<usize>) -> &[(usize, usize)] {
+        let a = self.entries.partition_point(|&(k, _)| k < range.start);
+        let b = self.entries.partition_point(|&(k, _)| k < range.end);
+        &self.entries[a..b.max(a)]
+    }
 }
 
 impl NonLocal {
     fn new(toks: &[Tok], pred: &[usize]) -> NonLocal {
-        let mut occurrences: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
-        let mut in_long: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
+        let mut occurrences: HashMap<u64, Tally> = HashMap::new();
+        let mut in_long: HashMap<u64, Tally> = HashMap::new();
         for (i, t) in toks.iter().enumerate() {
             if t.flags & NOLETTER == 0 && t.flags & CAP != 0 {
-                occurrences.entry(t.lower).or_default().push((i, pred.get(i).copied().unwrap_or(0)));
+                let tag = pred.get(i).copied().unwrap_or(0);
+                occurrences.entry(t.lower).or_default().push(i, tag, tag.div_ceil(2));
             }
         }
         let mut i = 0;
@@ -438,7 +473,8 @@ impl NonLocal {
                 }
                 if j - i >= 2 {
                     for t in &toks[i..j] {
-                        in_long.entry(t.lower).or_default().push((i, pred[i].div_ceil(2)));
+                        let ty = pred[i].div_ceil(2);
+                        in_long.entry(t.lower).or_default().push(i, ty, ty);
                     }
                 }
                 i = j;
@@ -458,13 +494,16 @@ impl NonLocal {
         let mut first = None;
         let mut others = 0;
         if let Some(occ) = self.occurrences.get(&t.lower) {
-            for &(k, tag) in occ {
-                if k != i {
-                    others += 1;
-                    types[tag.div_ceil(2).min(63)] += 1;
-                    first.get_or_insert((k, tag));
-                }
+            // Every occurrence but this token's own.
+            types = occ.per_type;
+            others = occ.entries.len() as u32;
+            let own = occ.within(i..i + 1);
+            count_steps(own.len());
+            for &(_, tag) in own {
+                types[tag.div_ceil(2).min(63)] -= 1;
+                others -= 1;
             }
+            first = occ.entries.iter().take(2).find(|&&(k, _)| k != i).copied();
         }
         if others == 0 {
             f.push(mix(40, 0));
@@ -479,11 +518,12 @@ impl NonLocal {
             }
         }
         if let Some(long) = self.in_long.get(&t.lower) {
-            let mut ty = [0u32; 64];
-            for &(start, typ) in long {
-                if start > i || i >= start + 8 {
-                    ty[typ.min(63)] += 1;
-                }
+            // Every entity the word is in but those starting in the 8 tokens up to this one.
+            let mut ty = long.per_type;
+            let near = long.within((i + 1).saturating_sub(8)..i + 1);
+            count_steps(near.len());
+            for &(_, typ) in near {
+                ty[typ.min(63)] -= 1;
             }
             if let Some((best, _)) =
                 ty.iter().enumerate().filter(|&(_, n)| *n > 0).max_by_key(|&(k, n)| (*n, usize::MAX - k))
@@ -1253,6 +1293,129 @@ mod tests {
         let mut out = Vec::new();
         viterbi(&em, &trans, nt, &mut out);
         assert_eq!(out, [1, 2]);
+    }
+
+    /// The document-level features as first written: every other occurrence counted one by one.
+    fn nonlocal_by_scanning(toks: &[Tok], pred: &[usize], i: usize) -> Vec<u64> {
+        let mut f = Vec::new();
+        let t = &toks[i];
+        if t.flags & NOLETTER != 0 || t.flags & CAP == 0 {
+            return f;
+        }
+        let mut types = [0u32; 64];
+        let mut first = None;
+        let mut others = 0;
+        for (k, o) in toks.iter().enumerate() {
+            if k != i && o.flags & NOLETTER == 0 && o.flags & CAP != 0 && o.lower == t.lower {
+                let tag = pred.get(k).copied().unwrap_or(0);
+                others += 1;
+                types[tag.div_ceil(2).min(63)] += 1;
+                first.get_or_insert((k, tag));
+            }
+        }
+        if others == 0 {
+            f.push(mix(40, 0));
+        } else {
+            let (best, n) =
+                types.iter().enumerate().max_by_key(|&(k, n)| (*n, usize::MAX - k)).map_or((0, 0), |(k, n)| (k, *n));
+            f.push(mix(41, mix(best as u64, u64::from(n == others))));
+            f.push(mix(42, mix(best as u64, t.shape)));
+            if let Some((k, tag)) = first {
+                f.push(mix(43, mix(tag as u64, u64::from(k < i))));
+            }
+        }
+        let mut ty = [0u32; 64];
+        let mut any = false;
+        let mut s = 0;
+        while s < pred.len().min(toks.len()) {
+            if pred[s] % 2 == 1 {
+                let mut j = s + 1;
+                while j < pred.len() && pred[j] == pred[s] + 1 {
+                    j += 1;
+                }
+                if j - s >= 2 {
+                    for o in &toks[s..j] {
+                        if o.lower == t.lower {
+                            any = true;
+                            if s > i || i >= s + 8 {
+                                ty[pred[s].div_ceil(2).min(63)] += 1;
+                            }
+                        }
+                    }
+                }
+                s = j;
+            } else {
+                s += 1;
+            }
+        }
+        if any {
+            if let Some((best, _)) =
+                ty.iter().enumerate().filter(|&(_, n)| *n > 0).max_by_key(|&(k, n)| (*n, usize::MAX - k))
+            {
+                f.push(mix(44, best as u64));
+            }
+        }
+        f
+    }
+
+    /// A document of `n` tokens from a few words, with a first pass of entities of 1–3 tokens.
+    fn nonlocal_doc(n: usize, seed: u64) -> (Vec<Tok>, Vec<usize>) {
+        let words = ["Aleppo", "Syria", "the", "Assad", "said", "Bashar", ",", "Homs", "army", "Lavrov"];
+        let mut x = seed;
+        let mut next = move || {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) as usize
+        };
+        let toks: Vec<Tok> = (0..n).map(|_| tok_of(words[next() % words.len()]).0).collect();
+        let mut pred = vec![0; n];
+        let mut i = 0;
+        while i < n {
+            if next() % 3 == 0 {
+                let label = next() % 4;
+                let len = 1 + next() % 3;
+                for (k, p) in pred.iter_mut().enumerate().skip(i).take(len) {
+                    *p = if k == i { 2 * label + 1 } else { 2 * label + 2 };
+                }
+                i += len;
+            } else {
+                i += 1;
+            }
+        }
+        (toks, pred)
+    }
+
+    #[test]
+    fn document_features_match_counting_every_occurrence() {
+        for seed in 0..20 {
+            let (toks, pred) = nonlocal_doc(300, seed);
+            let nl = NonLocal::new(&toks, &pred);
+            for i in 0..toks.len() {
+                let mut f = Vec::new();
+                nl.features(i, &toks, &mut f);
+                assert_eq!(f, nonlocal_by_scanning(&toks, &pred, i), "seed {seed}, token {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn document_features_cost_the_same_per_token_in_a_long_document() {
+        // Ten word forms in 2,000 and in 32,000 tokens: each form is seen 16 times as often in
+        // the longer document, and the entries looked at per token must not grow with that.
+        let steps_per_token = |n: usize| {
+            let (toks, pred) = nonlocal_doc(n, 1);
+            let nl = NonLocal::new(&toks, &pred);
+            let mut f = Vec::new();
+            let steps = crate::entities::steps_of(|| {
+                for i in 0..n {
+                    f.clear();
+                    nl.features(i, &toks, &mut f);
+                }
+            });
+            steps as f64 / n as f64
+        };
+        let (short, long) = (steps_per_token(2_000), steps_per_token(32_000));
+        assert!(short > 0.0 && long <= 1.2 * short + 0.1, "{short:.2} vs {long:.2} entries per token");
+        assert!(long < 8.0, "{long:.2} entries per token");
     }
 
     #[test]
