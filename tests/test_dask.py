@@ -265,6 +265,9 @@ def test_text_reuse_of_plain_texts_numbers_ids_by_position(client: distributed.C
     assert got.alignment(1).texts() == want.alignment(1).texts()
     assert len(cdd.text_reuse(ddf, text="body", max_df=3)) == 0
     assert len(cd.text_reuse(texts, max_df=3)) == 0
+    # A missing text is an empty one.
+    ddf = dd.from_pandas(pd.DataFrame({"text": [*texts, None]}), npartitions=2)
+    assert cdd.text_reuse(ddf).edges == cd.text_reuse([*texts, ""]).edges
 
 
 # --- BoilerplateCounts and learning from chunks (no cluster needed) -----------------------

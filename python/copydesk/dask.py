@@ -604,12 +604,13 @@ def _day(published: Any) -> str | None:
 
 
 def _reuse_docs(pdf: pd.DataFrame) -> pd.DataFrame:
-    """Numbered documents with the day of their publication date (missing: ``NA``)."""
+    """Numbered documents with the day of their publication date (missing: ``NA``); a missing
+    text is empty."""
     days = [_day(x) for x in pdf["published"]] if "published" in pdf else [None] * len(pdf)
     return pd.DataFrame(
         {
             "pos": pdf["pos"].to_numpy(dtype="int64"),
-            "text": pd.Series(pdf["text"].array, dtype=_STR),
+            "text": pd.Series(pdf["text"].array, dtype=_STR).fillna(""),
             "day": pd.Series(days, dtype=_STR),
         }
     )
