@@ -37,7 +37,7 @@ pub use error::{Error, Result};
 #[pyo3::pymodule(gil_used = false)]
 mod _core {
     #[pymodule_export]
-    use crate::py::bands::{PyDedupPlan, bucket_pairs, components};
+    use crate::py::bands::{PyDedupPlan, bucket_pairs, components, reuse_check, reuse_seed_pairs, reuse_seed_rows};
     #[pymodule_export]
     use crate::py::clean::{
         PyBoilerplateCounts, PyBoilerplateProfile, PyCleaned, PyEdit, builtin_rules, clean, clean_batch, fold,

@@ -196,6 +196,78 @@ def test_bad_options_fail_on_the_client_before_any_work() -> None:
     ddf = dd.from_pandas(pd.DataFrame({"text": ["a b c"]}), npartitions=1)
     with pytest.raises(CopydeskError, match="threshold"):
         cdd.near_duplicates(ddf, threshold=1.5)
+    for bad in ({"min_shared": 0}, {"max_df": 1}, {"seed": 0}, {"min_words": 0}):
+        with pytest.raises(CopydeskError):
+            cd.text_reuse(["a b c"], **bad)  # type: ignore[arg-type]
+        with pytest.raises(CopydeskError):
+            cdd.text_reuse(ddf, **bad)  # type: ignore[arg-type]
+
+
+def _dated(corpus: cd.Corpus) -> cd.Corpus:
+    """The corpus with publication dates: a few days (so many pairs share one), some missing,
+    some with a time of day."""
+    frame = corpus.to_pandas()
+    days = ["2016-12-07", "2016-12-09T10:00:00Z", None, "2016-12-08", "2016-12-09", "2016-12-07"]
+    frame["published"] = [days[k % len(days)] for k in range(len(frame))]
+    return cd.Corpus.from_pandas(frame, published="published")
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("seeds", {}),
+        ("seeds", {"min_shared": 1, "max_df": 2, "min_words": 8}),
+        ("fakes", {}),
+        ("fakes", {"seed": 5, "min_shared": 5, "max_df": 4, "max_repeat": 2}),
+        ("generated", {}),
+        ("dated", {"min_words": 20, "max_gap": 4}),
+    ],
+)
+def test_text_reuse_equals_the_local_run(
+    client: distributed.Client, corpora: dict[str, cd.Corpus], name: str, options: dict[str, int]
+) -> None:
+    corpus = _dated(corpora["generated"]) if name == "dated" else corpora[name]
+    want = cd.text_reuse(corpus, **options)
+    got = cdd.text_reuse(_frame(corpus, 3), **options)
+    assert got.edges == want.edges
+    assert len(want) > 0
+    if name == "dated":  # the others have no dates
+        assert 0 < sum(e.directed for e in want.edges) < len(want)
+    assert got.alignment(0).texts() == want.alignment(0).texts()
+
+
+def test_publication_days_are_read_as_text_reuse_reads_them() -> None:
+    assert cdd._day("2016-12-07T10:00:00+02:00") == "2016-12-07"
+    assert cdd._day("2016-12-07") == "2016-12-07"
+    assert cdd._day("2016-12-0") is None  # too short
+    assert cdd._day("20161207T1000") is None  # no dash fifth
+    assert cdd._day("2016-12-0\u00e9") is None  # the tenth byte is inside a character
+    assert cdd._day("2016-12-\u00e9") == "2016-12-\u00e9"
+    assert cdd._day(None) is None and cdd._day(pd.NA) is None and cdd._day(float("nan")) is None
+
+
+def test_text_reuse_of_plain_texts_numbers_ids_by_position(client: distributed.Client) -> None:
+    shared = (
+        "the syrian army units started special operations in aleppo after several "
+        "humanitarian pauses and the militants refused to leave the eastern districts"
+    )
+    texts = [f"Report. {shared}.", "", "unrelated words only here", f"{shared}, officials said."]
+    texts += [f"Late: {shared}", shared.upper()]
+    ddf = dd.from_pandas(pd.DataFrame({"body": texts}), npartitions=3)
+    # The passage's seeds are in 4 documents: pairs at max_df=4, none at max_df=3.
+    got = cdd.text_reuse(ddf, text="body", max_df=4)
+    want = cd.text_reuse(texts, max_df=4)
+    assert got.edges == want.edges
+    assert [(e.source, e.target) for e in got] == [
+        ("0", "3"), ("0", "4"), ("0", "5"), ("3", "4"), ("3", "5"), ("4", "5"),
+    ]  # fmt: skip
+    assert not any(e.directed for e in got)
+    assert got.alignment(1).texts() == want.alignment(1).texts()
+    assert len(cdd.text_reuse(ddf, text="body", max_df=3)) == 0
+    assert len(cd.text_reuse(texts, max_df=3)) == 0
+    # A missing text is an empty one.
+    ddf = dd.from_pandas(pd.DataFrame({"text": [*texts, None]}), npartitions=2)
+    assert cdd.text_reuse(ddf).edges == cd.text_reuse([*texts, ""]).edges
 
 
 # --- BoilerplateCounts and learning from chunks (no cluster needed) -----------------------

@@ -51,6 +51,9 @@ __all__ = [
     "open_dir",
     "open_jsonl",
     "overlap",
+    "reuse_check",
+    "reuse_seed_pairs",
+    "reuse_seed_rows",
     "set_progress_hook",
     "shingles",
     "text_reuse",
@@ -774,3 +777,16 @@ class DedupPlan:
 
 def bucket_pairs(bands: bytes, keys: bytes, docs: bytes) -> tuple[bytes, bytes]: ...
 def components(n: int, a: Sequence[int], b: Sequence[int]) -> list[int]: ...
+def reuse_check(
+    *,
+    seed: int = 4,
+    min_words: int = 12,
+    max_gap: int = 8,
+    max_repeat: int = 4,
+    min_shared: int = 3,
+    max_df: int = 100,
+) -> None: ...
+def reuse_seed_rows(
+    texts: Iterable[str], /, *, seed: int = 4, workers: int | None = None
+) -> tuple[bytes, bytes]: ...
+def reuse_seed_pairs(seeds: bytes, docs: bytes, max_df: int) -> tuple[bytes, bytes, bytes]: ...

@@ -15,7 +15,10 @@ over a dask DataFrame with typed output columns:
   (:class:`copydesk.BoilerplateCounts`) merged in a tree, in partition order;
 * :func:`near_duplicates`: LSH band keys emitted per partition and grouped by a shuffle on
   the cluster, candidate pairs joined to their texts and verified per partition; only the
-  verified candidates come back to the client, where clusters are numbered.
+  verified candidates come back to the client, where clusters are numbered;
+* :func:`text_reuse`: seed n-grams emitted per partition and grouped by a shuffle, shared
+  seeds counted per pair by another, candidate pairs joined to their texts and aligned per
+  partition; only the edges come back to the client.
 
 Results equal the single-machine functions on the same rows in the same order
 (``tests/test_dask.py`` checks this on a two-process ``LocalCluster``). Install with
@@ -31,11 +34,19 @@ import numpy as np
 import pandas as pd
 
 from copydesk import _core
+from copydesk._core import Document
 from copydesk.cleaning import BoilerplateCounts, BoilerplateProfile, Cleaned, Rule, clean_batch
 from copydesk.corpus import Corpus
 from copydesk.entities import Gazetteer, Tagger, extract_entities_batch
 from copydesk.errors import OptionError
-from copydesk.similarity import NearDuplicates, Shingle, minhash_batch
+from copydesk.similarity import (
+    NearDuplicates,
+    Passage,
+    ReuseEdge,
+    Shingle,
+    TextReuse,
+    minhash_batch,
+)
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -57,6 +68,7 @@ __all__ = [
     "near_duplicates",
     "signatures",
     "signatures_frame",
+    "text_reuse",
 ]
 
 _STR = pd.StringDtype("pyarrow")
@@ -366,11 +378,30 @@ def learn_boilerplate(
 def _numbered(
     pdf: pd.DataFrame, offsets: Sequence[int], partition_info: Any = None
 ) -> pd.DataFrame:
+    """The partition's columns after ``pos``, the rows' positions in the whole frame."""
     start = offsets[partition_info["number"]] if partition_info else 0
-    return pd.DataFrame(
-        {"pos": np.arange(start, start + len(pdf), dtype="int64"), "text": pdf["text"].array},
-        index=pd.RangeIndex(len(pdf)),
+    pos = {"pos": np.arange(start, start + len(pdf), dtype="int64")}
+    return pd.DataFrame(pos | {c: pdf[c].array for c in pdf.columns}, index=pd.RangeIndex(len(pdf)))
+
+
+def _source(
+    ddf: dd.DataFrame, text: str, id: str | None, others: dict[str, str], persist: bool
+) -> tuple[dd.DataFrame, list[int], list[str]]:
+    """The columns a job needs, renamed (``text`` and ``others``' values), persisted when
+    asked; with the offsets of the partitions and the ids (from ``id``, else positions)."""
+    import dask
+
+    has_id = id is not None and id in ddf.columns
+    names = {text: "text"} | {c: n for c, n in others.items() if c in ddf.columns}
+    source = ddf[list(dict.fromkeys([*names, *([id] if has_id else [])]))]
+    if persist:
+        source = source.persist()
+    lengths, id_column = dask.compute(
+        source.map_partitions(len), source[id] if has_id else source.map_partitions(len)
     )
+    offsets = np.concatenate([[0], np.cumsum([int(n) for n in lengths])]).astype("int64").tolist()
+    ids = [str(x) for x in id_column.tolist()] if has_id else [str(i) for i in range(offsets[-1])]
+    return source[list(names)].rename(columns=names), offsets, ids
 
 
 def _band_frame(pdf: pd.DataFrame, plan: _core.DedupPlan, workers: int) -> pd.DataFrame:
@@ -421,6 +452,25 @@ def _needed(pdf: pd.DataFrame) -> pd.DataFrame:
     pos = np.unique(np.concatenate([pdf["a"].to_numpy(), pdf["b"].to_numpy()]))
     part = pdf.index.to_numpy()[:1].repeat(len(pos)) if len(pdf) else np.empty(0, "int64")
     return pd.DataFrame({"pos": pos.astype("int64"), "part": part.astype("int64")})
+
+
+def _with_texts(
+    pairs: dd.DataFrame, docs: dd.DataFrame, parts: int
+) -> tuple[dd.DataFrame, dd.DataFrame]:
+    """Pairs ``(a, b)`` indexed by the partition named by ``part`` (a function of the pair),
+    and the documents each partition needs (``docs`` rows by ``pos``) indexed the same way: a
+    text travels once per partition that needs it, not once per pair (a cluster of m copies
+    has m²/2 pairs)."""
+    divisions = [*range(parts), parts - 1]
+    part_meta = _meta({"a": _INT, "b": _INT, "part": _INT})
+    pairs = pairs.map_partitions(_pair_part, parts, meta=part_meta)
+    pairs = pairs.set_index("part", divisions=divisions)
+    needed_meta = pd.DataFrame(
+        {"pos": pd.Series([], dtype=_INT), "part": pd.Series([], dtype=_INT)}
+    )
+    needed = pairs.map_partitions(_needed, meta=needed_meta)
+    texts = needed.merge(docs, on="pos", how="inner", npartitions=parts)
+    return pairs, texts.set_index("part", divisions=divisions)
 
 
 def _verify_frame(
@@ -500,23 +550,11 @@ def near_duplicates(
     Raises:
         OptionError: An option out of range (raised on the client, before any work).
     """
-    import dask
-
     plan = _core.DedupPlan(
         threshold, containment, max_size_ratio, shingle, ngram, num_perm, seed, bands, rows, exact
     )
     parts = npartitions or ddf.npartitions
-    has_id = id is not None and id in ddf.columns
-    source = ddf[[text, id] if has_id and id != text else [text]]
-    if persist:
-        source = source.persist()
-    lengths, id_column = dask.compute(
-        source.map_partitions(len), source[id] if has_id else source.map_partitions(len)
-    )
-    offsets = np.concatenate([[0], np.cumsum([int(n) for n in lengths])]).astype("int64").tolist()
-    total = offsets[-1]
-    ids = [str(x) for x in id_column.tolist()] if has_id else [str(i) for i in range(total)]
-    source = source[[text]].rename(columns={text: "text"}) if text != "text" else source[["text"]]
+    source, offsets, ids = _source(ddf, text, id, {}, persist)
     doc_meta = pd.DataFrame({"pos": pd.Series([], dtype=_INT), "text": pd.Series([], dtype=_STR)})
     docs = source.map_partitions(_numbered, offsets, meta=doc_meta)
     band_meta = pd.DataFrame(
@@ -529,19 +567,7 @@ def near_duplicates(
     keys = docs.map_partitions(_band_frame, plan, workers, meta=band_meta)
     pair_meta = pd.DataFrame({"a": pd.Series([], dtype=_INT), "b": pd.Series([], dtype=_INT)})
     pairs = keys.shuffle(on="key", npartitions=parts).map_partitions(_pair_frame, meta=pair_meta)
-    # Pairs go to the partition named by `part` (a function of the pair), and the texts of
-    # the documents each partition needs go there too: a text travels once per partition that
-    # needs it, not once per pair (a cluster of m copies has m²/2 pairs).
-    divisions = [*range(parts), parts - 1]
-    part_meta = pair_meta.assign(part=pd.Series([], dtype=_INT))
-    pairs = pairs.map_partitions(_pair_part, parts, meta=part_meta)
-    pairs = pairs.set_index("part", divisions=divisions)
-    needed_meta = pd.DataFrame(
-        {"pos": pd.Series([], dtype=_INT), "part": pd.Series([], dtype=_INT)}
-    )
-    needed = pairs.map_partitions(_needed, meta=needed_meta)
-    texts = needed.merge(docs, on="pos", how="inner", npartitions=parts)
-    texts = texts.set_index("part", divisions=divisions)
+    pairs, texts = _with_texts(pairs, docs, parts)
     verified = pairs.map_partitions(
         _verify_frame, texts, plan, workers, meta=_meta(_VERIFIED), align_dataframes=False
     )
@@ -549,7 +575,7 @@ def near_duplicates(
     kept = found[found["keep"]]
     a = kept["a"].astype("int64").tolist()
     b = kept["b"].astype("int64").tolist()
-    clusters = _core.components(total, a, b)
+    clusters = _core.components(offsets[-1], a, b)
     raw = (
         a,
         b,
@@ -561,3 +587,240 @@ def near_duplicates(
         (plan.bands, plan.rows),
     )
     return NearDuplicates(ids, raw)
+
+
+# --- text reuse ---------------------------------------------------------------------------
+
+
+def _day(published: Any) -> str | None:
+    """The date part (``YYYY-MM-DD``) of an ISO 8601 value, as ``text_reuse`` reads it (the
+    first 10 bytes, when they end on a character and the fifth is ``-``)."""
+    if published is None or published is pd.NA or published != published:
+        return None
+    raw = str(published).encode()
+    if len(raw) < 10 or (len(raw) > 10 and raw[10] & 0xC0 == 0x80) or raw[4:5] != b"-":
+        return None
+    return raw[:10].decode()
+
+
+def _reuse_docs(pdf: pd.DataFrame) -> pd.DataFrame:
+    """Numbered documents with the day of their publication date (missing: ``NA``); a missing
+    text is empty."""
+    days = [_day(x) for x in pdf["published"]] if "published" in pdf else [None] * len(pdf)
+    return pd.DataFrame(
+        {
+            "pos": pdf["pos"].to_numpy(dtype="int64"),
+            "text": pd.Series(pdf["text"].array, dtype=_STR).fillna(""),
+            "day": pd.Series(days, dtype=_STR),
+        }
+    )
+
+
+def _seed_frame(pdf: pd.DataFrame, seed: int, workers: int) -> pd.DataFrame:
+    docs, seeds = _core.reuse_seed_rows(pdf["text"].tolist(), seed=seed, workers=workers)
+    pos = pdf["pos"].to_numpy(dtype="int64")
+    return pd.DataFrame(
+        {"seed": np.frombuffer(seeds, dtype="<u8"), "pos": pos[np.frombuffer(docs, dtype="<u4")]}
+    )
+
+
+_SHARED = {"a": _INT, "b": _INT, "shared": _INT}
+
+
+def _shared_frame(pdf: pd.DataFrame, max_df: int) -> pd.DataFrame:
+    a, b, n = _core.reuse_seed_pairs(
+        pdf["seed"].to_numpy(dtype="<u8").tobytes(),
+        pdf["pos"].to_numpy(dtype="<u8").tobytes(),
+        max_df,
+    )
+    return pd.DataFrame(
+        {
+            "a": np.frombuffer(a, dtype="<u8").astype("int64"),
+            "b": np.frombuffer(b, dtype="<u8").astype("int64"),
+            "shared": np.frombuffer(n, dtype="<u4").astype("int64"),
+        }
+    )
+
+
+def _candidate_frame(pdf: pd.DataFrame, min_shared: int) -> pd.DataFrame:
+    """Pairs whose shared seeds, summed over the partitions that found them, reach
+    ``min_shared`` (every row of a pair is in this partition after the shuffle on the pair)."""
+    total = pdf.groupby(["a", "b"], sort=True)["shared"].sum()
+    kept = total[total >= min_shared]
+    return pd.DataFrame(
+        {
+            "a": kept.index.get_level_values(0).to_numpy(dtype="int64"),
+            "b": kept.index.get_level_values(1).to_numpy(dtype="int64"),
+        }
+    )
+
+
+_PASSAGE_COLUMNS = ("a_start", "a_end", "b_start", "b_end", "a_words", "b_words", "score")
+#: One row per passage of an edge; ``a < b`` are positions, ``direction`` is 1 (a came
+#: first), -1 (b came first) or 0 (dates unknown or the same day).
+_EDGES: dict[str, Any] = (
+    {"a": _INT, "b": _INT, "direction": _INT, "k": _INT}
+    | {c: _INT for c in _PASSAGE_COLUMNS[:-1]}
+    | {"score": np.dtype("float64"), "a_coverage": np.dtype("float64")}
+    | {"b_coverage": np.dtype("float64")}
+)
+
+
+def _coverage(text: str, ranges: list[tuple[int, int]]) -> float:
+    """Share of ``text``'s characters inside the union of ``ranges``."""
+    total = end = 0
+    for start, stop in sorted(ranges):
+        start = max(start, end)
+        if stop > start:
+            total += stop - start
+            end = stop
+    return total / len(text) if text else 0.0
+
+
+def _align_frame(
+    pairs: pd.DataFrame, texts: pd.DataFrame, options: dict[str, int], workers: int
+) -> pd.DataFrame:
+    """Aligns one partition of candidate pairs, given the documents they involve."""
+    pos = texts["pos"].to_numpy()
+    order = np.argsort(pos, kind="stable")
+    pos = pos[order]
+    text = texts["text"].to_numpy(dtype=object)[order].tolist()
+    day = [None if x is pd.NA else x for x in texts["day"].to_numpy(dtype=object)[order]]
+    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    ia, ib = np.searchsorted(pos, a).tolist(), np.searchsorted(pos, b).tolist()
+    found = _core.align_batch(
+        [(text[i], text[j]) for i, j in zip(ia, ib, strict=True)], **options, workers=workers
+    )
+    rows: list[tuple[Any, ...]] = []
+    for x, y, i, j, passages in zip(a.tolist(), b.tolist(), ia, ib, found, strict=True):
+        if not passages:
+            continue
+        da, db = day[i], day[j]
+        direction = 0 if da is None or db is None or da == db else (1 if da < db else -1)
+        cov_a = _coverage(text[i], [(p[0], p[1]) for p in passages])
+        cov_b = _coverage(text[j], [(p[2], p[3]) for p in passages])
+        rows += [(x, y, direction, k, *p, cov_a, cov_b) for k, p in enumerate(passages)]
+    return _from_rows(rows, _EDGES)
+
+
+def _edges(found: pd.DataFrame, ids: Sequence[str]) -> list[ReuseEdge]:
+    """The rows of :func:`_align_frame` as edges, in ``text_reuse``'s order."""
+    found = found.sort_values(["a", "b", "k"], kind="stable")
+    columns = ["a", "b", "direction", *_PASSAGE_COLUMNS, "a_coverage", "b_coverage"]
+    edges: list[ReuseEdge] = []
+    rows = list(found[columns].itertuples(index=False, name=None))
+    start = 0
+    while start < len(rows):
+        a, b, direction = rows[start][:3]
+        end = start
+        while end < len(rows) and rows[end][:2] == (a, b):
+            end += 1
+        group = rows[start:end]
+        cov_a, cov_b = group[0][-2:]
+        if direction == -1:
+            passages = tuple(Passage(p[5], p[6], p[3], p[4], p[8], p[7], p[9]) for p in group)
+            edges.append(ReuseEdge(ids[b], ids[a], True, passages, cov_b, cov_a))
+        else:
+            passages = tuple(Passage(*p[3:10]) for p in group)
+            edges.append(ReuseEdge(ids[a], ids[b], direction == 1, passages, cov_a, cov_b))
+        start = end
+    return edges
+
+
+class _Texts:
+    """Documents of a dask DataFrame looked up by id, for :meth:`TextReuse.alignment` (one
+    partition of the lazy frame computed per look-up: nothing stays in the cluster's memory)."""
+
+    def __init__(self, source: dd.DataFrame, offsets: Sequence[int], ids: Sequence[str]) -> None:
+        self._source, self._offsets = source, offsets
+        self._pos = {x: k for k, x in enumerate(ids)}
+
+    def get(self, id: str) -> Document:
+        pos = self._pos[id]
+        part = int(np.searchsorted(self._offsets, pos, side="right")) - 1
+        frame = self._source.get_partition(part).compute()
+        return Document(str(frame["text"].iloc[pos - self._offsets[part]]), id=id)
+
+
+def text_reuse(
+    ddf: dd.DataFrame,
+    /,
+    *,
+    text: str = "text",
+    id: str | None = "id",
+    published: str | None = "published",
+    seed: int = 4,
+    min_words: int = 12,
+    max_gap: int = 8,
+    max_repeat: int = 4,
+    min_shared: int = 3,
+    max_df: int = 100,
+    npartitions: int | None = None,
+    persist: bool = True,
+    workers: int = 1,
+) -> TextReuse:
+    """:func:`copydesk.text_reuse` of a dask DataFrame, run on the cluster.
+
+    1. Every partition emits one row ``(seed hash, position)`` per distinct seed n-gram of
+       each document (positions count rows across partitions).
+    2. The rows are shuffled by seed hash, so a seed's documents meet in one partition, which
+       lists the pairs sharing it (seeds in more than ``max_df`` documents of the whole frame
+       are skipped, as locally) and counts the seeds each pair shares there.
+    3. The counts are shuffled by pair and summed; pairs sharing at least ``min_shared``
+       seeds are candidates.
+    4. The candidates are joined to their two texts and publication days (shuffles on the
+       cluster) and aligned per partition as ``text_reuse`` aligns them, with the same
+       coverage and direction.
+    5. Only the edges (and the ids) come back to the client.
+
+    Args:
+        ddf: One row per article; ``text`` the column of texts, ``id`` the column of ids
+            (``None`` or absent: ids are positions ``"0"``, ``"1"``, ... as for a list),
+            ``published`` the column of ISO 8601 dates (as ``Corpus.to_pandas`` or
+            :func:`clean` give them; ``None`` or absent: no edge is directed).
+        npartitions: Partitions of the shuffles (default: those of ``ddf``).
+        persist: Keep the columns used in the cluster's memory for the job, so ``ddf`` is
+            computed once.
+        workers: Threads per partition task (1: Dask's processes are the parallelism).
+        seed, min_words, max_gap, max_repeat, min_shared, max_df: as
+            :func:`copydesk.text_reuse`.
+
+    Returns:
+        A :class:`copydesk.TextReuse` equal to ``copydesk.text_reuse`` of the rows
+        (``alignment(i)`` computes the partitions of ``ddf`` holding its two texts).
+
+    Raises:
+        OptionError: An option out of range (raised on the client, before any work).
+    """
+    options = {"seed": seed, "min_words": min_words, "max_gap": max_gap, "max_repeat": max_repeat}
+    _core.reuse_check(**options, min_shared=min_shared, max_df=max_df)
+    parts = npartitions or ddf.npartitions
+    others = {published: "published"} if published is not None else {}
+    source, offsets, ids = _source(ddf, text, id, others, persist)
+    docs = source.map_partitions(_numbered, offsets).map_partitions(
+        _reuse_docs,
+        meta=pd.DataFrame(
+            {
+                "pos": pd.Series([], dtype=_INT),
+                "text": pd.Series([], dtype=_STR),
+                "day": pd.Series([], dtype=_STR),
+            }
+        ),
+    )
+    seed_meta = pd.DataFrame(
+        {"seed": pd.Series([], dtype="uint64"), "pos": pd.Series([], dtype=_INT)}
+    )
+    seeds = docs.map_partitions(_seed_frame, seed, workers, meta=seed_meta)
+    shared = seeds.shuffle(on="seed", npartitions=parts).map_partitions(
+        _shared_frame, max_df, meta=_meta(_SHARED)
+    )
+    pair_meta = pd.DataFrame({"a": pd.Series([], dtype=_INT), "b": pd.Series([], dtype=_INT)})
+    pairs = shared.shuffle(on=["a", "b"], npartitions=parts).map_partitions(
+        _candidate_frame, min_shared, meta=pair_meta
+    )
+    pairs, texts = _with_texts(pairs, docs, parts)
+    found = pairs.map_partitions(
+        _align_frame, texts, options, workers, meta=_meta(_EDGES), align_dataframes=False
+    ).compute()
+    lazy = ddf[[text]].rename(columns={text: "text"})
+    return TextReuse(_edges(found, ids), _Texts(lazy, offsets, ids), None)

@@ -1,6 +1,7 @@
 //! `DedupPlan` (with `band_rows`, `verify_pairs`), `bucket_pairs`, `components`: the steps
-//! of near-duplicates that `copydesk.dask` runs per partition. Integer columns cross as
-//! little-endian bytes (NumPy reads them without a copy per element).
+//! of near-duplicates that `copydesk.dask` runs per partition; `reuse_check`,
+//! `reuse_seed_rows`, `reuse_seed_pairs`: those of text reuse's candidate pairs. Integer
+//! columns cross as little-endian bytes (NumPy reads them without a copy per element).
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -8,9 +9,11 @@ use pyo3::types::PyBytes;
 use crate::error::Error;
 use crate::py::parallel::workers as make_workers;
 use crate::py::similarity::{bands_rows, shingling, texts_of};
+use crate::similarity::align::{AlignOptions, ReuseOptions};
 use crate::similarity::bands;
 use crate::similarity::dedup::{DedupOptions, components as components_core};
 use crate::similarity::minhash::MinHasher;
+use crate::similarity::reuse_keys;
 
 fn le_bytes<'py, const N: usize, T: Copy>(py: Python<'py>, xs: &[T], f: impl Fn(T) -> [u8; N]) -> Bound<'py, PyBytes> {
     let mut out = Vec::with_capacity(xs.len() * N);
@@ -194,4 +197,64 @@ pub fn components(n: usize, a: Vec<u32>, b: Vec<u32>) -> PyResult<Vec<u32>> {
     }
     check_pairs(&a, &b, n)?;
     Ok(components_core(n, a.into_iter().zip(b)))
+}
+
+/// Validates text reuse options as `text_reuse` does (an error names the option).
+#[pyfunction]
+#[pyo3(signature = (*, seed=4, min_words=12, max_gap=8, max_repeat=4, min_shared=3, max_df=100))]
+pub fn reuse_check(
+    seed: usize,
+    min_words: usize,
+    max_gap: usize,
+    max_repeat: usize,
+    min_shared: usize,
+    max_df: usize,
+) -> PyResult<()> {
+    let opts = ReuseOptions { align: AlignOptions { seed, min_words, max_gap, max_repeat }, min_shared, max_df };
+    Ok(reuse_keys::check(&opts)?)
+}
+
+/// Seed rows of texts, one per distinct seed n-gram of each: `(docs u32, seeds u64)` as
+/// little-endian bytes.
+#[pyfunction]
+#[pyo3(signature = (texts, /, *, seed=4, workers=None))]
+pub fn reuse_seed_rows<'py>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyAny>,
+    seed: usize,
+    workers: Option<i64>,
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let texts = texts_of(texts, "texts")?;
+    let workers = make_workers(workers.unwrap_or(-1))?;
+    let (docs, seeds) = py.detach(|| {
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        reuse_keys::seed_rows(&refs, seed, &workers)
+    })?;
+    Ok((le_bytes(py, &docs, u32::to_le_bytes), le_bytes(py, &seeds, u64::to_le_bytes)))
+}
+
+/// Pairs sharing seeds of at most `max_df` documents among rows `(seeds[i], docs[i])`:
+/// `(a u64, b u64, shared u32)` as little-endian bytes, sorted.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+pub fn reuse_seed_pairs<'py>(
+    py: Python<'py>,
+    seeds: &[u8],
+    docs: &[u8],
+    max_df: usize,
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let seeds = from_le(seeds, "seeds", u64::from_le_bytes)?;
+    let docs = from_le(docs, "docs", u64::from_le_bytes)?;
+    if seeds.len() != docs.len() {
+        return Err(Error::InvalidValue {
+            what: "seed rows".into(),
+            reason: format!("{} seeds and {} docs", seeds.len(), docs.len()),
+        }
+        .into());
+    }
+    let pairs = py.detach(|| reuse_keys::seed_pairs(&seeds, &docs, max_df));
+    let a: Vec<u64> = pairs.iter().map(|p| p.0).collect();
+    let b: Vec<u64> = pairs.iter().map(|p| p.1).collect();
+    let n: Vec<u32> = pairs.iter().map(|p| p.2).collect();
+    Ok((le_bytes(py, &a, u64::to_le_bytes), le_bytes(py, &b, u64::to_le_bytes), le_bytes(py, &n, u32::to_le_bytes)))
 }

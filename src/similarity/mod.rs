@@ -7,6 +7,7 @@
 //! * [`bands`]: the same, as steps an engine runs per partition (Dask).
 //! * [`tfidf`]: TF-IDF or BM25 vectors and top-k cosine neighbours via an inverted index.
 //! * [`align`]: shared passages of two texts, and reuse edges across a corpus.
+//! * [`reuse_keys`]: text reuse's candidate pairs, as steps an engine runs per partition (Dask).
 //! * [`fuzzy`]: string similarity for names and titles (on the `rapidfuzz` crate).
 //!
 //! Everything here is pure Rust, deterministic (no random state but explicit seeds) and
@@ -18,6 +19,7 @@ pub mod bands;
 pub mod dedup;
 pub mod fuzzy;
 pub mod minhash;
+pub mod reuse_keys;
 pub mod stream;
 pub mod tfidf;
 pub mod tokens;
