@@ -347,7 +347,7 @@ def test_edits_rebuild_the_text_and_kept_text_maps_back(raw: str) -> None:
 
 @given(texts)
 @example(  # found by Hypothesis: a join decided on one line, then on the joined paragraph
-    'Aleppo Falls\nAleppo FallsAleppo FallsAleppo Falls\n\r\n<b>bold</b>Aleppo Falls\n'
+    "Aleppo Falls\nAleppo FallsAleppo FallsAleppo Falls\n\r\n<b>bold</b>Aleppo Falls\n"
     'string(12) "[{"id":"1","x":"y"}]"Aleppo FallsAleppo Falls\n<b>bold</b>'
 )
 @example(  # found by Hypothesis: a fused dateline cut left a line read as a section label
