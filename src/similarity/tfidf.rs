@@ -30,6 +30,7 @@
 use std::cell::RefCell;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 use crate::parallel::Workers;
@@ -157,21 +158,36 @@ pub fn vectorize(
         checkpoint,
     )?;
     let n = texts.len();
+    // Document frequencies counted in hash maps (the keys are already hashes), merged across
+    // threads: a map per chunk of the vocabulary's size, where a sort of every (document,
+    // term) would hold and sort them all.
     let (vocab, df) = workers.install(|| {
-        let mut all: Vec<u64> = counts.par_iter().flat_map_iter(|(c, _)| c.iter().map(|&(h, _)| h)).collect();
-        all.par_sort_unstable();
-        let mut vocab = Vec::new();
-        let mut df = Vec::new();
+        let df_of: FxHashMap<u64, u32> = counts
+            .par_iter()
+            .fold(FxHashMap::default, |mut m, (terms, _)| {
+                for &(h, _) in terms {
+                    *m.entry(h).or_insert(0) += 1;
+                }
+                m
+            })
+            .reduce(FxHashMap::default, |mut a, mut b| {
+                if a.len() < b.len() {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                for (h, d) in b {
+                    *a.entry(h).or_insert(0) += d;
+                }
+                a
+            });
         #[allow(clippy::cast_sign_loss)] // max_df is in (0, 1]
         let max_df = (opts.max_df * n as f64).floor() as usize;
-        for run in all.chunk_by(|x, y| x == y) {
-            if run.len() >= opts.min_df && run.len() <= max_df.max(1) {
-                vocab.push(run[0]);
-                df.push(run.len() as u32);
-            }
-        }
-        (vocab, df)
+        let mut kept: Vec<(u64, u32)> =
+            df_of.into_iter().filter(|&(_, d)| d as usize >= opts.min_df && d as usize <= max_df.max(1)).collect();
+        kept.sort_unstable_by_key(|e| e.0);
+        kept.into_iter().unzip::<u64, u32, Vec<u64>, Vec<u32>>()
     });
+    #[allow(clippy::cast_possible_truncation)] // term ids fit u32
+    let term_id: FxHashMap<u64, u32> = vocab.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
     let nf = n as f64;
     let idf: Vec<f64> = df
         .iter()
@@ -190,7 +206,8 @@ pub fn vectorize(
             .map(|(terms, len)| {
                 let mut row: Vec<(u32, f64)> = Vec::with_capacity(terms.len());
                 for &(h, tf) in terms {
-                    if let Ok(t) = vocab.binary_search(&h) {
+                    if let Some(&t) = term_id.get(&h) {
+                        let t = t as usize;
                         let tf = f64::from(tf);
                         let w = match opts.weighting {
                             Weighting::TfIdf if opts.sublinear_tf => (1.0 + tf.ln()) * idf[t],
