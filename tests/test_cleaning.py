@@ -317,6 +317,13 @@ def test_emphasis_markers_inside_runs_are_left_alone() -> None:
     )
 
 
+def test_an_entity_decoding_to_a_combining_mark_is_composed() -> None:
+    # found by the fuzzer: `&#769;` decoded after NFC left Y + U+0301 for a second pass
+    once = cd.clean("\r-pv_?ap<Y\x00\x01\x00\x00&#769;$777")
+    check_invariants(once)
+    assert "\u00dd" in once.text and cd.clean(once.text).text == once.text
+
+
 def test_empty_and_blank_texts() -> None:
     for text in ["", "   \n\n  ", "\u200b"]:
         c = cd.clean(text)

@@ -205,6 +205,30 @@ pub fn prepared_lines(text: &str) -> Vec<String> {
 /// Characters, normalisation and HTML; returns whether the HTML stage changed lines or
 /// decoded characters that markup rules act on.
 fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
+    character_stages(draft, opts);
+    let mut structural = false;
+    let mut decoded = false;
+    // Again while tags go: `<<b>x</b>>` leaves a tag `<x>` behind.
+    for _ in 0..3 {
+        let edits = keep_enabled(markup::html(draft.text()), &opts.disabled);
+        if edits.is_empty() {
+            break;
+        }
+        structural |= touches_lines(draft.text(), &edits)
+            || edits.iter().any(|e| e.replacement.contains(['<', '&', '[', '*', '_']));
+        decoded |= edits.iter().any(|e| !e.replacement.is_ascii());
+        draft.apply(edits);
+    }
+    if decoded {
+        // An entity can decode to what the character stages act on: a combining mark to
+        // compose (`Y&#769;`), a zero-width or control character, half of a mojibake pair.
+        character_stages(draft, opts);
+    }
+    structural
+}
+
+/// Character repairs and the normal form.
+fn character_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
     for _ in 0..4 {
         // Again while anything changed: removing a control character can join the halves of
         // a mojibake sequence, one repair can reveal another, and normalisation can compose
@@ -219,18 +243,6 @@ fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
             break;
         }
     }
-    let mut structural = false;
-    // Again while tags go: `<<b>x</b>>` leaves a tag `<x>` behind.
-    for _ in 0..3 {
-        let edits = keep_enabled(markup::html(draft.text()), &opts.disabled);
-        if edits.is_empty() {
-            break;
-        }
-        structural |= touches_lines(draft.text(), &edits)
-            || edits.iter().any(|e| e.replacement.contains(['<', '&', '[', '*', '_']));
-        draft.apply(edits);
-    }
-    structural
 }
 
 /// Cleans one text.
