@@ -324,6 +324,14 @@ def test_an_entity_decoding_to_a_combining_mark_is_composed() -> None:
     assert "\u00dd" in once.text and cd.clean(once.text).text == once.text
 
 
+def test_a_line_emptied_by_markdown_stripping_is_seen_by_the_next_round() -> None:
+    # found by the fuzzer: a line of `__` markers stood before the title line
+    raw = "\x00 __\x00\x00 __\x00\x00 \x01\n\rP\x00 \x01\n\rP^\x00<_\r\x00"
+    once = cd.clean(raw)
+    check_invariants(once)
+    assert cd.clean(once.text).text == once.text
+
+
 def test_empty_and_blank_texts() -> None:
     for text in ["", "   \n\n  ", "\u200b"]:
         c = cd.clean(text)

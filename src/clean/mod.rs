@@ -317,7 +317,7 @@ struct RoundState {
 /// One round of every stage. What the structure stage finds in a later round only fills
 /// what earlier rounds did not find. Returns whether the round changed the text's lines or
 /// markup (the changes that can make another rule apply); character, link and layout edits
-/// alone cannot, so a round that made only those is the last.
+/// that leave every line standing cannot, so a round that made only those is the last.
 fn stages(
     draft: &mut Draft<'_>,
     hints: DocumentHints<'_>,
@@ -349,6 +349,10 @@ fn stages(
     let edits = keep_enabled(edits, &opts.disabled);
     structural |= changes_lines(draft.text(), &edits);
     draft.apply(edits);
+    // Markup, links and layout edits do not move line breaks around lines, but they can
+    // empty a line (`__ __` as a line of its own) or join two: then the lines another round
+    // sees differ (a line of emphasis markers stood before the title line).
+    let visible_before = visible_lines(draft.text());
     // Again while markup goes: `__**x**__` is emphasis inside emphasis.
     for _ in 0..4 {
         let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
@@ -361,7 +365,12 @@ fn stages(
     draft.apply(edits);
     let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
     draft.apply(edits);
-    structural
+    structural || visible_lines(draft.text()) != visible_before
+}
+
+/// Lines holding anything but whitespace.
+fn visible_lines(text: &str) -> usize {
+    text.lines().filter(|l| !l.trim().is_empty()).count()
 }
 
 /// Whether edits remove or add line breaks.
