@@ -332,6 +332,13 @@ def test_a_line_emptied_by_markdown_stripping_is_seen_by_the_next_round() -> Non
     assert cd.clean(once.text).text == once.text
 
 
+def test_emphasis_markers_inside_a_tag_leave_no_tag_behind() -> None:
+    # found by the fuzzer: `<__P>` lost its markers after the HTML stage had run
+    once = cd.clean("<__\x00\x01P><__\x00\x01P>??\x0fP_0?__)_\x0c__\x02\x00\t\r__")
+    check_invariants(once)
+    assert "<P>" not in once.text and cd.clean(once.text).text == once.text
+
+
 def test_empty_and_blank_texts() -> None:
     for text in ["", "   \n\n  ", "\u200b"]:
         c = cd.clean(text)

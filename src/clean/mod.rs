@@ -354,18 +354,31 @@ fn stages(
     // sees differ (a line of emphasis markers stood before the title line).
     let visible_before = visible_lines(draft.text());
     // Again while markup goes: `__**x**__` is emphasis inside emphasis.
+    let mut markup_formed = false;
     for _ in 0..4 {
         let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
         if edits.is_empty() {
             break;
         }
+        markup_formed |= may_form_html(draft.text(), &edits);
         draft.apply(edits);
     }
     let edits = keep_enabled(markup::links(draft.text(), opts.urls, opts.emails), &opts.disabled);
     draft.apply(edits);
     let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
     draft.apply(edits);
-    structural || visible_lines(draft.text()) != visible_before
+    structural || markup_formed || visible_lines(draft.text()) != visible_before
+}
+
+/// Whether removing markers may have closed up an HTML tag or entity that the next round's
+/// HTML stage would take (`<__P>` → `<P>`): a `<` or `&` shortly before a removal. The look
+/// back is bounded, so a long line with many removals stays linear.
+fn may_form_html(text: &str, edits: &[StageEdit]) -> bool {
+    const LOOK_BACK: usize = 256;
+    edits.iter().any(|e| {
+        let from = e.range.start.saturating_sub(LOOK_BACK);
+        memchr::memchr2(b'<', b'&', &text.as_bytes()[from..e.range.start]).is_some()
+    })
 }
 
 /// Lines holding anything but whitespace.
