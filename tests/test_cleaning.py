@@ -339,6 +339,13 @@ def test_emphasis_markers_inside_a_tag_leave_no_tag_behind() -> None:
     assert "<P>" not in once.text and cd.clean(once.text).text == once.text
 
 
+def test_a_combining_mark_meeting_its_letter_after_emphasis_is_composed() -> None:
+    # found by the fuzzer: `a__\u0309` became a + U+0309 after the normal form was taken
+    once = cd.clean("-\x061\x00\x00\x00\x00\x16__\x00\x00\u03097a__\x00\x00\u0309")
+    check_invariants(once)
+    assert once.text.endswith("\u1ea3") and cd.clean(once.text).text == once.text
+
+
 def test_empty_and_blank_texts() -> None:
     for text in ["", "   \n\n  ", "\u200b"]:
         c = cd.clean(text)

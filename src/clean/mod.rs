@@ -205,7 +205,7 @@ pub fn prepared_lines(text: &str) -> Vec<String> {
 /// Characters, normalisation and HTML; returns whether the HTML stage changed lines or
 /// decoded characters that markup rules act on.
 fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
-    character_stages(draft, opts);
+    let _ = character_stages(draft, opts);
     let mut structural = false;
     let mut decoded = false;
     // Again while tags go: `<<b>x</b>>` leaves a tag `<x>` behind.
@@ -222,13 +222,14 @@ fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
     if decoded {
         // An entity can decode to what the character stages act on: a combining mark to
         // compose (`Y&#769;`), a zero-width or control character, half of a mojibake pair.
-        character_stages(draft, opts);
+        let _ = character_stages(draft, opts);
     }
     structural
 }
 
-/// Character repairs and the normal form.
-fn character_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
+/// Character repairs and the normal form; returns whether they changed anything.
+fn character_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
+    let mut any = false;
     for _ in 0..4 {
         // Again while anything changed: removing a control character can join the halves of
         // a mojibake sequence, one repair can reveal another, and normalisation can compose
@@ -239,10 +240,12 @@ fn character_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
         let edits = keep_enabled(unicode::normalize_form(draft.text(), opts.form), &opts.disabled);
         changed |= !edits.is_empty();
         draft.apply(edits);
+        any |= changed;
         if !changed {
             break;
         }
     }
+    any
 }
 
 /// Cleans one text.
@@ -354,20 +357,28 @@ fn stages(
     // sees differ (a line of emphasis markers stood before the title line).
     let visible_before = visible_lines(draft.text());
     // Again while markup goes: `__**x**__` is emphasis inside emphasis.
-    let mut markup_formed = false;
+    let mut late_changes = false;
+    let mut removed_markup = false;
     for _ in 0..4 {
         let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
         if edits.is_empty() {
             break;
         }
-        markup_formed |= may_form_html(draft.text(), &edits);
+        late_changes |= may_form_html(draft.text(), &edits);
+        removed_markup = true;
         draft.apply(edits);
     }
     let edits = keep_enabled(markup::links(draft.text(), opts.urls, opts.emails), &opts.disabled);
+    removed_markup |= !edits.is_empty();
     draft.apply(edits);
+    // What the markers stood between now meet: a letter and a combining mark to compose
+    // (`a__\u{309}`), the halves of a mojibake pair.
+    if removed_markup && character_stages(draft, opts) {
+        late_changes = true;
+    }
     let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
     draft.apply(edits);
-    structural || markup_formed || visible_lines(draft.text()) != visible_before
+    structural || late_changes || visible_lines(draft.text()) != visible_before
 }
 
 /// Whether removing markers may have closed up an HTML tag or entity that the next round's
