@@ -346,6 +346,13 @@ def test_a_combining_mark_meeting_its_letter_after_emphasis_is_composed() -> Non
     assert once.text.endswith("\u1ea3") and cd.clean(once.text).text == once.text
 
 
+def test_an_entity_decoding_to_a_tab_becomes_a_space() -> None:
+    # found by the fuzzer: `&#9;` decoded after the character stages had made tabs spaces
+    once = cd.clean("\n-\x19*\r\r\r*\r1\x0c\r!\x00\x12\rr_\r=&#9\r=&#9;77<777")
+    check_invariants(once)
+    assert "\t" not in once.text and cd.clean(once.text).text == once.text
+
+
 def test_empty_and_blank_texts() -> None:
     for text in ["", "   \n\n  ", "\u200b"]:
         c = cd.clean(text)

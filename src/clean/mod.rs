@@ -216,12 +216,14 @@ fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
         }
         structural |= touches_lines(draft.text(), &edits)
             || edits.iter().any(|e| e.replacement.contains(['<', '&', '[', '*', '_']));
-        decoded |= edits.iter().any(|e| !e.replacement.is_ascii());
+        decoded |=
+            edits.iter().any(|e| !e.replacement.bytes().all(|b| b.is_ascii_graphic() || b == b' ' || b == b'\n'));
         draft.apply(edits);
     }
     if decoded {
         // An entity can decode to what the character stages act on: a combining mark to
-        // compose (`Y&#769;`), a zero-width or control character, half of a mojibake pair.
+        // compose (`Y&#769;`), a tab, a zero-width or control character, half of a mojibake
+        // pair.
         let _ = character_stages(draft, opts);
     }
     structural
