@@ -353,6 +353,16 @@ def test_an_entity_decoding_to_a_tab_becomes_a_space() -> None:
     assert "\t" not in once.text and cd.clean(once.text).text == once.text
 
 
+def test_a_header_that_needs_many_rounds_settles() -> None:
+    # found by the fuzzer: one-character labels and captions, each revealing the next, needed
+    # more rounds than the cap of four allowed
+    path = Path(__file__).parent.parent / "fuzz/regressions/clean/header-needing-five-rounds"
+    raw = path.read_bytes().decode()
+    once = cd.clean(raw)
+    check_invariants(once)
+    assert cd.clean(once.text).text == once.text
+
+
 def test_empty_and_blank_texts() -> None:
     for text in ["", "   \n\n  ", "\u200b"]:
         c = cd.clean(text)
