@@ -106,6 +106,16 @@ fn seed_hashes(h: &[u64], n: usize) -> Vec<u64> {
     if h.len() < n { Vec::new() } else { h.windows(n).map(combine).collect() }
 }
 
+/// The distinct seed n-gram hashes of `text` (`n` tokens each), sorted: what
+/// [`text_reuse`] pairs documents on (and `reuse_keys` shuffles on).
+pub(crate) fn distinct_seeds(text: &str, n: usize) -> Vec<u64> {
+    let h: Vec<u64> = tokens(text).iter().map(|t| t.hash).collect();
+    let mut g = seed_hashes(&h, n);
+    g.sort_unstable();
+    g.dedup();
+    g
+}
+
 /// Aligns two token-hash sequences.
 #[allow(clippy::cast_possible_wrap)] // token positions are far below i64::MAX
 pub fn align_hashes(ha: &[u64], hb: &[u64], opts: &AlignOptions) -> Vec<TokenPassage> {
@@ -322,13 +332,7 @@ pub fn text_reuse(
     let grams: Vec<Vec<u64>> = workers.map_chunks(
         docs,
         crate::parallel::DEFAULT_CHUNK,
-        |d| {
-            let h: Vec<u64> = tokens(&d.borrow().text).iter().map(|t| t.hash).collect();
-            let mut g = seed_hashes(&h, n);
-            g.sort_unstable();
-            g.dedup();
-            g
-        },
+        |d| distinct_seeds(&d.borrow().text, n),
         &mut *checkpoint,
     )?;
     let candidates: Vec<(u32, u32)> = workers.install(|| {

@@ -17,25 +17,12 @@
 use crate::document::Document;
 use crate::error::Result;
 use crate::parallel::{Workers, no_checkpoint};
-use crate::similarity::align::{self, ReuseOptions};
-use crate::similarity::tokens::{combine, tokens};
+use crate::similarity::align::{self, ReuseOptions, distinct_seeds};
 
 /// Validates `opts` exactly as [`align::text_reuse`] does.
 pub fn check(opts: &ReuseOptions) -> Result<()> {
     // An empty corpus runs exactly the option checks.
     align::text_reuse(&[] as &[Document], opts, &Workers::inline(), &mut no_checkpoint).map(drop)
-}
-
-/// The distinct seed n-gram hashes of `text` (`seed` tokens each), sorted.
-fn distinct_seeds(text: &str, seed: usize) -> Vec<u64> {
-    let h: Vec<u64> = tokens(text).iter().map(|t| t.hash).collect();
-    if h.len() < seed {
-        return Vec::new();
-    }
-    let mut g: Vec<u64> = h.windows(seed).map(combine).collect();
-    g.sort_unstable();
-    g.dedup();
-    g
 }
 
 /// Rows `(document, seed hash)`: one per distinct seed n-gram of each of `texts` (documents
