@@ -199,15 +199,13 @@ fn line_rule(
 /// boilerplate is counted and matched on.
 pub fn prepared_lines(text: &str) -> Vec<String> {
     let mut draft = Draft::new(text);
-    let _ = early_stages(&mut draft, &CleanOptions::default());
+    early_stages(&mut draft, &CleanOptions::default());
     draft.text().lines().map(str::to_owned).collect()
 }
 
-/// Characters, normalisation and HTML; returns whether the HTML stage changed lines or
-/// decoded characters that markup rules act on.
-fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
-    let _ = character_stages(draft, opts);
-    let mut structural = false;
+/// Characters, normalisation and HTML.
+fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
+    character_stages(draft, opts);
     let mut decoded = false;
     // Again while tags go: `<<b>x</b>>` leaves a tag `<x>` behind.
     for _ in 0..3 {
@@ -215,8 +213,6 @@ fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
         if edits.is_empty() {
             break;
         }
-        structural |= touches_lines(draft.text(), &edits)
-            || edits.iter().any(|e| e.replacement.contains(['<', '&', '[', '*', '_']));
         decoded |=
             edits.iter().any(|e| !e.replacement.bytes().all(|b| b.is_ascii_graphic() || b == b' ' || b == b'\n'));
         draft.apply(edits);
@@ -224,31 +220,27 @@ fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
     if decoded {
         // An entity can decode to what the character stages act on: a combining mark to
         // compose (`Y&#769;`), a tab, a zero-width or control character, half of a mojibake
-        // pair.
-        let _ = character_stages(draft, opts);
+        // pair. Done here, it saves a round.
+        character_stages(draft, opts);
     }
-    structural
 }
 
-/// Character repairs and the normal form; returns whether they changed anything.
-fn character_stages(draft: &mut Draft<'_>, opts: &CleanOptions) -> bool {
-    let mut any = false;
+/// Character repairs and the normal form.
+fn character_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
     for _ in 0..4 {
         // Again while anything changed: removing a control character can join the halves of
         // a mojibake sequence, one repair can reveal another, and normalisation can compose
         // characters that then read as mojibake.
-        let mut edits = keep_enabled(unicode::repair_characters(draft.text()), &opts.disabled);
+        let edits = keep_enabled(unicode::repair_characters(draft.text()), &opts.disabled);
         let mut changed = !edits.is_empty();
-        draft.apply(std::mem::take(&mut edits));
+        draft.apply(edits);
         let edits = keep_enabled(unicode::normalize_form(draft.text(), opts.form), &opts.disabled);
         changed |= !edits.is_empty();
         draft.apply(edits);
-        any |= changed;
         if !changed {
             break;
         }
     }
-    any
 }
 
 /// Rounds of [`clean`] at most.
@@ -268,14 +260,16 @@ const MAX_ROUNDS: usize = 16;
 pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: Option<&ProfileMatcher>) -> Cleaned {
     let mut draft = Draft::new(raw);
     let mut state = RoundState::default();
-    // Rounds until nothing changes: a rule's decision can depend on lines another rule
-    // removes, and the fixpoint is what makes cleaning idempotent. Almost every text settles
-    // in the second round, which then changes nothing; a header of one-character labels and
-    // captions, each revealing the next, took more than four (a fuzz finding). The cap
-    // bounds the cost of a text made to keep changing.
+    // Rounds until a round changes nothing: a rule's decision can depend on lines another
+    // rule removes. Each round is a function of the text alone (with the same hints and
+    // options), so a round that leaves the text as it is would leave it so in a fresh
+    // `clean` too: that fixpoint is what makes cleaning idempotent. Almost every text
+    // settles in its second round. The cap bounds the cost of a text made to keep changing
+    // (markup nested dozens deep); such a text may change again if cleaned again.
     for round in 0..MAX_ROUNDS {
-        let structural = stages(&mut draft, hints, opts, learned, &mut state, round);
-        if !structural {
+        let before = draft.text().to_owned();
+        stages(&mut draft, hints, opts, learned, &mut state, round);
+        if draft.text() == before {
             break;
         }
     }
@@ -296,7 +290,7 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
     let title = found.title.map(|t| {
         // A title from the document field gets the same character repair as the text.
         let mut d = Draft::new(&t);
-        let _ = early_stages(&mut d, opts);
+        early_stages(&mut d, opts);
         d.text().split_whitespace().collect::<Vec<_>>().join(" ")
     });
     Cleaned {
@@ -326,9 +320,7 @@ struct RoundState {
 }
 
 /// One round of every stage. What the structure stage finds in a later round only fills
-/// what earlier rounds did not find. Returns whether the round changed the text's lines or
-/// markup (the changes that can make another rule apply); character, link and layout edits
-/// that leave every line standing cannot, so a round that made only those is the last.
+/// what earlier rounds did not find; the edits a round makes depend on its text alone.
 fn stages(
     draft: &mut Draft<'_>,
     hints: DocumentHints<'_>,
@@ -336,14 +328,12 @@ fn stages(
     learned: Option<&ProfileMatcher>,
     state: &mut RoundState,
     round: usize,
-) -> bool {
+) {
     let RoundState { found, published_raw, untouched } = state;
-    let mut structural = early_stages(draft, opts);
+    early_stages(draft, opts);
     let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source, untouched), &opts.disabled);
-    structural |= changes_lines(draft.text(), &edits);
     draft.apply(edits);
-    let title_hint = if round == 0 { hints.title } else { found.title.as_deref().or(hints.title) };
-    let (edits, now) = structure::structure(draft.text(), Hints { title: title_hint, source: hints.source });
+    let (edits, now) = structure::structure(draft.text(), Hints { title: hints.title, source: hints.source });
     if published_raw.is_none() {
         *published_raw = now.published.as_ref().map(|(_, span)| {
             let a = draft.alignment();
@@ -357,22 +347,14 @@ fn stages(
         found.byline = found.byline.take().or(now.byline);
         found.title_in_text = now.title_in_text;
     }
-    let edits = keep_enabled(edits, &opts.disabled);
-    structural |= changes_lines(draft.text(), &edits);
-    draft.apply(edits);
-    // Markup, links and layout edits do not move line breaks around lines, but they can
-    // empty a line (`__ __` as a line of its own) or join two: then the lines another round
-    // sees differ (a line of emphasis markers stood before the title line).
-    let visible_before = visible_lines(draft.text());
+    draft.apply(keep_enabled(edits, &opts.disabled));
     // Again while markup goes: `__**x**__` is emphasis inside emphasis.
-    let mut late_changes = false;
     let mut removed_markup = false;
     for _ in 0..4 {
         let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
         if edits.is_empty() {
             break;
         }
-        late_changes |= may_form_html(draft.text(), &edits);
         removed_markup = true;
         draft.apply(edits);
     }
@@ -380,50 +362,12 @@ fn stages(
     removed_markup |= !edits.is_empty();
     draft.apply(edits);
     // What the markers stood between now meet: a letter and a combining mark to compose
-    // (`a__\u{309}`), the halves of a mojibake pair.
-    if removed_markup && character_stages(draft, opts) {
-        late_changes = true;
+    // (`a__\u{309}`), the halves of a mojibake pair. Done here, it saves a round.
+    if removed_markup {
+        character_stages(draft, opts);
     }
     let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
     draft.apply(edits);
-    structural || late_changes || visible_lines(draft.text()) != visible_before
-}
-
-/// Whether removing markers may have closed up an HTML tag or entity that the next round's
-/// HTML stage would take (`<__P>` → `<P>`): a `<` or `&` shortly before a removal. The look
-/// back is bounded, so a long line with many removals stays linear.
-fn may_form_html(text: &str, edits: &[StageEdit]) -> bool {
-    const LOOK_BACK: usize = 256;
-    edits.iter().any(|e| {
-        let from = e.range.start.saturating_sub(LOOK_BACK);
-        memchr::memchr2(b'<', b'&', &text.as_bytes()[from..e.range.start]).is_some()
-    })
-}
-
-/// Lines holding anything but whitespace.
-fn visible_lines(text: &str) -> usize {
-    text.lines().filter(|l| !l.trim().is_empty()).count()
-}
-
-/// Whether edits remove or add line breaks.
-fn touches_lines(text: &str, edits: &[StageEdit]) -> bool {
-    edits.iter().any(|e| e.replacement.contains('\n') || text.get(e.range.clone()).is_some_and(|t| t.contains('\n')))
-}
-
-/// Whether edits of the line or structure stage change which lines there are or what a
-/// surviving line says: the changes after which a line rule, a title or duplicate check can
-/// decide differently, so another round is needed. Besides line breaks, that is an edit
-/// inside a line that leaves some of it: a fused dateline cut from `Tue Dec 13, 2016 Aleppo
-/// Falls` leaves a line a later round may read as a section label. (HTML edits come before
-/// these stages in the same round, so they need no such check.)
-fn changes_lines(text: &str, edits: &[StageEdit]) -> bool {
-    touches_lines(text, edits)
-        || edits.iter().any(|e| {
-            // Both scans stop at the first visible character or line break.
-            let kept = |c: char| !c.is_whitespace();
-            text[..e.range.start].chars().rev().take_while(|&c| c != '\n').any(kept)
-                || text[e.range.end..].chars().take_while(|&c| c != '\n').any(kept)
-        })
 }
 
 impl Cleaned {
