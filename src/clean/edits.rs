@@ -269,14 +269,20 @@ impl<'a> Draft<'a> {
     }
 }
 
-/// Prepares a stage's edits: sorted; widened where they cut into a replacement (which has no
-/// inner correspondence to the raw text); split around earlier removals they span, so that a
-/// removal keeps its own rule (the edit's text goes before the first split); merged where
-/// they then overlap; and dropped where they change nothing.
+/// Prepares a stage's edits: sorted; merged where they overlap; widened where they cut into
+/// a replacement (which has no inner correspondence to the raw text), edits cutting into the
+/// same replacement becoming one; split around earlier removals they span, so that a
+/// removal keeps its own rule (the edit's text goes before the first split); and dropped
+/// where they change nothing.
 fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], current: &str) -> Vec<StageEdit> {
     let len = current.len();
     edits.retain(|e| !(e.range.is_empty() && e.replacement.is_empty()));
+    for e in &mut edits {
+        e.range.start = e.range.start.min(len);
+        e.range.end = e.range.end.clamp(e.range.start, len);
+    }
     edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let edits = merge_overlapping(edits);
     // The replacement strictly containing `pos`, if any.
     let inside = |pos: usize| -> Option<Range<usize>> {
         let k = ranges.partition_point(|r| r.end <= pos);
@@ -286,25 +292,28 @@ fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], c
         }
     };
     let mut out: Vec<StageEdit> = Vec::with_capacity(edits.len());
-    for mut e in edits {
-        e.range.start = e.range.start.min(len);
-        e.range.end = e.range.end.clamp(e.range.start, len);
-        // Widening keeps the replacement's text outside the edit: only what the edit
-        // covered is replaced.
-        if let Some(r) = inside(e.range.start) {
-            let kept = &current[r.start..e.range.start];
-            e.replacement.insert_str(0, kept);
-            e.range.start = r.start;
+    let mut edits = edits.into_iter().peekable();
+    while let Some(first) = edits.next() {
+        // Widened to whole replacements, together with the following edits whose widened
+        // range overlaps: the replacement keeps the text between them.
+        let start = inside(first.range.start).map_or(first.range.start, |r| r.start);
+        let mut end = inside(first.range.end).map_or(first.range.end, |r| r.end);
+        let mut replacement = current[start..first.range.start].to_owned();
+        replacement.push_str(&first.replacement);
+        let mut pos = first.range.end;
+        while let Some(next) = edits.next_if(|n| inside(n.range.start).map_or(n.range.start, |r| r.start) < end) {
+            replacement.push_str(&current[pos..next.range.start]);
+            replacement.push_str(&next.replacement);
+            pos = next.range.end;
+            end = end.max(inside(next.range.end).map_or(next.range.end, |r| r.end));
         }
-        if let Some(r) = inside(e.range.end) {
-            e.replacement.push_str(&current[e.range.end..r.end]);
-            e.range.end = r.end;
-        }
+        replacement.push_str(&current[pos..end]);
+        let e = StageEdit { range: start..end, replacement, rule: first.rule, reason: first.reason };
         // Earlier removals strictly inside the edit, and whether it covers replaced text.
         let mut removals = Vec::new();
         let mut touches_replacement = false;
-        let first = ranges.partition_point(|r| r.end < e.range.start);
-        for k in first..pieces.len() {
+        let from = ranges.partition_point(|r| r.end < e.range.start);
+        for k in from..pieces.len() {
             let r = &ranges[k];
             if r.start >= e.range.end && !r.is_empty() || r.start > e.range.end {
                 break;
@@ -321,35 +330,44 @@ fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], c
             continue;
         }
         let mut parts = Vec::with_capacity(removals.len() + 1);
-        let mut from = e.range.start;
+        let mut at_start = e.range.start;
         for at in removals {
             parts.push(StageEdit {
-                range: from..at,
+                range: at_start..at,
                 replacement: String::new(),
                 rule: e.rule.clone(),
                 reason: e.reason.clone(),
             });
-            from = at;
+            at_start = at;
         }
         parts.push(StageEdit {
-            range: from..e.range.end,
+            range: at_start..e.range.end,
             replacement: String::new(),
-            rule: e.rule.clone(),
-            reason: e.reason.clone(),
+            rule: e.rule,
+            reason: e.reason,
         });
-        parts[0].replacement = std::mem::take(&mut e.replacement);
+        parts[0].replacement = e.replacement;
         for part in parts {
             let no_op = !touches_replacement && current.get(part.range.clone()) == Some(part.replacement.as_str());
-            if no_op || (part.range.is_empty() && part.replacement.is_empty()) {
-                continue;
+            if !(no_op || (part.range.is_empty() && part.replacement.is_empty())) {
+                out.push(part);
             }
-            match out.last_mut() {
-                Some(prev) if part.range.start < prev.range.end => {
-                    prev.range.end = prev.range.end.max(part.range.end);
-                    prev.replacement.push_str(&part.replacement);
-                }
-                _ => out.push(part),
+        }
+    }
+    out
+}
+
+/// Sorted edits with overlapping ones merged: the union of their ranges, their replacements
+/// in order, the first one's rule.
+fn merge_overlapping(edits: Vec<StageEdit>) -> Vec<StageEdit> {
+    let mut out: Vec<StageEdit> = Vec::with_capacity(edits.len());
+    for e in edits {
+        match out.last_mut() {
+            Some(prev) if e.range.start < prev.range.end => {
+                prev.range.end = prev.range.end.max(e.range.end);
+                prev.replacement.push_str(&e.replacement);
             }
+            _ => out.push(e),
         }
     }
     out
@@ -566,10 +584,36 @@ mod tests {
                         break;
                     }
                 }
+                // What the stage asks for, applied to the plain text.
+                let mut expected = String::new();
+                let mut pos = 0;
+                for e in &edits {
+                    expected.push_str(&text[pos..e.range.start]);
+                    expected.push_str(&e.replacement);
+                    pos = e.range.end;
+                }
+                expected.push_str(&text[pos..]);
                 d.apply(edits);
+                assert_eq!(d.text(), expected);
                 check(&d);
             }
         }
+    }
+
+    #[test]
+    fn several_cuts_into_one_replacement_apply_once_each() {
+        // fuzz finding: each cut was widened to the whole replacement on its own, and the
+        // widened copies, merged, repeated the rest of it (soft hyphens multiplying)
+        let raw = "a&#173;&#173;&#173;b";
+        let mut d = Draft::new(raw);
+        d.apply(vec![StageEdit::replace(1..19, "\u{ad}\u{ad}\u{ad}", "html-entity", "decoded")]);
+        d.apply(vec![
+            StageEdit::remove(1..3, "invisible-char", "soft hyphen"),
+            StageEdit::remove(3..5, "invisible-char", "soft hyphen"),
+            StageEdit::replace(5..7, "-", "test", "x"),
+        ]);
+        assert_eq!(d.text(), "a-b");
+        check(&d);
     }
 
     #[test]
