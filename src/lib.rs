@@ -57,7 +57,7 @@ mod _core {
     #[pymodule_export]
     use crate::py::similarity::{
         PyDedupStream, PyMinHashIndex, align, align_batch, cdist, extract, fuzz, minhash_batch, near_duplicates,
-        nearest_neighbors, overlap, shingles, text_reuse,
+        nearest_neighbors, overlap, reuse_edges, shingles, text_reuse,
     };
 
     #[allow(non_upper_case_globals)]

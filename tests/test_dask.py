@@ -236,14 +236,29 @@ def test_text_reuse_equals_the_local_run(
     assert got.alignment(0).texts() == want.alignment(0).texts()
 
 
-def test_publication_days_are_read_as_text_reuse_reads_them() -> None:
-    assert cdd._day("2016-12-07T10:00:00+02:00") == "2016-12-07"
-    assert cdd._day("2016-12-07") == "2016-12-07"
-    assert cdd._day("2016-12-0") is None  # too short
-    assert cdd._day("20161207T1000") is None  # no dash fifth
-    assert cdd._day("2016-12-0\u00e9") is None  # the tenth byte is inside a character
-    assert cdd._day("2016-12-\u00e9") == "2016-12-\u00e9"
-    assert cdd._day(None) is None and cdd._day(pd.NA) is None and cdd._day(float("nan")) is None
+def test_publication_dates_direct_edges_as_the_local_run(client: distributed.Client) -> None:
+    # ISO 8601 dates as a Corpus gives them, with and without a time of day; edges are
+    # directed by day
+    shared = (
+        "the syrian army units started special operations in aleppo after several "
+        "humanitarian pauses and the militants refused to leave the eastern districts"
+    )
+    dates = [
+        "2016-12-07T10:00:00+02:00", "2016-12-06", "2016-12-07", None,
+        "2016-12-08T00:00:00Z", "2016-12-06T23:59:00",
+    ]  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "id": [f"d{k}" for k in range(len(dates))],
+            "text": [f"{k}. {shared}." for k in range(len(dates))],
+        }
+    )
+    frame["published"] = dates
+    corpus = cd.Corpus.from_pandas(frame, id="id", published="published")
+    want = cd.text_reuse(corpus, max_df=len(dates))
+    got = cdd.text_reuse(dd.from_pandas(frame, npartitions=3), id="id", max_df=len(dates))
+    assert got.edges == want.edges
+    assert 0 < sum(e.directed for e in want.edges) < len(want)
 
 
 def test_text_reuse_of_plain_texts_numbers_ids_by_position(client: distributed.Client) -> None:

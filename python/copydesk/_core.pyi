@@ -52,6 +52,7 @@ __all__ = [
     "open_jsonl",
     "overlap",
     "reuse_check",
+    "reuse_edges",
     "reuse_seed_pairs",
     "reuse_seed_rows",
     "set_progress_hook",
@@ -786,6 +787,16 @@ def reuse_check(
     min_shared: int = 3,
     max_df: int = 100,
 ) -> None: ...
+def reuse_edges(
+    pairs: list[tuple[int, int, str, str, str | None, str | None]],
+    /,
+    *,
+    seed: int = 4,
+    min_words: int = 12,
+    max_gap: int = 8,
+    max_repeat: int = 4,
+    workers: int | None = None,
+) -> list[tuple[int, int, bool, list[_Passage], float, float] | None]: ...
 def reuse_seed_rows(
     texts: Iterable[str], /, *, seed: int = 4, workers: int | None = None
 ) -> tuple[bytes, bytes]: ...

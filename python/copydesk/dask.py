@@ -592,26 +592,20 @@ def near_duplicates(
 # --- text reuse ---------------------------------------------------------------------------
 
 
-def _day(published: Any) -> str | None:
-    """The date part (``YYYY-MM-DD``) of an ISO 8601 value, as ``text_reuse`` reads it (the
-    first 10 bytes, when they end on a character and the fifth is ``-``)."""
-    if published is None or published is pd.NA or published != published:
-        return None
-    raw = str(published).encode()
-    if len(raw) < 10 or (len(raw) > 10 and raw[10] & 0xC0 == 0x80) or raw[4:5] != b"-":
-        return None
-    return raw[:10].decode()
-
-
 def _reuse_docs(pdf: pd.DataFrame) -> pd.DataFrame:
-    """Numbered documents with the day of their publication date (missing: ``NA``); a missing
+    """Numbered documents with their publication date as text (missing: ``NA``); a missing
     text is empty."""
-    days = [_day(x) for x in pdf["published"]] if "published" in pdf else [None] * len(pdf)
+    if "published" in pdf:
+        published = [
+            None if x is None or x is pd.NA or x != x else str(x) for x in pdf["published"]
+        ]
+    else:
+        published = [None] * len(pdf)
     return pd.DataFrame(
         {
             "pos": pdf["pos"].to_numpy(dtype="int64"),
             "text": pd.Series(pdf["text"].array, dtype=_STR).fillna(""),
-            "day": pd.Series(days, dtype=_STR),
+            "published": pd.Series(published, dtype=_STR),
         }
     )
 
@@ -656,25 +650,16 @@ def _candidate_frame(pdf: pd.DataFrame, min_shared: int) -> pd.DataFrame:
 
 
 _PASSAGE_COLUMNS = ("a_start", "a_end", "b_start", "b_end", "a_words", "b_words", "score")
-#: One row per passage of an edge; ``a < b`` are positions, ``direction`` is 1 (a came
-#: first), -1 (b came first) or 0 (dates unknown or the same day).
+#: One row per passage of an edge. ``a < b`` are the positions of the candidate pair (the
+#: order of ``text_reuse``'s edges); ``swapped`` is 1 when the edge runs from ``b`` to ``a``
+#: (``b`` came first), and the passages and coverages are then those of the edge, ``b``'s
+#: offsets first.
 _EDGES: dict[str, Any] = (
-    {"a": _INT, "b": _INT, "direction": _INT, "k": _INT}
+    {"a": _INT, "b": _INT, "swapped": _INT, "directed": _INT, "k": _INT}
     | {c: _INT for c in _PASSAGE_COLUMNS[:-1]}
     | {"score": np.dtype("float64"), "a_coverage": np.dtype("float64")}
     | {"b_coverage": np.dtype("float64")}
 )
-
-
-def _coverage(text: str, ranges: list[tuple[int, int]]) -> float:
-    """Share of ``text``'s characters inside the union of ``ranges``."""
-    total = end = 0
-    for start, stop in sorted(ranges):
-        start = max(start, end)
-        if stop > start:
-            total += stop - start
-            end = stop
-    return total / len(text) if text else 0.0
 
 
 def _align_frame(
@@ -685,44 +670,45 @@ def _align_frame(
     order = np.argsort(pos, kind="stable")
     pos = pos[order]
     text = texts["text"].to_numpy(dtype=object)[order].tolist()
-    day = [None if x is pd.NA else x for x in texts["day"].to_numpy(dtype=object)[order]]
+    published = [
+        None if x is pd.NA else x for x in texts["published"].to_numpy(dtype=object)[order]
+    ]
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     ia, ib = np.searchsorted(pos, a).tolist(), np.searchsorted(pos, b).tolist()
-    found = _core.align_batch(
-        [(text[i], text[j]) for i, j in zip(ia, ib, strict=True)], **options, workers=workers
+    # The edge builder wants positions that fit u32; the pair's own are kept here.
+    found = _core.reuse_edges(
+        [(0, 1, text[i], text[j], published[i], published[j]) for i, j in zip(ia, ib, strict=True)],
+        **options,
+        workers=workers,
     )
     rows: list[tuple[Any, ...]] = []
-    for x, y, i, j, passages in zip(a.tolist(), b.tolist(), ia, ib, found, strict=True):
-        if not passages:
+    for x, y, edge in zip(a.tolist(), b.tolist(), found, strict=True):
+        if edge is None:
             continue
-        da, db = day[i], day[j]
-        direction = 0 if da is None or db is None or da == db else (1 if da < db else -1)
-        cov_a = _coverage(text[i], [(p[0], p[1]) for p in passages])
-        cov_b = _coverage(text[j], [(p[2], p[3]) for p in passages])
-        rows += [(x, y, direction, k, *p, cov_a, cov_b) for k, p in enumerate(passages)]
+        first, _, directed, passages, cov_a, cov_b = edge
+        swapped = int(first == 1)
+        rows += [
+            (x, y, swapped, int(directed), k, *p, cov_a, cov_b) for k, p in enumerate(passages)
+        ]
     return _from_rows(rows, _EDGES)
 
 
 def _edges(found: pd.DataFrame, ids: Sequence[str]) -> list[ReuseEdge]:
     """The rows of :func:`_align_frame` as edges, in ``text_reuse``'s order."""
     found = found.sort_values(["a", "b", "k"], kind="stable")
-    columns = ["a", "b", "direction", *_PASSAGE_COLUMNS, "a_coverage", "b_coverage"]
+    columns = ["a", "b", "swapped", "directed", *_PASSAGE_COLUMNS, "a_coverage", "b_coverage"]
     edges: list[ReuseEdge] = []
     rows = list(found[columns].itertuples(index=False, name=None))
     start = 0
     while start < len(rows):
-        a, b, direction = rows[start][:3]
+        a, b, swapped, directed = rows[start][:4]
         end = start
         while end < len(rows) and rows[end][:2] == (a, b):
             end += 1
         group = rows[start:end]
-        cov_a, cov_b = group[0][-2:]
-        if direction == -1:
-            passages = tuple(Passage(p[5], p[6], p[3], p[4], p[8], p[7], p[9]) for p in group)
-            edges.append(ReuseEdge(ids[b], ids[a], True, passages, cov_b, cov_a))
-        else:
-            passages = tuple(Passage(*p[3:10]) for p in group)
-            edges.append(ReuseEdge(ids[a], ids[b], direction == 1, passages, cov_a, cov_b))
+        passages = tuple(Passage(*p[4:11]) for p in group)
+        first, second = (ids[b], ids[a]) if swapped else (ids[a], ids[b])
+        edges.append(ReuseEdge(first, second, bool(directed), passages, *group[0][-2:]))
         start = end
     return edges
 
@@ -803,7 +789,7 @@ def text_reuse(
             {
                 "pos": pd.Series([], dtype=_INT),
                 "text": pd.Series([], dtype=_STR),
-                "day": pd.Series([], dtype=_STR),
+                "published": pd.Series([], dtype=_STR),
             }
         ),
     )

@@ -560,10 +560,45 @@ pub fn text_reuse(
     let result =
         py.detach(|| crate::similarity::align::text_reuse(&docs, &opts, &workers, &mut interrupts.checkpoint()));
     let edges = interrupts.finish(result)?;
-    Ok(edges
-        .into_iter()
-        .map(|e| (e.a, e.b, e.directed, e.passages.iter().map(passage_tuple).collect(), e.a_coverage, e.b_coverage))
-        .collect())
+    Ok(edges.into_iter().map(edge_tuple).collect())
+}
+
+/// One candidate pair of positions `a < b`: its texts and publication dates.
+type EdgeQuery = (u32, u32, String, String, Option<String>, Option<String>);
+
+/// The reuse edges of candidate pairs, one per pair (`None`: no shared passage), as
+/// `text_reuse` builds them: the Dask text reuse aligns its pairs partition by partition.
+#[pyfunction]
+#[pyo3(signature = (pairs, /, *, seed=4, min_words=12, max_gap=8, max_repeat=4, workers=None))]
+pub fn reuse_edges(
+    py: Python<'_>,
+    pairs: Vec<EdgeQuery>,
+    seed: usize,
+    min_words: usize,
+    max_gap: usize,
+    max_repeat: usize,
+    workers: Option<i64>,
+) -> PyResult<Vec<Option<EdgeTuple>>> {
+    let opts = align_options(seed, min_words, max_gap, max_repeat);
+    opts.check()?;
+    let workers = make_workers(workers.unwrap_or(-1))?;
+    let mut interrupts = Interrupts::default();
+    let result = py.detach(|| {
+        workers.map_chunks(
+            &pairs,
+            64,
+            |(a, b, ta, tb, pa, pb)| {
+                crate::similarity::align::reuse_edge((*a, *b), (ta, tb), (pa.as_deref(), pb.as_deref()), &opts)
+            },
+            &mut interrupts.checkpoint(),
+        )
+    });
+    let edges = interrupts.finish(result)?;
+    Ok(edges.into_iter().map(|e| e.map(edge_tuple)).collect())
+}
+
+fn edge_tuple(e: crate::similarity::align::ReuseEdge) -> EdgeTuple {
+    (e.a, e.b, e.directed, e.passages.iter().map(passage_tuple).collect(), e.a_coverage, e.b_coverage)
 }
 
 /// Fuzzy similarity of two strings, in [0, 1].

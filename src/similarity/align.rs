@@ -51,7 +51,8 @@ impl Default for AlignOptions {
 }
 
 impl AlignOptions {
-    fn check(&self) -> Result<()> {
+    /// An error naming the first option out of range.
+    pub fn check(&self) -> Result<()> {
         if !(1..=32).contains(&self.seed) {
             return Err(Error::InvalidOption {
                 name: "seed".into(),
@@ -363,24 +364,35 @@ pub fn text_reuse(
         256,
         |&(a, b)| {
             let (da, db) = (docs[a as usize].borrow(), docs[b as usize].borrow());
-            let passages = align(&da.text, &db.text, &opts.align).unwrap_or_default();
-            if passages.is_empty() {
-                return None;
-            }
-            let cover =
-                |len: usize, r: Vec<(usize, usize)>| if len == 0 { 0.0 } else { covered(r) as f64 / len as f64 };
-            let a_cov = cover(da.text.chars().count(), passages.iter().map(|p| (p.a_start, p.a_end)).collect());
-            let b_cov = cover(db.text.chars().count(), passages.iter().map(|p| (p.b_start, p.b_end)).collect());
-            let edge = ReuseEdge { a, b, directed: false, passages, a_coverage: a_cov, b_coverage: b_cov };
-            Some(match (day(da.published.as_deref()), day(db.published.as_deref())) {
-                (Some(x), Some(y)) if x < y => ReuseEdge { directed: true, ..edge },
-                (Some(x), Some(y)) if x > y => edge.swapped(),
-                _ => edge,
-            })
+            reuse_edge((a, b), (&da.text, &db.text), (da.published.as_deref(), db.published.as_deref()), &opts.align)
         },
         checkpoint,
     )?;
     Ok(edges.into_iter().flatten().collect())
+}
+
+/// The reuse edge of the documents at positions `a < b`, given their texts and publication
+/// dates (ISO 8601), or `None` when they share no passage. The edge runs from the earlier
+/// document to the later one when their days differ, else from `a` to `b`, undirected.
+pub fn reuse_edge(
+    (a, b): (u32, u32),
+    (text_a, text_b): (&str, &str),
+    (published_a, published_b): (Option<&str>, Option<&str>),
+    opts: &AlignOptions,
+) -> Option<ReuseEdge> {
+    let passages = align(text_a, text_b, opts).unwrap_or_default();
+    if passages.is_empty() {
+        return None;
+    }
+    let cover = |len: usize, r: Vec<(usize, usize)>| if len == 0 { 0.0 } else { covered(r) as f64 / len as f64 };
+    let a_coverage = cover(text_a.chars().count(), passages.iter().map(|p| (p.a_start, p.a_end)).collect());
+    let b_coverage = cover(text_b.chars().count(), passages.iter().map(|p| (p.b_start, p.b_end)).collect());
+    let edge = ReuseEdge { a, b, directed: false, passages, a_coverage, b_coverage };
+    Some(match (day(published_a), day(published_b)) {
+        (Some(x), Some(y)) if x < y => ReuseEdge { directed: true, ..edge },
+        (Some(x), Some(y)) if x > y => edge.swapped(),
+        _ => edge,
+    })
 }
 
 impl ReuseEdge {
