@@ -265,8 +265,9 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         let l = plain(line(k));
         let l = l.trim();
         let fl = fold(l);
-        // `plain` is not always idempotent, and a title found in an earlier round is this
-        // line's plain form: it must match as it is, not only after `plain` again.
+        // `plain` is not always idempotent, and a title hint can be this line's plain form
+        // (a title cleaning found, given back): it must match as it is, not only after
+        // `plain` again.
         let matches_hint = hint.is_some_and(|h| {
             let fh = fold(h);
             fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
