@@ -788,7 +788,7 @@ def reuse_check(
     max_df: int = 100,
 ) -> None: ...
 def reuse_edges(
-    pairs: list[tuple[int, int, str, str, str | None, str | None]],
+    pairs: list[tuple[str, str, str | None, str | None]],
     /,
     *,
     seed: int = 4,
@@ -796,7 +796,7 @@ def reuse_edges(
     max_gap: int = 8,
     max_repeat: int = 4,
     workers: int | None = None,
-) -> list[tuple[int, int, bool, list[_Passage], float, float] | None]: ...
+) -> list[tuple[bool, bool, list[_Passage], float, float] | None]: ...
 def reuse_seed_rows(
     texts: Iterable[str], /, *, seed: int = 4, workers: int | None = None
 ) -> tuple[bytes, bytes]: ...

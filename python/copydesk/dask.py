@@ -675,9 +675,8 @@ def _align_frame(
     ]
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     ia, ib = np.searchsorted(pos, a).tolist(), np.searchsorted(pos, b).tolist()
-    # The edge builder wants positions that fit u32; the pair's own are kept here.
     found = _core.reuse_edges(
-        [(0, 1, text[i], text[j], published[i], published[j]) for i, j in zip(ia, ib, strict=True)],
+        [(text[i], text[j], published[i], published[j]) for i, j in zip(ia, ib, strict=True)],
         **options,
         workers=workers,
     )
@@ -685,10 +684,10 @@ def _align_frame(
     for x, y, edge in zip(a.tolist(), b.tolist(), found, strict=True):
         if edge is None:
             continue
-        first, _, directed, passages, cov_a, cov_b = edge
-        swapped = int(first == 1)
+        swapped, directed, passages, cov_first, cov_second = edge
         rows += [
-            (x, y, swapped, int(directed), k, *p, cov_a, cov_b) for k, p in enumerate(passages)
+            (x, y, int(swapped), int(directed), k, *p, cov_first, cov_second)
+            for k, p in enumerate(passages)
         ]
     return _from_rows(rows, _EDGES)
 

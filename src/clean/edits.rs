@@ -291,21 +291,24 @@ fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], c
             _ => None,
         }
     };
+    // An edit's range widened to whole replacements.
+    let widened_start = |pos: usize| inside(pos).map_or(pos, |r| r.start);
+    let widened_end = |pos: usize| inside(pos).map_or(pos, |r| r.end);
     let mut out: Vec<StageEdit> = Vec::with_capacity(edits.len());
     let mut edits = edits.into_iter().peekable();
     while let Some(first) = edits.next() {
-        // Widened to whole replacements, together with the following edits whose widened
-        // range overlaps: the replacement keeps the text between them.
-        let start = inside(first.range.start).map_or(first.range.start, |r| r.start);
-        let mut end = inside(first.range.end).map_or(first.range.end, |r| r.end);
+        // Widened, together with the following edits whose widened range overlaps: the
+        // replacement keeps the text between them.
+        let start = widened_start(first.range.start);
+        let mut end = widened_end(first.range.end);
         let mut replacement = current[start..first.range.start].to_owned();
         replacement.push_str(&first.replacement);
         let mut pos = first.range.end;
-        while let Some(next) = edits.next_if(|n| inside(n.range.start).map_or(n.range.start, |r| r.start) < end) {
+        while let Some(next) = edits.next_if(|n| widened_start(n.range.start) < end) {
             replacement.push_str(&current[pos..next.range.start]);
             replacement.push_str(&next.replacement);
             pos = next.range.end;
-            end = end.max(inside(next.range.end).map_or(next.range.end, |r| r.end));
+            end = end.max(widened_end(next.range.end));
         }
         replacement.push_str(&current[pos..end]);
         let e = StageEdit { range: start..end, replacement, rule: first.rule, reason: first.reason };

@@ -563,8 +563,13 @@ pub fn text_reuse(
     Ok(edges.into_iter().map(edge_tuple).collect())
 }
 
-/// One candidate pair of positions `a < b`: its texts and publication dates.
-type EdgeQuery = (u32, u32, String, String, Option<String>, Option<String>);
+/// One candidate pair: its two texts and publication dates.
+type EdgeQuery = (String, String, Option<String>, Option<String>);
+
+/// A pair's edge: `(swapped, directed, passages, first_coverage, second_coverage)`, where
+/// `swapped` says the edge runs from the pair's second document to its first (which the
+/// passages' offsets and the coverages then follow).
+type PairEdgeTuple = (bool, bool, Vec<PassageTuple>, f64, f64);
 
 /// The reuse edges of candidate pairs, one per pair (`None`: no shared passage), as
 /// `text_reuse` builds them: the Dask text reuse aligns its pairs partition by partition.
@@ -578,7 +583,7 @@ pub fn reuse_edges(
     max_gap: usize,
     max_repeat: usize,
     workers: Option<i64>,
-) -> PyResult<Vec<Option<EdgeTuple>>> {
+) -> PyResult<Vec<Option<PairEdgeTuple>>> {
     let opts = align_options(seed, min_words, max_gap, max_repeat);
     opts.check()?;
     let workers = make_workers(workers.unwrap_or(-1))?;
@@ -587,14 +592,23 @@ pub fn reuse_edges(
         workers.map_chunks(
             &pairs,
             64,
-            |(a, b, ta, tb, pa, pb)| {
-                crate::similarity::align::reuse_edge((*a, *b), (ta, tb), (pa.as_deref(), pb.as_deref()), &opts)
+            |(ta, tb, pa, pb)| {
+                crate::similarity::align::reuse_edge((0, 1), (ta, tb), (pa.as_deref(), pb.as_deref()), &opts)
             },
             &mut interrupts.checkpoint(),
         )
     });
     let edges = interrupts.finish(result)?;
-    Ok(edges.into_iter().map(|e| e.map(edge_tuple)).collect())
+    Ok(edges
+        .into_iter()
+        .map(|e| {
+            e.map(|e| {
+                let swapped = e.a == 1;
+                let (_, _, directed, passages, first, second) = edge_tuple(e);
+                (swapped, directed, passages, first, second)
+            })
+        })
+        .collect())
 }
 
 fn edge_tuple(e: crate::similarity::align::ReuseEdge) -> EdgeTuple {
