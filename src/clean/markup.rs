@@ -31,17 +31,21 @@ fn re(pattern: &str) -> Regex {
 
 static HTML_BLOCK: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->"));
-static HTML_TAG: LazyLock<Regex> =
-    LazyLock::new(|| re(r"</?([A-Za-z][A-Za-z0-9:-]{0,20})(?:\s+[^<>]{0,2000}?)?\s*/?>"));
+/// An HTML tag: [`html_tags`] keeps the matches with at most 2,000 characters of attributes.
+static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"</?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s+[^<>]*?)?\s*/?>"));
 static HTML_ENTITY: LazyLock<Regex> =
     LazyLock::new(|| re(r"&(?:amp;){0,3}(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"));
-static MD_IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)"));
+/// A Markdown image, `![alt](url)`: [`md_images`] keeps the matches with at most 500
+/// characters of alt text and 2,000 of URL.
+static MD_IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]\n]*\]\([^)\n]*\)"));
 /// The Markdown link pattern; [`md_links`] finds its matches by hand (the bounded
 /// repetitions make the regex's automaton large and slow to run); tests check they agree.
 #[cfg(test)]
 static MD_LINK: LazyLock<Regex> =
     LazyLock::new(|| re(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)"));
-static MD_STRONG: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*([^*_\n]{1,500}?)\*\*|__([^*_\n]{1,500}?)__"));
+/// Strong emphasis, `**x**` or `__x__`: [`md_strong`] keeps the matches with at most 500
+/// characters between the markers.
+static MD_STRONG: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*[^*_\n]+?\*\*|__[^*_\n]+?__"));
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:https?://|www\.)[^\s<>\x22()\[\]]+"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b[A-Z0-9._%+-]{1,64}@[A-Z0-9.-]{1,253}\.[A-Z]{2,24}\b"));
 static BASE64: LazyLock<Regex> = LazyLock::new(|| re(r"(?:data:[\w/+.-]+;base64,)?[A-Za-z0-9+/]{100,}={0,2}"));
@@ -50,11 +54,14 @@ static PHP_DUMP_LINE: LazyLock<Regex> = LazyLock::new(|| {
         r#"^\s*(?:string\(\d+\) "|(?:array|object)\(\d+\)\s*\{|object\([\w\\]+\)#\d+ \(\d+\) \{|(?:int|float|bool)\([^)]*\)\s*$|\["[^"]*"\]=>\s*$|\[\d+\]=>\s*$)"#,
     )
 });
-static IMAGE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^\s*(?:[\w.-]{1,120}\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|avif)|[a-z]{1,12}_\d{6,}\w{0,20}|\d{6,}_[a-z]\w{0,20})\s*$",
-    )
-});
+/// An image file name, `name.ext`. The name's length (at most 120 characters) is checked
+/// on the capture: a bounded repetition of Unicode `\w` compiles to an automaton 120 times
+/// the size of one, about 30 ms on first use.
+static IMAGE_FILE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\s*([\w.-]+)\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|avif)\s*$"));
+/// An image id (`photo_20161213094512`, `13950827000687_photoi`); the tail after the digits
+/// (at most 20 characters) is checked on the capture, as for [`IMAGE_FILE`].
+static IMAGE_ID: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\s*(?:[a-z]{1,12}_\d{6,}(\w*)|\d{6,}_[a-z](\w*))\s*$"));
 
 const BLOCK_TAGS: &[&str] = &[
     "p",
@@ -90,17 +97,17 @@ pub fn html(text: &str) -> Vec<StageEdit> {
             edits.push(StageEdit::remove(m.range(), "html-block", "HTML comment, script or style block"));
         }
         let blocks: Vec<std::ops::Range<usize>> = edits.iter().map(|e| e.range.clone()).collect();
-        for caps in HTML_TAG.captures_iter(text) {
-            let m = caps.get(0).expect("match");
-            if blocks.iter().any(|b| b.start <= m.start() && m.end() <= b.end) {
+        for m in html_tags(text) {
+            if blocks.iter().any(|b| b.start <= m.start && m.end <= b.end) {
                 continue;
             }
-            if matches!(&caps[1], "URL" | "EMAIL") {
+            let name = tag_name(&text[m.clone()]);
+            if matches!(name, "URL" | "EMAIL") {
                 continue; // copydesk's own masks
             }
-            let name = caps[1].to_ascii_lowercase();
+            let name = name.to_ascii_lowercase();
             let replacement = if BLOCK_TAGS.contains(&name.as_str()) { "\n" } else { "" };
-            edits.push(StageEdit::replace(m.range(), replacement, "html-tag", format!("HTML <{name}> tag")));
+            edits.push(StageEdit::replace(m, replacement, "html-tag", format!("HTML <{name}> tag")));
         }
     }
     if text.contains('&') {
@@ -157,6 +164,70 @@ fn md_links(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
         from = text.len();
         None
     })
+}
+
+/// Leftmost-first, non-overlapping matches of `re` that `within` accepts; after a match it
+/// rejects, the search goes on from the match's second character.
+///
+/// Where each part of `re` can end in one place only (a repetition of a class that excludes
+/// the character that ends it), this finds the matches of `re` with the lengths `within`
+/// checks written as bounded repetitions. Such repetitions of a Unicode class compile to
+/// automata hundreds of times larger, which take milliseconds to build on first use.
+fn find_within<'t>(
+    re: &'t Regex,
+    text: &'t str,
+    within: impl Fn(&str) -> bool + 't,
+) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let m = re.find_at(text, from)?;
+            if within(m.as_str()) {
+                from = m.end();
+                return Some(m.range());
+            }
+            from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+        }
+    })
+}
+
+fn chars_at_most(s: &str, most: usize) -> bool {
+    s.len() <= most || s.chars().count() <= most
+}
+
+/// The name of a tag [`html_tags`] found (`<a href=…>` → `a`, `</P>` → `P`).
+fn tag_name(tag: &str) -> &str {
+    let tag = tag.strip_prefix("</").or_else(|| tag.strip_prefix('<')).unwrap_or(tag);
+    let end = tag.find(|c: char| !(c.is_ascii_alphanumeric() || c == ':' || c == '-')).unwrap_or(tag.len());
+    &tag[..end]
+}
+
+/// `</?([A-Za-z][A-Za-z0-9:-]{0,20})(?:\s+[^<>]{0,2000}?)?\s*/?>`, leftmost first, not
+/// overlapping.
+fn html_tags(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    find_within(&HTML_TAG, text, |m| {
+        // What follows the name up to `>` is `\s+ attributes \s* /?` or `\s* /?`: the
+        // attributes are shortest with every space and the `/` left to the other parts.
+        let rest = &m[m.len() - m.trim_start_matches(['<', '/']).len()..m.len() - 1];
+        let rest = &rest[tag_name(m).len()..];
+        let rest = rest.trim_start();
+        let rest = rest.strip_suffix('/').unwrap_or(rest).trim_end();
+        chars_at_most(rest, 2000)
+    })
+}
+
+/// `!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)`, leftmost first, not overlapping.
+fn md_images(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    find_within(&MD_IMAGE, text, |m| {
+        // `![alt](url)`: the alt text ends at the first `]`.
+        let (alt, url) = m[2..m.len() - 1].split_once("](").expect("the pattern's shape");
+        chars_at_most(alt, 500) && chars_at_most(url, 2000)
+    })
+}
+
+/// `\*\*([^*_\n]{1,500}?)\*\*|__([^*_\n]{1,500}?)__`, leftmost first, not overlapping.
+fn md_strong(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    find_within(&MD_STRONG, text, |m| chars_at_most(&m[2..m.len() - 2], 500))
 }
 
 /// The end of a Markdown link starting with the `[` at `start`, if one does.
@@ -233,9 +304,9 @@ pub fn markdown(text: &str) -> Vec<StageEdit> {
         return edits;
     }
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-    for m in MD_IMAGE.find_iter(text) {
-        edits.push(StageEdit::remove(m.range(), "markdown-image", "Markdown image"));
-        taken.push(m.range());
+    for m in md_images(text) {
+        edits.push(StageEdit::remove(m.clone(), "markdown-image", "Markdown image"));
+        taken.push(m);
     }
     for m in md_links(text) {
         if taken.iter().any(|t| t.start < m.end && m.start < t.end) {
@@ -248,27 +319,27 @@ pub fn markdown(text: &str) -> Vec<StageEdit> {
         edits.push(StageEdit::remove(label.end..m.end, "markdown-link", format!("Markdown link to {url:?}")));
         taken.push(m);
     }
-    for m in MD_STRONG.find_iter(text) {
-        if taken.iter().any(|t| t.start < m.end() && m.start() < t.end && !(t.start <= m.start() && m.end() <= t.end)) {
+    for m in md_strong(text) {
+        if taken.iter().any(|t| t.start < m.end && m.start < t.end && !(t.start <= m.start && m.end <= t.end)) {
             continue;
         }
         // The emphasised text: between the two-byte markers (either group of the pattern).
-        let inner = m.start() + 2..m.end() - 2;
+        let inner = m.start + 2..m.end - 2;
         // Markers must stand apart from more of the same character (`_____#__`), and the
         // emphasised text must not start or end with it: then unwrapping cannot form new
         // markers, and cleaning stays idempotent.
-        let marker = text.as_bytes()[m.start()];
+        let marker = text.as_bytes()[m.start];
         let touches = |i: Option<usize>| i.and_then(|i| text.as_bytes().get(i)).is_some_and(|&b| b == marker);
         let inner_text = text[inner.clone()].as_bytes();
-        if touches(m.start().checked_sub(1))
-            || touches(Some(m.end()))
+        if touches(m.start.checked_sub(1))
+            || touches(Some(m.end))
             || inner_text.first() == Some(&marker)
             || inner_text.last() == Some(&marker)
         {
             continue;
         }
-        edits.push(StageEdit::remove(m.start()..inner.start, "markdown-emphasis", "Markdown emphasis marker"));
-        edits.push(StageEdit::remove(inner.end..m.end(), "markdown-emphasis", "Markdown emphasis marker"));
+        edits.push(StageEdit::remove(m.start..inner.start, "markdown-emphasis", "Markdown emphasis marker"));
+        edits.push(StageEdit::remove(inner.end..m.end, "markdown-emphasis", "Markdown emphasis marker"));
     }
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     edits
@@ -425,7 +496,12 @@ pub fn is_image_name(line: &str) -> bool {
     }
     // A match is one token (no inner space) with a `.` or a `_`: test that before the regex.
     let t = line.trim();
-    !t.is_empty() && !t.contains(char::is_whitespace) && t.contains(['.', '_']) && IMAGE_NAME.is_match(line)
+    if t.is_empty() || t.contains(char::is_whitespace) || !t.contains(['.', '_']) {
+        return false;
+    }
+    let within = |m: Option<regex::Match<'_>>, most: usize| m.is_some_and(|m| m.as_str().chars().count() <= most);
+    IMAGE_FILE.captures(line).is_some_and(|c| within(c.get(1), 120))
+        || IMAGE_ID.captures(line).is_some_and(|c| within(c.get(1).or(c.get(2)), 20))
 }
 
 #[cfg(test)]
@@ -479,6 +555,67 @@ mod tests {
     }
 
     #[test]
+    fn images_and_emphasis_agree_with_the_bounded_patterns() {
+        let image = re(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)");
+        let strong = re(r"\*\*([^*_\n]{1,500}?)\*\*|__([^*_\n]{1,500}?)__");
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| -> usize {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % (n as u64)) as usize
+        };
+        let a499 = "é".repeat(499);
+        let a500 = "a".repeat(500);
+        let a501 = "é".repeat(501);
+        let u2000 = "u".repeat(2000);
+        let u2001 = "ü".repeat(2001);
+        let parts = [
+            "!", "[", "]", "(", ")", "](", "![", "![x](y)", "**", "__", "*", "_", " ", "\n", "é", "x", &a499, &a500,
+            &a501, &u2000, &u2001,
+        ];
+        let (mut images, mut emphases) = (0, 0);
+        for _ in 0..20_000 {
+            let text: String = (0..next(12)).map(|_| parts[next(parts.len())]).collect();
+            let want: Vec<_> = image.find_iter(&text).map(|m| m.range()).collect();
+            assert_eq!(md_images(&text).collect::<Vec<_>>(), want, "{text:?}");
+            images += want.len();
+            let want: Vec<_> = strong.find_iter(&text).map(|m| m.range()).collect();
+            assert_eq!(md_strong(&text).collect::<Vec<_>>(), want, "{text:?}");
+            emphases += want.len();
+        }
+        assert!(images > 100 && emphases > 100, "{images} images, {emphases} emphases");
+    }
+
+    #[test]
+    fn html_tags_agree_with_the_bounded_pattern() {
+        let bounded = re(r"</?([A-Za-z][A-Za-z0-9:-]{0,20})(?:\s+[^<>]{0,2000}?)?\s*/?>");
+        let mut state: u64 = 0xD1B5_4A32_D192_ED03;
+        let mut next = |n: usize| -> usize {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % (n as u64)) as usize
+        };
+        let attrs = ["é".repeat(1999), "a".repeat(2000), "é".repeat(2001)];
+        let long_name = "abcdefghij".repeat(3);
+        let parts = [
+            "<", ">", "</", "/>", "/", " ", "\u{a0}", "\n", "p", "div", "URL", "a:b-1", "9", "=", "\"x\"", "<b>",
+            "<a ", "</div>", " x=1", &long_name, &attrs[0], &attrs[1], &attrs[2],
+        ];
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let text: String = (0..next(10)).map(|_| parts[next(parts.len())]).collect();
+            let want: Vec<_> =
+                bounded.captures_iter(&text).map(|c| (c.get(0).unwrap().range(), c[1].to_owned())).collect();
+            let got: Vec<_> = html_tags(&text).map(|m| (m.clone(), tag_name(&text[m]).to_owned())).collect();
+            assert_eq!(got, want, "{text:?}");
+            found += want.len();
+        }
+        assert!(found > 1000, "{found} tags");
+    }
+
+    #[test]
     fn md_links_agree_with_the_pattern() {
         let mut state: u64 = 0x2545_F491_4F6C_DD1D;
         let mut next = |n: usize| -> usize {
@@ -506,5 +643,40 @@ mod tests {
         assert!(!is_image_name("Syria"));
         assert!(!is_image_name("In 2016 the war"));
         assert!(!is_image_name("20161213"));
+    }
+
+    /// The two patterns with their lengths checked on the captures accept exactly what the
+    /// one pattern with bounded repetitions they replace accepted.
+    #[test]
+    fn image_names_as_the_bounded_pattern() {
+        let bounded = re(
+            r"(?i)^\s*(?:[\w.-]{1,120}\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|avif)|[a-z]{1,12}_\d{6,}\w{0,20}|\d{6,}_[a-z]\w{0,20})\s*$",
+        );
+        let mut lines = Vec::new();
+        for name in ["a", "IMG_2016", "фото", "x.y-z", "_", "12"] {
+            for reps in [1, 24, 30, 31, 40, 60, 61, 121] {
+                for ext in ["jpg", "JPEG", "tif", "tiff", "avif", "txt", "jpgx"] {
+                    lines.push(format!("{}.{ext}", name.repeat(reps)));
+                    lines.push(format!("  {}.{ext}\t", name.repeat(reps)));
+                }
+            }
+        }
+        for head in ["photo_", "a_", "abcdefghijkl_", "abcdefghijklm_", "\u{212a}_"] {
+            for digits in [5, 6, 14] {
+                for tail in ["", "x", "1", "é", "_"] {
+                    for reps in [0, 1, 19, 20, 21, 25] {
+                        lines.push(format!("{head}{}{}", "7".repeat(digits), tail.repeat(reps)));
+                        lines.push(format!("{}_{head}{}", "7".repeat(digits), tail.repeat(reps)));
+                        lines.push(format!("{}_k{}", "7".repeat(digits), tail.repeat(reps)));
+                    }
+                }
+            }
+        }
+        for line in &lines {
+            let t = line.trim();
+            let eligible =
+                line.len() <= 160 && !t.is_empty() && !t.contains(char::is_whitespace) && t.contains(['.', '_']);
+            assert_eq!(is_image_name(line), eligible && bounded.is_match(line), "{line:?}");
+        }
     }
 }
