@@ -93,6 +93,12 @@ pub const BUILTIN_RULES: &[BuiltinRule] = &[
         reason: "membership or donation prompt",
     },
     BuiltinRule {
+        id: "affiliate-disclosure",
+        pattern: r"^(as an amazon associate|(i|we) (may )?(receive|earn|get) (a )?(small )?(commission|compensation) (when|if|from|for)|this (post|article|page|site) (may )?contains? affiliate links|(affiliate )?disclosure: (this|i|we|some|the|our) )",
+        max_len: 320,
+        reason: "affiliate-link disclosure",
+    },
+    BuiltinRule {
         id: "copyright",
         pattern: r"^(copyright\b|©|\(c\) ?\d{4}|all rights reserved)",
         max_len: 320,
@@ -505,11 +511,22 @@ mod tests {
             ("Subscribe to our newsletter for FREE", "subscribe-prompt"),
             ("For media inquiries: publications@globalresearch.ca", "media-inquiries"),
             ("Disclaimer: The contents of this article are of sole responsibility of the author(s).", "disclaimer"),
+            (
+                "I receive a small commission when you purchase an item through my links at no additional cost to you – and I thank you.",
+                "affiliate-disclosure",
+            ),
+            ("As an Amazon Associate I earn from qualifying purchases.", "affiliate-disclosure"),
+            ("This post may contain affiliate links.", "affiliate-disclosure"),
         ] {
             let got = builtin_match(line, &none);
             assert_eq!(got.map(|r| r.id), Some(id), "{line}");
         }
-        for line in ["The Syrian army liberated 16 districts.", "Share prices fell sharply on Monday after the deal."] {
+        for line in [
+            "The Syrian army liberated 16 districts.",
+            "Share prices fell sharply on Monday after the deal.",
+            "We receive commission reports from the ministry every month.",
+            "Disclosure: rules for lobbyists were tightened in 2016.",
+        ] {
             assert!(builtin_match(line, &none).is_none(), "{line}");
         }
         let disabled: HashSet<String> = ["comment-widget".to_owned()].into();
