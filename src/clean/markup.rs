@@ -35,9 +35,6 @@ static HTML_BLOCK: LazyLock<Regex> =
 static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"</?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s+[^<>]*?)?\s*/?>"));
 static HTML_ENTITY: LazyLock<Regex> =
     LazyLock::new(|| re(r"&(?:amp;){0,3}(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"));
-/// A Markdown image, `![alt](url)`: [`md_images`] keeps the matches with at most 500
-/// characters of alt text and 2,000 of URL.
-static MD_IMAGE: LazyLock<Regex> = LazyLock::new(|| re(r"!\[[^\]\n]*\]\([^)\n]*\)"));
 /// The Markdown link pattern; [`md_links`] finds its matches by hand (the bounded
 /// repetitions make the regex's automaton large and slow to run); tests check they agree.
 #[cfg(test)]
@@ -167,12 +164,15 @@ fn md_links(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
 }
 
 /// Leftmost-first, non-overlapping matches of `re` that `within` accepts; after a match it
-/// rejects, the search goes on from the match's second character.
+/// rejects, the search goes on from the match's second character. `re` must not match the
+/// empty string.
 ///
 /// Where each part of `re` can end in one place only (a repetition of a class that excludes
 /// the character that ends it), this finds the matches of `re` with the lengths `within`
-/// checks written as bounded repetitions. Such repetitions of a Unicode class compile to
-/// automata hundreds of times larger, which take milliseconds to build on first use.
+/// checks written as bounded repetitions, which for a Unicode class compile to automata
+/// hundreds of times larger (milliseconds to build on first use). The work stays linear
+/// where no match can start inside a rejected one (the classes exclude the pattern's first
+/// character).
 fn find_within<'t>(
     re: &'t Regex,
     text: &'t str,
@@ -182,6 +182,7 @@ fn find_within<'t>(
     std::iter::from_fn(move || {
         loop {
             let m = re.find_at(text, from)?;
+            debug_assert!(!m.is_empty(), "find_within needs a pattern that never matches the empty string");
             if within(m.as_str()) {
                 from = m.end();
                 return Some(m.range());
@@ -216,13 +217,50 @@ fn html_tags(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     })
 }
 
-/// `!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)`, leftmost first, not overlapping.
+/// `!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)`, leftmost first, not overlapping; by hand,
+/// as [`md_links`]. (Not [`find_within`]: alt text may hold further `![`, and each would
+/// read on to the same `]`.)
 fn md_images(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-    find_within(&MD_IMAGE, text, |m| {
-        // `![alt](url)`: the alt text ends at the first `]`.
-        let (alt, url) = m[2..m.len() - 1].split_once("](").expect("the pattern's shape");
-        chars_at_most(alt, 500) && chars_at_most(url, 2000)
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(k) = memchr::memmem::find(&text.as_bytes()[from..], b"![") {
+            let start = from + k;
+            if let Some(end) = md_image_at(text, start) {
+                from = end;
+                return Some(start..end);
+            }
+            from = start + 1;
+        }
+        from = text.len();
+        None
     })
+}
+
+/// The end of a Markdown image starting with the `![` at `start`, if one does; reads at most
+/// the pattern's 500 + 2,000 characters.
+fn md_image_at(text: &str, start: usize) -> Option<usize> {
+    let mut chars = text[start + 2..].char_indices().map(|(i, c)| (start + 2 + i, c));
+    let mut alt = 0;
+    loop {
+        match chars.next()?.1 {
+            ']' => break,
+            '\n' => return None,
+            _ if alt == 500 => return None,
+            _ => alt += 1,
+        }
+    }
+    if chars.next()?.1 != '(' {
+        return None;
+    }
+    let mut url = 0;
+    loop {
+        match chars.next()? {
+            (i, ')') => return Some(i + 1),
+            (_, '\n') => return None,
+            _ if url == 2000 => return None,
+            _ => url += 1,
+        }
+    }
 }
 
 /// `\*\*([^*_\n]{1,500}?)\*\*|__([^*_\n]{1,500}?)__`, leftmost first, not overlapping.
