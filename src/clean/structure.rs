@@ -578,6 +578,11 @@ fn has_sentence_words(s: &str) -> bool {
 /// the widget at most 12 words. Byte range into `line`.
 fn tags_before_footer(line: &str) -> Option<(usize, usize)> {
     const FOOTER: &str = "Community standards";
+    // Every line asks: a vectorised forward search, built once, rules most out before the
+    // reverse search (which `str::rfind` would build on every call).
+    static HAS_FOOTER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(FOOTER));
+    HAS_FOOTER.find(line.as_bytes())?;
     let widget = line.rfind(FOOTER)?;
     if words(&line[widget..]) > 12 {
         return None;

@@ -385,11 +385,6 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// Printable ASCII other than space and backtick: what folding only lowercases.
-fn is_word_byte(b: u8) -> bool {
-    b.wrapping_sub(0x21) < 0x5E && b != b'`'
-}
-
 /// Whether folding `bytes` only lowercases them: printable ASCII without a backtick, no
 /// space at either end, no two spaces in a row.
 fn is_plain_ascii(bytes: &[u8]) -> bool {
@@ -397,7 +392,27 @@ fn is_plain_ascii(bytes: &[u8]) -> bool {
         && bytes.last() != Some(&b' ')
         // Chunks without an early exit inside, so that the test vectorises.
         && bytes.chunks(64).all(|c| c.iter().fold(1, |ok, &b| ok & u8::from(b.wrapping_sub(0x20) < 0x5F) & u8::from(b != b'`')) == 1)
-        && memchr::memmem::find(bytes, b"  ").is_none()
+        && DOUBLE_SPACE.find(bytes).is_none()
+}
+
+/// Built once: `memmem::find` would build its searcher on every call, most of the cost of a
+/// search in a short line.
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+
+/// The length of the longest prefix of printable ASCII (space to `~`) without a backtick.
+fn printable_ascii_prefix(bytes: &[u8]) -> usize {
+    let simple = |b: u8| b.wrapping_sub(0x20) < 0x5F && b != b'`';
+    let mut done = 0;
+    for chunk in bytes.chunks(32) {
+        // Whole chunks without an early exit inside, so that the test vectorises.
+        if chunk.iter().fold(true, |ok, &b| ok & simple(b)) {
+            done += chunk.len();
+        } else {
+            return done + chunk.iter().position(|&b| !simple(b)).unwrap_or(chunk.len());
+        }
+    }
+    done
 }
 
 /// [`fold`] into a buffer (cleared first), for loops that fold many lines.
@@ -415,27 +430,37 @@ pub fn fold_into(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // ASCII fast path: most news text is ASCII, copied a run at a time and lowercased. A
-        // run is printable ASCII other than a backtick, with single spaces between words.
-        let mut run = 0;
-        while let Some(&b) = bytes.get(i + run) {
-            if is_word_byte(b) {
-                run += 1;
-            } else if b == b' ' && run > 0 && bytes.get(i + run + 1).is_some_and(|&n| is_word_byte(n)) {
-                run += 2;
-            } else {
-                break;
+        // ASCII fast path: most news text is ASCII. A segment of printable ASCII (spaces
+        // included, backtick not), found by a scan the compiler vectorises, is copied between
+        // runs of spaces and lowercased.
+        let segment = printable_ascii_prefix(&bytes[i..]);
+        if segment > 0 {
+            let seg = &bytes[i..i + segment];
+            i += segment;
+            let lead = seg.iter().take_while(|&&b| b == b' ').count();
+            if lead > 0 {
+                space = !buf.is_empty();
             }
-        }
-        if run > 0 {
-            if space {
-                buf.push(b' ');
-                space = false;
+            let body = seg[lead..].trim_ascii_end();
+            let trail = seg.len() - lead - body.len();
+            if !body.is_empty() {
+                if space {
+                    buf.push(b' ');
+                    space = false;
+                }
+                // Runs of spaces inside become one.
+                let from = buf.len();
+                let mut rest = body;
+                while let Some(k) = DOUBLE_SPACE.find(rest) {
+                    buf.extend_from_slice(&rest[..=k]);
+                    rest = rest[k..].trim_ascii_start();
+                }
+                buf.extend_from_slice(rest);
+                buf[from..].make_ascii_lowercase();
             }
-            let from = buf.len();
-            buf.extend_from_slice(&bytes[i..i + run]);
-            buf[from..].make_ascii_lowercase();
-            i += run;
+            if trail > 0 {
+                space = !buf.is_empty();
+            }
             continue;
         }
         let b = bytes[i];
@@ -486,6 +511,81 @@ pub fn fold_into(text: &str, out: &mut String) {
 mod tests {
     use super::*;
     use crate::clean::edits::Draft;
+
+    /// [`fold`] as it was written before its ASCII segments were found in chunks: a byte at
+    /// a time, each printable byte deciding whether the run goes on.
+    fn fold_byte_at_a_time(text: &str) -> String {
+        let word = |b: u8| b.wrapping_sub(0x21) < 0x5E && b != b'`';
+        let mut buf = Vec::new();
+        let mut space = false;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let mut run = 0;
+            while let Some(&b) = bytes.get(i + run) {
+                if word(b) {
+                    run += 1;
+                } else if b == b' ' && run > 0 && bytes.get(i + run + 1).is_some_and(|&n| word(n)) {
+                    run += 2;
+                } else {
+                    break;
+                }
+            }
+            if run > 0 {
+                if space {
+                    buf.push(b' ');
+                    space = false;
+                }
+                let from = buf.len();
+                buf.extend_from_slice(&bytes[i..i + run]);
+                buf[from..].make_ascii_lowercase();
+                i += run;
+                continue;
+            }
+            let c = text[i..].chars().next().unwrap();
+            i += c.len_utf8();
+            let mapped = match c {
+                '`' | '‘' | '’' | '‚' | '‛' | '′' | '´' => '\'',
+                '“' | '”' | '„' | '‟' | '″' | '«' | '»' => '"',
+                '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
+                c if c.is_whitespace() => ' ',
+                c => c,
+            };
+            if mapped == ' ' {
+                space = !buf.is_empty();
+                continue;
+            }
+            if space {
+                buf.push(b' ');
+                space = false;
+            }
+            let mut utf8 = [0; 4];
+            for l in mapped.to_lowercase() {
+                buf.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn fold_agrees_with_the_byte_at_a_time_fold() {
+        let mut state: u64 = 0x1234_5678_9ABC_DEF1;
+        let mut next = |n: usize| -> usize {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % (n as u64)) as usize
+        };
+        let long = "Word ".repeat(20);
+        let parts = [
+            "a", "B", "Syria", " ", "  ", "   ", "\t", "\n", "\r\n", "\u{a0}", "\u{2003}", "`", "’", "“", "—", "É",
+            "İ", "ß", "\u{1}", "\u{7f}", "~", "!", ".", "12", "x y", &long,
+        ];
+        for _ in 0..50_000 {
+            let text: String = (0..next(12)).map(|_| parts[next(parts.len())]).collect();
+            assert_eq!(fold(&text), fold_byte_at_a_time(&text), "{text:?}");
+        }
+    }
 
     fn run(text: &str) -> String {
         let mut d = Draft::new(text);
