@@ -390,8 +390,7 @@ pub fn fold(text: &str) -> String {
 fn is_plain_ascii(bytes: &[u8]) -> bool {
     bytes.first() != Some(&b' ')
         && bytes.last() != Some(&b' ')
-        // Chunks without an early exit inside, so that the test vectorises.
-        && bytes.chunks(64).all(|c| c.iter().fold(1, |ok, &b| ok & u8::from(b.wrapping_sub(0x20) < 0x5F) & u8::from(b != b'`')) == 1)
+        && printable_ascii_prefix(bytes) == bytes.len()
         && DOUBLE_SPACE.find(bytes).is_none()
 }
 
