@@ -26,6 +26,9 @@ pub mod parallel;
 pub mod similarity;
 pub mod text;
 
+#[cfg(test)]
+mod test_rng;
+
 #[cfg(feature = "python")]
 pub mod py;
 

@@ -559,13 +559,7 @@ mod tests {
     /// Random stages of random edits keep the invariants (a small xorshift, no extra crate).
     #[test]
     fn random_stages_keep_the_invariants() {
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |n: usize| -> usize {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % (n.max(1) as u64)) as usize
-        };
+        let mut next = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
         let raw = "Fua’a & Kafraya — a\u{301}b ĀĒ 12 ".repeat(3);
         for _ in 0..300 {
             let mut d = Draft::new(&raw);

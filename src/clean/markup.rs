@@ -148,11 +148,21 @@ pub fn has_markdown(text: &str) -> bool {
 /// overlapping. Each part of the pattern can end in one place only (the label at the first
 /// `]`, the URL at the first `)` or space, the title at the first `"`), so no backtracking.
 fn md_links(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    matches_at_starts(text, |rest| memchr::memchr(b'[', rest), md_link_at)
+}
+
+/// Leftmost-first, non-overlapping matches of a hand-written pattern: `next_start` finds
+/// the next byte where a match may start, `end_at` the end of the match starting there.
+fn matches_at_starts<'t>(
+    text: &'t str,
+    next_start: impl Fn(&[u8]) -> Option<usize> + 't,
+    end_at: fn(&str, usize) -> Option<usize>,
+) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
     let mut from = 0;
     std::iter::from_fn(move || {
-        while let Some(k) = memchr::memchr(b'[', &text.as_bytes()[from..]) {
+        while let Some(k) = next_start(&text.as_bytes()[from..]) {
             let start = from + k;
-            if let Some(end) = md_link_at(text, start) {
+            if let Some(end) = end_at(text, start) {
                 from = end;
                 return Some(start..end);
             }
@@ -221,19 +231,7 @@ fn html_tags(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
 /// as [`md_links`]. (Not [`find_within`]: alt text may hold further `![`, and each would
 /// read on to the same `]`.)
 fn md_images(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        while let Some(k) = memchr::memmem::find(&text.as_bytes()[from..], b"![") {
-            let start = from + k;
-            if let Some(end) = md_image_at(text, start) {
-                from = end;
-                return Some(start..end);
-            }
-            from = start + 1;
-        }
-        from = text.len();
-        None
-    })
+    matches_at_starts(text, |rest| memchr::memmem::find(rest, b"!["), md_image_at)
 }
 
 /// The end of a Markdown image starting with the `![` at `start`, if one does; reads at most
@@ -596,13 +594,7 @@ mod tests {
     fn images_and_emphasis_agree_with_the_bounded_patterns() {
         let image = re(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)");
         let strong = re(r"\*\*([^*_\n]{1,500}?)\*\*|__([^*_\n]{1,500}?)__");
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |n: usize| -> usize {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % (n as u64)) as usize
-        };
+        let mut next = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
         let a499 = "é".repeat(499);
         let a500 = "a".repeat(500);
         let a501 = "é".repeat(501);
@@ -628,13 +620,7 @@ mod tests {
     #[test]
     fn html_tags_agree_with_the_bounded_pattern() {
         let bounded = re(r"</?([A-Za-z][A-Za-z0-9:-]{0,20})(?:\s+[^<>]{0,2000}?)?\s*/?>");
-        let mut state: u64 = 0xD1B5_4A32_D192_ED03;
-        let mut next = |n: usize| -> usize {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % (n as u64)) as usize
-        };
+        let mut next = crate::test_rng::below(0xD1B5_4A32_D192_ED03);
         let attrs = ["é".repeat(1999), "a".repeat(2000), "é".repeat(2001)];
         let long_name = "abcdefghij".repeat(3);
         let parts = [
@@ -655,13 +641,7 @@ mod tests {
 
     #[test]
     fn md_links_agree_with_the_pattern() {
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |n: usize| -> usize {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % (n as u64)) as usize
-        };
+        let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
         let parts = ["[", "]", "(", ")", "](", "\"", " ", "\n", "a", "é", "#", "x y", "\u{a0}", "[a](b)", "](#)"];
         for _ in 0..20_000 {
             let text: String = (0..next(14)).map(|_| parts[next(parts.len())]).collect();

@@ -414,6 +414,37 @@ fn printable_ascii_prefix(bytes: &[u8]) -> usize {
     done
 }
 
+/// A character's matching form before lowercasing: quote, apostrophe and dash variants become
+/// their ASCII forms, any whitespace a space.
+fn fold_char(c: char) -> char {
+    match c {
+        '`' | '‘' | '’' | '‚' | '‛' | '′' | '´' => '\'',
+        '“' | '”' | '„' | '‟' | '″' | '«' | '»' => '"',
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
+        c if c.is_whitespace() => ' ',
+        c => c,
+    }
+}
+
+/// Appends one character's folded form to `buf`: whitespace only marks a space as due
+/// (written before the next character, none at the start or the end), anything else goes
+/// in lowercase after a due space.
+fn push_folded(buf: &mut Vec<u8>, space: &mut bool, c: char) {
+    let mapped = fold_char(c);
+    if mapped == ' ' {
+        *space = !buf.is_empty();
+        return;
+    }
+    if *space {
+        buf.push(b' ');
+        *space = false;
+    }
+    let mut utf8 = [0; 4];
+    for l in mapped.to_lowercase() {
+        buf.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+    }
+}
+
 /// [`fold`] into a buffer (cleared first), for loops that fold many lines.
 pub fn fold_into(text: &str, out: &mut String) {
     let mut buf = std::mem::take(out).into_bytes();
@@ -462,46 +493,9 @@ pub fn fold_into(text: &str, out: &mut String) {
             }
             continue;
         }
-        let b = bytes[i];
-        if b < 0x80 {
-            i += 1;
-            let mapped = match b {
-                b'`' => b'\'',
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => b' ',
-                b => b,
-            };
-            if mapped == b' ' {
-                space = !buf.is_empty();
-                continue;
-            }
-            if space {
-                buf.push(b' ');
-                space = false;
-            }
-            buf.push(mapped);
-            continue;
-        }
         let c = text[i..].chars().next().expect("char boundary");
         i += c.len_utf8();
-        let mapped = match c {
-            '‘' | '’' | '‚' | '‛' | '′' | '´' => '\'',
-            '“' | '”' | '„' | '‟' | '″' | '«' | '»' => '"',
-            '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
-            c if c.is_whitespace() => ' ',
-            c => c,
-        };
-        if mapped == ' ' {
-            space = !buf.is_empty();
-            continue;
-        }
-        if space {
-            buf.push(b' ');
-            space = false;
-        }
-        let mut utf8 = [0; 4];
-        for l in mapped.to_lowercase() {
-            buf.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
-        }
+        push_folded(&mut buf, &mut space, c);
     }
     *out = String::from_utf8(buf).expect("folding keeps UTF-8");
 }
@@ -512,7 +506,8 @@ mod tests {
     use crate::clean::edits::Draft;
 
     /// [`fold`] as it was written before its ASCII segments were found in chunks: a byte at
-    /// a time, each printable byte deciding whether the run goes on.
+    /// a time, each printable byte deciding whether the run goes on (other characters through
+    /// [`push_folded`], as in `fold`).
     fn fold_byte_at_a_time(text: &str) -> String {
         let word = |b: u8| b.wrapping_sub(0x21) < 0x5E && b != b'`';
         let mut buf = Vec::new();
@@ -543,38 +538,14 @@ mod tests {
             }
             let c = text[i..].chars().next().unwrap();
             i += c.len_utf8();
-            let mapped = match c {
-                '`' | '‘' | '’' | '‚' | '‛' | '′' | '´' => '\'',
-                '“' | '”' | '„' | '‟' | '″' | '«' | '»' => '"',
-                '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
-                c if c.is_whitespace() => ' ',
-                c => c,
-            };
-            if mapped == ' ' {
-                space = !buf.is_empty();
-                continue;
-            }
-            if space {
-                buf.push(b' ');
-                space = false;
-            }
-            let mut utf8 = [0; 4];
-            for l in mapped.to_lowercase() {
-                buf.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
-            }
+            push_folded(&mut buf, &mut space, c);
         }
         String::from_utf8(buf).unwrap()
     }
 
     #[test]
     fn fold_agrees_with_the_byte_at_a_time_fold() {
-        let mut state: u64 = 0x1234_5678_9ABC_DEF1;
-        let mut next = |n: usize| -> usize {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % (n as u64)) as usize
-        };
+        let mut next = crate::test_rng::below(0x1234_5678_9ABC_DEF1);
         let long = "Word ".repeat(20);
         let parts = [
             "a", "B", "Syria", " ", "  ", "   ", "\t", "\n", "\r\n", "\u{a0}", "\u{2003}", "`", "’", "“", "—", "É",
