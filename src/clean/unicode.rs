@@ -193,12 +193,27 @@ static MAY_EDIT: [bool; 256] = {
     table
 };
 
+/// The first byte at or after `from` that [`may_edit`], skipping chunks of printable ASCII
+/// and LF (most text) by a test the compiler vectorises.
+fn next_may_edit(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while at < bytes.len() {
+        let chunk = &bytes[at..bytes.len().min(at + 32)];
+        if !chunk.iter().fold(true, |plain, &b| plain & (b.wrapping_sub(0x20) < 0x5F || b == b'\n')) {
+            if let Some(k) = chunk.iter().position(|&b| may_edit(b)) {
+                return Some(at + k);
+            }
+        }
+        at += chunk.len();
+    }
+    None
+}
+
 /// Control, invisible, line-break and space edits.
 fn characters(text: &str, out: &mut Vec<StageEdit>) {
     let bytes = text.as_bytes();
     let mut at = 0;
-    while let Some(k) = bytes[at..].iter().position(|&b| may_edit(b)) {
-        let i = at + k;
+    while let Some(i) = next_may_edit(bytes, at) {
         if bytes[i] == 0xE2 && !matches!(bytes.get(i + 1), Some(0x80 | 0x81)) {
             // U+2080 and above (arrows, symbols): none is edited here.
             at = i + 1;
