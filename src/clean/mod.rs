@@ -16,8 +16,8 @@
 //!    line between paragraphs ([`structure::layout`]).
 //!
 //! The cleaned text keeps the outlet's characters (quotes, dashes); [`unicode::fold`] gives
-//! the matching form. Cleaning is meant to be idempotent (cleaning cleaned text changes
-//! nothing); the fuzzer still finds adversarial exceptions (`fuzz/open/clean/`).
+//! the matching form. Cleaning is idempotent (cleaning cleaned text changes nothing): the
+//! stages run in rounds until a round changes nothing (see [`clean`]).
 //! Cost: each stage is linear in the text; regexes are compiled once.
 
 pub mod boilerplate;
