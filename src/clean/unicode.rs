@@ -417,6 +417,10 @@ static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 /// The length of the longest prefix of printable ASCII (space to `~`) without a backtick.
 fn printable_ascii_prefix(bytes: &[u8]) -> usize {
     let simple = |b: u8| b.wrapping_sub(0x20) < 0x5F && b != b'`';
+    // Most calls in non-Latin text start at a letter outside ASCII: no chunk to test.
+    if !bytes.first().is_some_and(|&b| simple(b)) {
+        return 0;
+    }
     let mut done = 0;
     for chunk in bytes.chunks(32) {
         // Whole chunks without an early exit inside, so that the test vectorises.

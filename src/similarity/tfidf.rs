@@ -398,8 +398,9 @@ struct Level {
 /// a scattered load and store, a column a stream the compiler vectorises. A term gets a
 /// dense column when its postings cost more than that. Measured on the benchmark corpus
 /// (10^4 documents, x86-64 baseline SIMD): 4 is fastest; 6, 8, 12 and 20, which give the
-/// band below `n / 4` dense columns too, are 5–40% slower (the columns stream from memory
-/// where the postings they replace stay in cache).
+/// band below `n / 4` dense columns too, are 5–40% slower (likely because the columns,
+/// 40 KB each at 10^4 documents, stream from memory where the postings they replace are
+/// shorter and stay in cache; not profiled further).
 const DENSE_SPEEDUP: usize = 4;
 
 /// Floats in the dense columns at most (256 MiB).
