@@ -465,12 +465,16 @@ struct Scratch {
     acc: Vec<f32>,
     /// The documents with a nonzero partial sum.
     touched: Vec<u32>,
-    /// Whether `touched` is rebuilt by a scan of `acc` (see [`Scratch::collect_touched`])
-    /// instead of kept as postings arrive.
+    /// Scan mode: `touched` is not kept, and the candidates are found by a pass over all
+    /// of `acc`. A document that reads more postings than the corpus has documents touches
+    /// most of them: a vectorised pass over `acc` then costs less than a branch and a push
+    /// per posting.
     scan: bool,
     /// The query row, dense over term ids (zeros elsewhere).
     query: Vec<f32>,
     cands: Vec<(u32, f32)>,
+    /// In scan mode, per document, the bound of its cosine at the current level.
+    bound: Vec<f32>,
 }
 
 impl Scratch {
@@ -512,24 +516,12 @@ impl Scratch {
     }
 
     /// Adds `w ×` a dense column (every document's weight of one term) to the partial
-    /// sums. Documents lacking the term get `+0.0` and stay untouched, but only a scan of
-    /// `acc` finds the ones it touches: scan mode from here on.
+    /// sums. Documents lacking the term get `+0.0` and stay untouched, but only a pass
+    /// over `acc` finds the ones it touches: scan mode from here on.
     fn accumulate_dense(&mut self, column: &[f32], w: f32) {
         self.scan = true;
         for (a, &wc) in self.acc.iter_mut().zip(column) {
             *a += w * wc;
-        }
-    }
-
-    /// In scan mode, lists the documents with a nonzero partial sum. A document that reads
-    /// more postings than the corpus has documents touches most of them: one pass over
-    /// `acc` then costs less than a branch and a push per posting.
-    fn collect_touched(&mut self, n: usize) {
-        if self.scan {
-            self.touched.clear();
-            #[allow(clippy::cast_possible_truncation)] // document numbers fit u32
-            self.touched
-                .extend(self.acc[..n].iter().enumerate().filter(|(_, a)| a.to_bits() != 0).map(|(c, _)| c as u32));
         }
     }
 
@@ -550,6 +542,143 @@ fn dense_dot(query: &[f32], row: &[(u32, f32)]) -> f32 {
         s += query[t as usize] * w;
     }
     s
+}
+
+/// What the terms above one level's cut can add to the cosines of one document (see
+/// [`Common`]): at most `min(nq · norm[c], ub)` to its cosine with document `c`.
+struct LevelBounds<'a> {
+    norm: &'a [f32],
+    nq: f32,
+    ub: f32,
+    /// Float error allowed between a partial sum plus bound and an exact score.
+    margin: f32,
+}
+
+impl LevelBounds<'_> {
+    fn bound(&self, c: usize) -> f32 {
+        (self.nq * self.norm[c]).min(self.ub)
+    }
+
+    /// Scores exactly the documents that may still enter `best` and returns `true`, when
+    /// that costs no more than `affordable` exact scorings; else returns `false` having
+    /// scored only the `k` best bounds (which raise the bar for the next level).
+    ///
+    /// Tracked mode: the touched documents are listed in `sc.touched`; an untouched one
+    /// (partial sum 0) is bounded by its norm alone and found through `by_norm`.
+    fn settle_tracked(
+        &self,
+        sc: &mut Scratch,
+        best: &mut Best,
+        by_norm: &[u32],
+        d: usize,
+        affordable: f32,
+        exact: &dyn Fn(u32, &[f32]) -> f32,
+    ) -> bool {
+        let (nq, margin) = (self.nq, self.margin);
+        let floor = best.bar();
+        sc.cands.clear();
+        for &c in &sc.touched {
+            let u = sc.acc[c as usize] + self.bound(c as usize);
+            if c as usize != d && u + margin > floor {
+                sc.cands.push((c, u));
+            }
+        }
+        // The k best bounds first: their k-th score is the bar everything else must reach.
+        let first = best.k.min(sc.cands.len());
+        k_best_to_front(&mut sc.cands, first);
+        for &(c, _) in &sc.cands[..first] {
+            best.offer(c, exact(c, &sc.query));
+        }
+        let bar = best.bar();
+        let mut kept = first;
+        for i in first..sc.cands.len() {
+            if sc.cands[i].1 + margin >= bar {
+                sc.cands[kept] = sc.cands[i];
+                kept += 1;
+            }
+        }
+        sc.cands.truncate(kept);
+        let rest = &mut sc.cands[first..];
+        let untouched = if self.ub + margin >= bar && nq > 0.0 {
+            by_norm.partition_point(|&c| nq * self.norm[c as usize] + margin >= bar)
+        } else {
+            0
+        };
+        #[allow(clippy::cast_precision_loss)]
+        if (rest.len() + untouched) as f32 > affordable {
+            return false;
+        }
+        rest.sort_unstable_by(better);
+        for &(c, u) in &*rest {
+            if u + margin < best.bar() {
+                break;
+            }
+            best.offer(c, exact(c, &sc.query));
+        }
+        for &c in &by_norm[..untouched] {
+            if nq * self.norm[c as usize] + margin < best.bar() {
+                break;
+            }
+            if c as usize != d && sc.acc[c as usize] == 0.0 {
+                best.offer(c, exact(c, &sc.query));
+            }
+        }
+        sc.clear_touched();
+        true
+    }
+
+    /// [`settle_tracked`](Self::settle_tracked) in scan mode, where most documents are
+    /// touched: every document's bound is computed in one vectorised pass over `acc`, and
+    /// the candidates are listed only when they are settled. A bound of 0 is a document
+    /// sharing no term (or `d` itself), never a neighbour.
+    fn settle_by_scan(
+        &self,
+        sc: &mut Scratch,
+        best: &mut Best,
+        d: usize,
+        affordable: f32,
+        exact: &dyn Fn(u32, &[f32]) -> f32,
+    ) -> bool {
+        let n = self.norm.len();
+        let margin = self.margin;
+        sc.bound.clear();
+        sc.bound.extend(sc.acc[..n].iter().zip(self.norm).map(|(&a, &m)| a + (self.nq * m).min(self.ub)));
+        sc.bound[d] = 0.0;
+        // The k best bounds, kept as in `Best` (a document enters only above the k-th).
+        let mut by_bound = Best::new(best.k, best.bar() - margin);
+        let mut entry = by_bound.bar();
+        for (c, &u) in sc.bound.iter().enumerate() {
+            if u > entry {
+                #[allow(clippy::cast_possible_truncation)] // document numbers fit u32
+                by_bound.offer(c as u32, u);
+                entry = by_bound.bar();
+            }
+        }
+        for &(c, _) in &by_bound.hits {
+            best.offer(c, exact(c, &sc.query));
+            sc.bound[c as usize] = 0.0;
+        }
+        let bar = best.bar();
+        let left = sc.bound.iter().filter(|&&u| u > 0.0 && u + margin >= bar).count();
+        #[allow(clippy::cast_precision_loss)]
+        if left as f32 > affordable {
+            return false;
+        }
+        sc.cands.clear();
+        #[allow(clippy::cast_possible_truncation)]
+        sc.cands.extend(
+            sc.bound.iter().enumerate().filter(|&(_, &u)| u > 0.0 && u + margin >= bar).map(|(c, &u)| (c as u32, u)),
+        );
+        sc.cands.sort_unstable_by(better);
+        for &(c, u) in &sc.cands {
+            if u + margin < best.bar() {
+                break;
+            }
+            best.offer(c, exact(c, &sc.query));
+        }
+        sc.acc[..n].fill(0.0);
+        true
+    }
 }
 
 /// The exact top-k of document `d`.
@@ -603,7 +732,6 @@ fn exact_top_k(
         Some(col) => sc.accumulate_dense(col, w),
         None => sc.accumulate(post(t as usize), w),
     };
-    let mut rest: Vec<(u32, f32)> = Vec::new();
     let mut done = false;
     for (l, level) in common.levels.iter().enumerate() {
         let nq = level.norm[d];
@@ -614,53 +742,20 @@ fn exact_top_k(
             .sum::<f64>();
         #[allow(clippy::cast_possible_truncation)]
         let ub = (ub * (1.0 + 1e-6)) as f32;
-        let bound = |c: usize| (nq * level.norm[c]).min(ub);
-        let floor = best.bar();
-        sc.cands.clear();
-        sc.collect_touched(n);
-        for &c in &sc.touched {
-            let u = sc.acc[c as usize] + bound(c as usize);
-            if c as usize != d && u + margin > floor {
-                sc.cands.push((c, u));
-            }
-        }
-        // The k best bounds first: their k-th score is the bar everything else must reach.
-        let first = k.min(sc.cands.len());
-        k_best_to_front(&mut sc.cands, first);
-        for &(c, _) in &sc.cands[..first] {
-            best.offer(c, exact(c, &sc.query));
-        }
-        let bar = best.bar();
-        rest.clear();
-        rest.extend(sc.cands[first..].iter().copied().filter(|&(_, u)| u + margin >= bar));
-        let untouched = if ub + margin >= bar && nq > 0.0 {
-            level.by_norm.partition_point(|&c| nq * level.norm[c as usize] + margin >= bar)
-        } else {
-            0
-        };
         // What going on costs: the next band of terms, or past the last level all the
         // frequent terms.
         let next_cut = common.levels.get(l + 1).map_or(u32::MAX, |next| next.cut);
         let next_cost: usize =
             row.iter().filter(|&&(t, _)| df(t) > level.cut && df(t) <= next_cut).map(|&(t, _)| term_cost(t)).sum();
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-        if ((rest.len() + untouched) as f32 * avg_len) as usize <= next_cost {
-            rest.sort_unstable_by(better);
-            for &(c, u) in &rest {
-                if u + margin < best.bar() {
-                    break;
-                }
-                best.offer(c, exact(c, &sc.query));
-            }
-            for &c in &level.by_norm[..untouched] {
-                if nq * level.norm[c as usize] + margin < best.bar() {
-                    break;
-                }
-                if c as usize != d && sc.acc[c as usize] == 0.0 {
-                    best.offer(c, exact(c, &sc.query));
-                }
-            }
-            sc.clear_touched();
+        let affordable = next_cost as f32 / avg_len;
+        let bounds = LevelBounds { norm: &level.norm, nq, ub, margin };
+        let stop = if sc.scan {
+            bounds.settle_by_scan(sc, &mut best, d, affordable, &exact)
+        } else {
+            bounds.settle_tracked(sc, &mut best, &level.by_norm, d, affordable, &exact)
+        };
+        if stop {
             done = true;
             break;
         }
@@ -681,8 +776,9 @@ fn exact_top_k(
                 add_term(sc, t, w);
             }
         }
-        rest.clear();
         let bar = best.bar();
+        let rest = &mut sc.cands;
+        rest.clear();
         for (c, a) in sc.acc[..n].iter_mut().enumerate() {
             if *a + margin >= bar && c != d {
                 rest.push((c as u32, *a));
@@ -690,7 +786,7 @@ fn exact_top_k(
             *a = 0.0;
         }
         rest.sort_unstable_by(better);
-        for &(c, a) in &rest {
+        for &(c, a) in rest.iter() {
             if a + margin < best.bar() {
                 break;
             }
