@@ -646,14 +646,10 @@ impl LevelBounds<'_> {
         sc.bound[d] = 0.0;
         // The k best bounds, kept as in `Best` (a document enters only above the k-th).
         let mut by_bound = Best::new(best.k, best.bar() - margin);
-        let mut entry = by_bound.bar();
-        for (c, &u) in sc.bound.iter().enumerate() {
-            if u > entry {
-                #[allow(clippy::cast_possible_truncation)] // document numbers fit u32
-                by_bound.offer(c as u32, u);
-                entry = by_bound.bar();
-            }
-        }
+        for_each_above(&sc.bound, by_bound.bar(), |c, u| {
+            by_bound.offer(c, u);
+            by_bound.bar()
+        });
         for &(c, _) in &by_bound.hits {
             best.offer(c, exact(c, &sc.query));
             sc.bound[c as usize] = 0.0;
@@ -665,10 +661,13 @@ impl LevelBounds<'_> {
             return false;
         }
         sc.cands.clear();
-        #[allow(clippy::cast_possible_truncation)]
-        sc.cands.extend(
-            sc.bound.iter().enumerate().filter(|&(_, &u)| u > 0.0 && u + margin >= bar).map(|(c, &u)| (c as u32, u)),
-        );
+        let entry = (bar - 2.0 * margin).max(0.0);
+        for_each_above(&sc.bound, entry, |c, u| {
+            if u + margin >= bar {
+                sc.cands.push((c, u));
+            }
+            entry
+        });
         sc.cands.sort_unstable_by(better);
         for &(c, u) in &sc.cands {
             if u + margin < best.bar() {
@@ -678,6 +677,27 @@ impl LevelBounds<'_> {
         }
         sc.acc[..n].fill(0.0);
         true
+    }
+}
+
+/// Calls `f(c, values[c])` for every `values[c] > entry`, in order; `f` returns the entry
+/// from then on (it may rise). Chunks with no value above the entry are skipped by a
+/// vectorised test: when few values pass, that costs a fraction of a branch per value.
+fn for_each_above(values: &[f32], mut entry: f32, mut f: impl FnMut(u32, f32) -> f32) {
+    const CHUNK: usize = 16;
+    for (i, chunk) in values.chunks(CHUNK).enumerate() {
+        // `|`, not `||`: no early exit, so the test vectorises.
+        #[allow(clippy::needless_bitwise_bool)]
+        if chunk.iter().fold(false, |any, &u| any | (u > entry)) {
+            for (j, &u) in chunk.iter().enumerate() {
+                if u > entry {
+                    #[allow(clippy::cast_possible_truncation)] // document numbers fit u32
+                    {
+                        entry = f((i * CHUNK + j) as u32, u);
+                    }
+                }
+            }
+        }
     }
 }
 
