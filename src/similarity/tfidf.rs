@@ -544,6 +544,52 @@ fn dense_dot(query: &[f32], row: &[(u32, f32)]) -> f32 {
     s
 }
 
+/// [`dense_dot`] of the query with several rows at once: the same floats, each summed in
+/// term order, but as independent chains the processor overlaps (a single sum waits on its
+/// previous add at every term).
+fn dense_dots<const N: usize>(query: &[f32], rows: [&[(u32, f32)]; N]) -> [f32; N] {
+    let shortest = rows.iter().map(|r| r.len()).min().unwrap_or(0);
+    let mut sums = [0f32; N];
+    for i in 0..shortest {
+        for (s, row) in sums.iter_mut().zip(&rows) {
+            let (t, w) = row[i];
+            *s += query[t as usize] * w;
+        }
+    }
+    for (s, row) in sums.iter_mut().zip(&rows) {
+        for &(t, w) in &row[shortest..] {
+            *s += query[t as usize] * w;
+        }
+    }
+    sums
+}
+
+/// Offers `best` the exact scores of `cands`, taken in order (best bound first) while
+/// their bound comes within `margin` of its bar; four at a time (see [`dense_dots`]).
+fn offer_in_bound_order(best: &mut Best, cands: &[(u32, f32)], margin: f32, query: &[f32], rows: &[Vec<(u32, f32)>]) {
+    let mut i = 0;
+    while i < cands.len() {
+        let bar = best.bar();
+        let group = cands[i..].iter().take(4).take_while(|c| c.1 + margin >= bar).count();
+        let g = &cands[i..i + group];
+        if let [a, b, c, e] = g {
+            let row = |x: &(u32, f32)| &rows[x.0 as usize][..];
+            let scores = dense_dots(query, [row(a), row(b), row(c), row(e)]);
+            for (x, s) in g.iter().zip(scores) {
+                best.offer(x.0, s);
+            }
+        } else {
+            for x in g {
+                best.offer(x.0, dense_dot(query, &rows[x.0 as usize]));
+            }
+            if group < 4 {
+                break;
+            }
+        }
+        i += group;
+    }
+}
+
 /// What the terms above one level's cut can add to the cosines of one document (see
 /// [`Common`]): at most `min(nq · norm[c], ub)` to its cosine with document `c`.
 struct LevelBounds<'a> {
@@ -572,7 +618,7 @@ impl LevelBounds<'_> {
         by_norm: &[u32],
         d: usize,
         affordable: f32,
-        exact: &dyn Fn(u32, &[f32]) -> f32,
+        rows: &[Vec<(u32, f32)>],
     ) -> bool {
         let (nq, margin) = (self.nq, self.margin);
         let floor = best.bar();
@@ -586,9 +632,7 @@ impl LevelBounds<'_> {
         // The k best bounds first: their k-th score is the bar everything else must reach.
         let first = best.k.min(sc.cands.len());
         k_best_to_front(&mut sc.cands, first);
-        for &(c, _) in &sc.cands[..first] {
-            best.offer(c, exact(c, &sc.query));
-        }
+        offer_in_bound_order(best, &sc.cands[..first], f32::INFINITY, &sc.query, rows);
         let bar = best.bar();
         let mut kept = first;
         for i in first..sc.cands.len() {
@@ -609,18 +653,13 @@ impl LevelBounds<'_> {
             return false;
         }
         rest.sort_unstable_by(better);
-        for &(c, u) in &*rest {
-            if u + margin < best.bar() {
-                break;
-            }
-            best.offer(c, exact(c, &sc.query));
-        }
+        offer_in_bound_order(best, rest, margin, &sc.query, rows);
         for &c in &by_norm[..untouched] {
             if nq * self.norm[c as usize] + margin < best.bar() {
                 break;
             }
             if c as usize != d && sc.acc[c as usize] == 0.0 {
-                best.offer(c, exact(c, &sc.query));
+                best.offer(c, dense_dot(&sc.query, &rows[c as usize]));
             }
         }
         sc.clear_touched();
@@ -637,7 +676,7 @@ impl LevelBounds<'_> {
         best: &mut Best,
         d: usize,
         affordable: f32,
-        exact: &dyn Fn(u32, &[f32]) -> f32,
+        rows: &[Vec<(u32, f32)>],
     ) -> bool {
         let n = self.norm.len();
         let margin = self.margin;
@@ -650,8 +689,8 @@ impl LevelBounds<'_> {
             by_bound.offer(c, u);
             by_bound.bar()
         });
+        offer_in_bound_order(best, &by_bound.hits, f32::INFINITY, &sc.query, rows);
         for &(c, _) in &by_bound.hits {
-            best.offer(c, exact(c, &sc.query));
             sc.bound[c as usize] = 0.0;
         }
         let bar = best.bar();
@@ -669,12 +708,7 @@ impl LevelBounds<'_> {
             entry
         });
         sc.cands.sort_unstable_by(better);
-        for &(c, u) in &sc.cands {
-            if u + margin < best.bar() {
-                break;
-            }
-            best.offer(c, exact(c, &sc.query));
-        }
+        offer_in_bound_order(best, &sc.cands, margin, &sc.query, rows);
         sc.acc[..n].fill(0.0);
         true
     }
@@ -741,7 +775,6 @@ fn exact_top_k(
             sc.accumulate(post(t as usize), w);
         }
     }
-    let exact = |c: u32, query: &[f32]| dense_dot(query, &v.rows[c as usize]);
     let column = |t: u32| match common.column[t as usize] {
         u32::MAX => None,
         col => Some(&common.dense[col as usize * n..(col as usize + 1) * n]),
@@ -771,9 +804,9 @@ fn exact_top_k(
         let affordable = next_cost as f32 / avg_len;
         let bounds = LevelBounds { norm: &level.norm, nq, ub, margin };
         let stop = if sc.scan {
-            bounds.settle_by_scan(sc, &mut best, d, affordable, &exact)
+            bounds.settle_by_scan(sc, &mut best, d, affordable, &v.rows)
         } else {
-            bounds.settle_tracked(sc, &mut best, &level.by_norm, d, affordable, &exact)
+            bounds.settle_tracked(sc, &mut best, &level.by_norm, d, affordable, &v.rows)
         };
         if stop {
             done = true;
@@ -806,12 +839,7 @@ fn exact_top_k(
             *a = 0.0;
         }
         rest.sort_unstable_by(better);
-        for &(c, a) in rest.iter() {
-            if a + margin < best.bar() {
-                break;
-            }
-            best.offer(c, exact(c, &sc.query));
-        }
+        offer_in_bound_order(&mut best, rest, margin, &sc.query, &v.rows);
     }
     for &(t, _) in row {
         sc.query[t as usize] = 0.0;
