@@ -1,24 +1,30 @@
 //! Batch execution: one `workers` knob, chunked so a caller can stop a long batch.
 //!
-//! Every batch operation maps a function over items with [`Workers::map_chunks`]. Items are
-//! processed in chunks; each chunk runs in parallel on a rayon pool, and between chunks the
-//! calling thread runs a checkpoint callback (the Python binding checks for Ctrl-C and feeds
-//! progress there). The loop itself stays on the calling thread because Python delivers
-//! signals only to the main thread.
+//! Every batch operation maps a function over items with [`Workers::map_chunks`]. On a rayon
+//! pool the items run as one parallel job while the calling thread wakes every
+//! [`CHECK_EVERY`] to run a checkpoint callback (the Python binding checks for Ctrl-C and
+//! feeds progress there); inline, the checkpoint runs between chunks. The checkpoint stays
+//! on the calling thread because Python delivers signals only to the main thread.
 //!
 //! Pools are never rayon's global pool: a pool's threads do not survive `fork`, so pools are
 //! cached per process id and a forked child builds its own (the same guard as tokenizers'
 //! `child_after_fork`). `workers = 1` runs inline with no pool at all.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-/// Items handed to the pool between two checkpoints.
+/// Items between two checkpoints when a batch runs inline.
 pub const DEFAULT_CHUNK: usize = 2048;
+
+/// How often a batch running on a pool runs its checkpoint: Ctrl-C stops it within this
+/// (and the items already started).
+pub const CHECK_EVERY: Duration = Duration::from_millis(20);
 
 /// How many threads a batch may use.
 #[derive(Clone)]
@@ -107,9 +113,14 @@ impl Workers {
         }
     }
 
-    /// Maps `f` over `items` in chunks of `chunk` items, keeping order. After each chunk,
-    /// `checkpoint(done, total)` runs on the calling thread; when it returns `false` the
-    /// batch stops with [`Error::Interrupted`].
+    /// Maps `f` over `items`, keeping order, calling `checkpoint(done, total)` on the calling
+    /// thread as it goes and once at the end; when the checkpoint returns `false` the batch
+    /// stops with [`Error::Interrupted`].
+    ///
+    /// Inline (one thread), the checkpoint runs after every `chunk` items. On a pool, the
+    /// items are one parallel job, balanced by rayon's work stealing with no barrier between
+    /// chunks, while the calling thread runs the checkpoint every [`CHECK_EVERY`]; once it
+    /// says stop, the items not yet started are skipped.
     pub fn map_chunks<T, R, F, C>(&self, items: &[T], chunk: usize, f: F, mut checkpoint: C) -> Result<Vec<R>>
     where
         T: Sync,
@@ -117,18 +128,56 @@ impl Workers {
         F: Fn(&T) -> R + Sync + Send,
         C: FnMut(usize, usize) -> bool,
     {
-        let chunk = chunk.max(1);
-        let mut out = Vec::with_capacity(items.len());
-        for part in items.chunks(chunk) {
-            match &self.pool {
-                Some(pool) if part.len() > 1 => pool.install(|| out.par_extend(part.par_iter().map(&f))),
-                _ => out.extend(part.iter().map(&f)),
+        let total = items.len();
+        let pool = self.pool.as_ref().filter(|_| total > 1);
+        // Called from a pool's own thread (a batch inside a batch), the wait below would hold
+        // that thread: chunks with a barrier instead, the checkpoint between them.
+        let Some(pool) = pool.filter(|_| rayon::current_thread_index().is_none()) else {
+            let mut out = Vec::with_capacity(total);
+            for part in items.chunks(chunk.max(1)) {
+                match pool {
+                    Some(pool) => pool.install(|| out.par_extend(part.par_iter().map(&f))),
+                    None => out.extend(part.iter().map(&f)),
+                }
+                if !checkpoint(out.len(), total) {
+                    return Err(Error::Interrupted);
+                }
             }
-            if !checkpoint(out.len(), items.len()) {
-                return Err(Error::Interrupted);
+            return Ok(out);
+        };
+        let done = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let mut results: Vec<Option<R>> = Vec::new();
+        let (finished, wait) = mpsc::channel::<()>();
+        pool.in_place_scope(|scope| {
+            let (done, stop, results) = (&done, &stop, &mut results);
+            let f = &f;
+            scope.spawn(move |_| {
+                *results = items
+                    .par_iter()
+                    .map(|item| {
+                        if stop.load(Ordering::Relaxed) {
+                            return None;
+                        }
+                        let r = f(item);
+                        done.fetch_add(1, Ordering::Relaxed);
+                        Some(r)
+                    })
+                    .collect();
+                // A panic drops the sender unsent: the wait below ends either way, and the
+                // scope passes the panic on.
+                let _ = finished.send(());
+            });
+            while let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(CHECK_EVERY) {
+                if !stop.load(Ordering::Relaxed) && !checkpoint(done.load(Ordering::Relaxed), total) {
+                    stop.store(true, Ordering::Relaxed);
+                }
             }
+        });
+        if stop.load(Ordering::Relaxed) || !checkpoint(total, total) {
+            return Err(Error::Interrupted);
         }
-        Ok(out)
+        Ok(results.into_iter().flatten().collect())
     }
 }
 
@@ -170,10 +219,10 @@ mod tests {
 
     #[test]
     fn checkpoint_can_stop_a_batch() {
+        // Inline: after every chunk.
         let items: Vec<u32> = (0..1000).collect();
         let mut calls = 0;
-        let err = Workers::new(2)
-            .unwrap()
+        let err = Workers::inline()
             .map_chunks(
                 &items,
                 10,
@@ -186,6 +235,73 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::Interrupted));
         assert_eq!(calls, 3);
+        // On a pool: every `CHECK_EVERY`; the items not yet started are skipped.
+        let started = AtomicUsize::new(0);
+        let mut seen = Vec::new();
+        let err = Workers::new(2)
+            .unwrap()
+            .map_chunks(
+                &items,
+                10,
+                |x| {
+                    started.fetch_add(1, Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(2));
+                    *x
+                },
+                |done, total| {
+                    seen.push((done, total));
+                    seen.len() < 3
+                },
+            )
+            .unwrap_err();
+        assert!(matches!(err, Error::Interrupted));
+        assert_eq!(seen.len(), 3, "no checkpoint after the stop");
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0) && seen.iter().all(|&(_, t)| t == 1000));
+        assert!(started.load(Ordering::Relaxed) < 1000, "stopped early");
+    }
+
+    #[test]
+    fn a_pool_batch_reports_its_end_and_survives_a_panic() {
+        let items: Vec<u32> = (0..500).collect();
+        let mut seen = Vec::new();
+        let out = Workers::new(2)
+            .unwrap()
+            .map_chunks(
+                &items,
+                10,
+                |x| x + 1,
+                |done, total| {
+                    seen.push((done, total));
+                    true
+                },
+            )
+            .unwrap();
+        assert_eq!(out.len(), 500);
+        assert_eq!(seen.last(), Some(&(500, 500)));
+        let w = Workers::new(2).unwrap();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            w.map_chunks(&items, 10, |&x| if x == 250 { panic!("item {x}") } else { x }, no_checkpoint)
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(w.map_chunks(&items, 10, |x| *x, no_checkpoint).unwrap(), items, "the pool still works");
+    }
+
+    #[test]
+    fn a_batch_inside_a_batch_completes() {
+        let w = Workers::new(2).unwrap();
+        let outer: Vec<u32> = (0..8).collect();
+        let sums = w
+            .map_chunks(
+                &outer,
+                1,
+                |&i| {
+                    let inner: Vec<u32> = (0..100).map(|j| i * j).collect();
+                    w.map_chunks(&inner, 7, |x| *x, no_checkpoint).unwrap().iter().sum::<u32>()
+                },
+                no_checkpoint,
+            )
+            .unwrap();
+        assert_eq!(sums, outer.iter().map(|i| (0..100).map(|j| i * j).sum::<u32>()).collect::<Vec<_>>());
     }
 
     #[test]

@@ -10,16 +10,20 @@ import pytest
 from copydesk.display import Progress, batch_progress
 
 
-def test_the_hook_sees_each_chunk_of_a_batch() -> None:
-    texts = [f"Title {i}\n\nThe army advanced on district {i} on Tuesday." for i in range(300)]
-    seen: list[tuple[int, int]] = []
-    with batch_progress(lambda done, total: seen.append((done, total))):
-        cleaned = cd.clean_batch(texts, workers=2)
-    assert len(cleaned) == 300
-    assert len(seen) >= 3 and seen[-1] == (300, 300)
-    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+def test_the_hook_sees_a_batch_progress_and_its_end() -> None:
+    # Long enough for several checks (every 20 ms on a pool, every chunk inline).
+    paragraph = "The army advanced on the district on Tuesday, officials said. " * 40
+    texts = [f"Title {i}\n\n{paragraph}" for i in range(20_000)]
+    for workers in (2, 1):
+        seen: list[tuple[int, int]] = []
+        with batch_progress(lambda done, total: seen.append((done, total))):
+            cleaned = cd.clean_batch(texts, workers=workers)
+        assert len(cleaned) == 20_000
+        assert len(seen) >= 3 and seen[-1] == (20_000, 20_000), workers
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+        assert all(total == 20_000 for _, total in seen)
     seen.clear()
-    cd.clean_batch(texts)  # outside the block: no calls
+    cd.clean_batch(texts[:300])  # outside the block: no calls
     assert seen == []
 
 
