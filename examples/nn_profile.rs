@@ -8,7 +8,8 @@
 //!     target/profiling/examples/nn_profile <file> 3000 1
 //! ```
 //! Prints the best time of `repeats` searches and a digest of the neighbours (documents and
-//! score bits), to check that a change keeps the result.
+//! score bits), to check that a change keeps the result. With `MAX_POSTINGS=N` in the
+//! environment, the pruned search (`max_postings=N`) instead of the exact one.
 
 #![allow(clippy::print_stdout)]
 
@@ -20,7 +21,8 @@ use copydesk::similarity::tfidf::{TfidfOptions, Vectors, nearest_neighbors, vect
 
 #[inline(never)]
 fn search(v: &Vectors) -> Vec<Vec<(u32, f32)>> {
-    nearest_neighbors(v, 10, 0.0, None, &Workers::inline(), &mut no_checkpoint).expect("valid options")
+    let mp = std::env::var("MAX_POSTINGS").ok().and_then(|s| s.parse().ok());
+    nearest_neighbors(v, 10, 0.0, mp, &Workers::inline(), &mut no_checkpoint).expect("valid options")
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

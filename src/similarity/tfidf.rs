@@ -293,17 +293,6 @@ fn better(x: &(u32, f32), y: &(u32, f32)) -> std::cmp::Ordering {
     y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
 }
 
-fn top_k(mut cands: Vec<(u32, f32)>, k: usize) -> Vec<(u32, f32)> {
-    if cands.len() > k {
-        cands.select_nth_unstable_by(k, better);
-        cands.truncate(k);
-    }
-    cands.sort_unstable_by(better);
-    // The candidates can number in the corpus size; a kept result must not keep that buffer.
-    cands.shrink_to_fit();
-    cands
-}
-
 /// Moves the `k` best of `cands` (by [`better`]) to its front, in any order.
 fn k_best_to_front(cands: &mut [(u32, f32)], k: usize) {
     if k == 0 || cands.len() <= k {
@@ -902,39 +891,76 @@ pub fn nearest_neighbors(
     workers.map_chunks(
         &docs,
         512,
-        |&d| {
-            SCRATCH.with_borrow_mut(|sc| {
-                sc.start(n, 0);
-                let row = &v.rows[d as usize];
-                for &(t, w) in row {
-                    let t = t as usize;
-                    sc.accumulate(&index.entries[index.offsets[t]..index.offsets[t + 1]], w);
-                }
-                let mut cands: Vec<(u32, f32)> = Vec::with_capacity(sc.touched.len());
-                for &c in &sc.touched {
-                    if c != d {
-                        cands.push((c, sc.acc[c as usize]));
-                    }
-                }
-                sc.clear_touched();
-                if row.iter().any(|&(t, _)| index.pruned[t as usize]) {
-                    cands = top_k(cands, rescore);
-                    for c in &mut cands {
-                        c.1 = dot(row, &v.rows[c.0 as usize]);
-                    }
-                }
-                cands.retain(|c| c.1 > min_score && c.1 != 0.0);
-                top_k(cands, k)
-            })
-        },
+        |&d| SCRATCH.with_borrow_mut(|sc| pruned_top_k(v, &index, d as usize, k, rescore, min_score, sc)),
         checkpoint,
     )
+}
+
+/// The top-k of document `d` from pruned postings: its `rescore` best partial sums are
+/// re-scored exactly when a posting list it reads was pruned (else the partial sums, added
+/// in term order, are the exact scores already).
+fn pruned_top_k(
+    v: &Vectors,
+    index: &Postings,
+    d: usize,
+    k: usize,
+    rescore: usize,
+    min_score: f32,
+    sc: &mut Scratch,
+) -> Vec<(u32, f32)> {
+    let n = v.rows.len();
+    let row = &v.rows[d];
+    let post = |t: u32| &index.entries[index.offsets[t as usize]..index.offsets[t as usize + 1]];
+    sc.start(n, v.terms);
+    sc.scan = row.iter().map(|&(t, _)| post(t).len()).sum::<usize>() >= n;
+    for &(t, w) in row {
+        sc.accumulate(post(t), w);
+    }
+    let pruned = row.iter().any(|&(t, _)| index.pruned[t as usize]);
+    let mut by_sum = if pruned { Best::new(rescore, 0.0) } else { Best::new(k, min_score) };
+    if sc.scan {
+        sc.acc[d] = 0.0;
+        for_each_above(&sc.acc[..n], by_sum.bar(), |c, u| {
+            by_sum.offer(c, u);
+            by_sum.bar()
+        });
+        sc.acc[..n].fill(0.0);
+    } else {
+        for &c in &sc.touched {
+            let u = sc.acc[c as usize];
+            if c as usize != d && u > by_sum.bar() {
+                by_sum.offer(c, u);
+            }
+        }
+        sc.clear_touched();
+    }
+    if !pruned {
+        return by_sum.hits;
+    }
+    for &(t, w) in row {
+        sc.query[t as usize] = w;
+    }
+    let mut best = Best::new(k, min_score);
+    offer_in_bound_order(&mut best, &by_sum.hits, f32::INFINITY, &sc.query, &v.rows);
+    for &(t, _) in row {
+        sc.query[t as usize] = 0.0;
+    }
+    best.hits
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::parallel::no_checkpoint;
+
+    fn top_k(mut cands: Vec<(u32, f32)>, k: usize) -> Vec<(u32, f32)> {
+        if cands.len() > k {
+            cands.select_nth_unstable_by(k, better);
+            cands.truncate(k);
+        }
+        cands.sort_unstable_by(better);
+        cands
+    }
 
     fn corpus() -> Vec<String> {
         (0..300)
@@ -1060,6 +1086,44 @@ mod tests {
                 let got =
                     nearest_neighbors(&v, k, min_score, None, &Workers::new(2).unwrap(), &mut no_checkpoint).unwrap();
                 assert_eq!(got, want, "n={n} seed={seed}");
+            }
+        }
+    }
+
+    /// Pruned mode against a plain reference: partial sums over the kept postings, the
+    /// best `max(4k, 32)` re-scored by `dot` when a list was pruned, then the best `k`.
+    #[test]
+    fn pruned_search_equals_a_plain_reference() {
+        let texts = zipf_corpus(600, 9, 300);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let v = vectorize(&refs, &TfidfOptions::default(), &Workers::inline(), &mut no_checkpoint).unwrap();
+        let n = v.rows.len();
+        for (cap, k, min_score) in [(20, 5, 0.0), (150, 10, 0.1), (100_000, 5, 0.0)] {
+            let index = postings(&v, &vec![true; v.terms], Some(cap), &Workers::inline());
+            let want: Vec<Vec<(u32, f32)>> = (0..n)
+                .map(|d| {
+                    let mut partial = vec![0f32; n];
+                    for &(t, w) in &v.rows[d] {
+                        for &(c, wc) in &index.entries[index.offsets[t as usize]..index.offsets[t as usize + 1]] {
+                            partial[c as usize] += w * wc;
+                        }
+                    }
+                    let mut cands: Vec<(u32, f32)> =
+                        (0..n).filter(|&c| c != d && partial[c] != 0.0).map(|c| (c as u32, partial[c])).collect();
+                    if v.rows[d].iter().any(|&(t, _)| index.pruned[t as usize]) {
+                        cands = top_k(cands, (4 * k).max(32));
+                        for c in &mut cands {
+                            c.1 = dot(&v.rows[d], &v.rows[c.0 as usize]);
+                        }
+                    }
+                    cands.retain(|c| c.1 > min_score && c.1 != 0.0);
+                    top_k(cands, k)
+                })
+                .collect();
+            assert!(cap > 1000 || index.pruned.iter().any(|&p| p), "cap {cap} prunes nothing");
+            for workers in [Workers::inline(), Workers::new(2).unwrap()] {
+                let got = nearest_neighbors(&v, k, min_score, Some(cap), &workers, &mut no_checkpoint).unwrap();
+                assert_eq!(got, want, "cap {cap}");
             }
         }
     }
