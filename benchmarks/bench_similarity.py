@@ -539,7 +539,8 @@ def report_block(results: dict[str, Any]) -> str:
         "grow faster than the kept pairs (1,736 at 10^4, 69,949 at 10^5, 5,987,881 at 10^6, "
         "from `bench_distributed.py`), since originals built on the same real articles share "
         "paragraphs and become candidates below the threshold, each verified exactly. "
-        "`nn-exact` grows as n^1.48 (sub-quadratic, against scikit-learn's n^2). `nn` "
+        "`nn-exact` grows sub-quadratically (the exponent is in the summary above; "
+        "scikit-learn's blocked product grows as n^2). `nn` "
         "(pruned) does bounded work per document once every frequent term's list reaches its "
         "200-posting cap; up to 10^5 more terms reach it as the corpus grows, hence its "
         "growth there.",
