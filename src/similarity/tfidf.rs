@@ -926,9 +926,10 @@ fn pruned_top_k(
         });
         sc.acc[..n].fill(0.0);
     } else {
+        // Not in document order: a tie with the bar may still enter, by position.
         for &c in &sc.touched {
             let u = sc.acc[c as usize];
-            if c as usize != d && u > by_sum.bar() {
+            if c as usize != d && u >= by_sum.bar() {
                 by_sum.offer(c, u);
             }
         }
@@ -1094,7 +1095,15 @@ mod tests {
     /// best `max(4k, 32)` re-scored by `dot` when a list was pruned, then the best `k`.
     #[test]
     fn pruned_search_equals_a_plain_reference() {
-        let texts = zipf_corpus(600, 9, 300);
+        let mut texts = zipf_corpus(600, 9, 300);
+        // Exact copies of short texts (read in tracked mode), spread over the corpus: their
+        // scores tie, and ties go to the earlier document.
+        let mut short: Vec<usize> = (0..texts.len()).collect();
+        short.sort_by_key(|&i| (texts[i].len(), i));
+        for i in 0..60 {
+            let copy = texts[short[i % 3]].clone();
+            texts.insert((i * 37) % texts.len(), copy);
+        }
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let v = vectorize(&refs, &TfidfOptions::default(), &Workers::inline(), &mut no_checkpoint).unwrap();
         let n = v.rows.len();
@@ -1124,6 +1133,23 @@ mod tests {
             for workers in [Workers::inline(), Workers::new(2).unwrap()] {
                 let got = nearest_neighbors(&v, k, min_score, Some(cap), &workers, &mut no_checkpoint).unwrap();
                 assert_eq!(got, want, "cap {cap}");
+            }
+        }
+    }
+
+    /// Equal scores reached through different terms: the earlier document wins in every
+    /// mode, whichever term reaches it first.
+    #[test]
+    fn ties_go_to_the_earlier_document() {
+        for (x, y) in [("alpha", "beta"), ("beta", "alpha")] {
+            let mut texts: Vec<String> = vec!["alpha beta".into(), x.into(), y.into()];
+            texts.extend((0..10).map(|i| format!("filler{i} other{i}")));
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let v = vectorize(&refs, &TfidfOptions::default(), &Workers::inline(), &mut no_checkpoint).unwrap();
+            for max_postings in [None, Some(1000), Some(1)] {
+                let nn = nearest_neighbors(&v, 1, 0.0, max_postings, &Workers::inline(), &mut no_checkpoint).unwrap();
+                assert_eq!(nn[0].len(), 1);
+                assert_eq!(nn[0][0].0, 1, "{x} {y} {max_postings:?}");
             }
         }
     }
