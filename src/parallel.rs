@@ -147,21 +147,23 @@ impl Workers {
         };
         let done = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
-        let mut results: Vec<Option<R>> = Vec::new();
+        let mut results: std::result::Result<Vec<R>, ()> = Err(());
         let (finished, wait) = mpsc::channel::<()>();
         pool.in_place_scope(|scope| {
             let (done, stop, results) = (&done, &stop, &mut results);
             let f = &f;
             scope.spawn(move |_| {
+                // An `Err` item ends the collection early: the items not yet started are
+                // skipped.
                 *results = items
                     .par_iter()
                     .map(|item| {
                         if stop.load(Ordering::Relaxed) {
-                            return None;
+                            return Err(());
                         }
                         let r = f(item);
                         done.fetch_add(1, Ordering::Relaxed);
-                        Some(r)
+                        Ok(r)
                     })
                     .collect();
                 // A panic drops the sender unsent: the wait below ends either way, and the
@@ -174,10 +176,10 @@ impl Workers {
                 }
             }
         });
-        if stop.load(Ordering::Relaxed) || !checkpoint(total, total) {
-            return Err(Error::Interrupted);
+        match results {
+            Ok(out) if !stop.load(Ordering::Relaxed) && checkpoint(total, total) => Ok(out),
+            _ => Err(Error::Interrupted),
         }
-        Ok(results.into_iter().flatten().collect())
     }
 }
 
