@@ -14,17 +14,20 @@ def test_the_hook_sees_a_batch_progress_and_its_end() -> None:
     # Long enough for several checks (every 20 ms on a pool, every chunk inline).
     paragraph = "The army advanced on the district on Tuesday, officials said. " * 40
     texts = [f"Title {i}\n\n{paragraph}" for i in range(20_000)]
-    for workers in (2, 1):
+
+    def progress(workers: int) -> list[tuple[int, int]]:
         seen: list[tuple[int, int]] = []
         with batch_progress(lambda done, total: seen.append((done, total))):
             cleaned = cd.clean_batch(texts, workers=workers)
         assert len(cleaned) == 20_000
+        cd.clean_batch(texts[:300])  # outside the block: no calls
+        return seen
+
+    for workers in (2, 1):
+        seen = progress(workers)
         assert len(seen) >= 3 and seen[-1] == (20_000, 20_000), workers
         assert [d for d, _ in seen] == sorted(d for d, _ in seen)
         assert all(total == 20_000 for _, total in seen)
-    seen.clear()
-    cd.clean_batch(texts[:300])  # outside the block: no calls
-    assert seen == []
 
 
 def test_an_error_in_the_hook_stops_the_batch() -> None:
