@@ -231,7 +231,7 @@ fn html_tags(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
 /// as [`md_links`]. (Not [`find_within`]: alt text may hold further `![`, and each would
 /// read on to the same `]`.)
 fn md_images(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-    matches_at_starts(text, |rest| memchr::memmem::find(rest, b"!["), md_image_at)
+    matches_at_starts(text, |rest| finder!(b"![").find(rest), md_image_at)
 }
 
 /// The end of a Markdown image starting with the `![` at `start`, if one does; reads at most
@@ -330,7 +330,7 @@ fn link_parts(text: &str, m: std::ops::Range<usize>) -> (std::ops::Range<usize>,
 
 /// Whether `text` holds a Markdown link's `](`.
 fn has_link(text: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), b"](").is_some()
+    finder!(b"](").find(text.as_bytes()).is_some()
 }
 
 /// Markdown images (removed), links (`[text](url)` → `text`) and strong emphasis.

@@ -20,6 +20,17 @@
 //! stages run in rounds until a round changes nothing (see [`clean`]).
 //! Cost: each stage is linear in the text; regexes are compiled once.
 
+/// A `memchr::memmem::Finder` for a constant needle, built once per call site:
+/// `memmem::find` builds its searcher on every call, most of the cost of a search in a
+/// short line.
+macro_rules! finder {
+    ($needle:expr) => {{
+        static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new($needle));
+        &*FINDER
+    }};
+}
+
 pub mod boilerplate;
 pub mod edits;
 pub mod markup;

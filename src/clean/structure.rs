@@ -520,7 +520,7 @@ static INLINE_TAGS: LazyLock<Regex> =
 /// risked). Byte ranges into `line`.
 fn inline_tag_lists(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    if memchr::memmem::find(line.as_bytes(), b"Tag").is_none() {
+    if finder!(b"Tag").find(line.as_bytes()).is_none() {
         return out;
     }
     for c in INLINE_TAGS.captures_iter(line) {
@@ -580,9 +580,7 @@ fn tags_before_footer(line: &str) -> Option<(usize, usize)> {
     const FOOTER: &str = "Community standards";
     // Every line asks: a vectorised forward search, built once, rules most out before the
     // reverse search (which `str::rfind` would build on every call).
-    static HAS_FOOTER: LazyLock<memchr::memmem::Finder<'static>> =
-        LazyLock::new(|| memchr::memmem::Finder::new(FOOTER));
-    HAS_FOOTER.find(line.as_bytes())?;
+    finder!(FOOTER).find(line.as_bytes())?;
     let widget = line.rfind(FOOTER)?;
     if words(&line[widget..]) > 12 {
         return None;
@@ -641,7 +639,7 @@ pub fn layout(text: &str, title_first: bool) -> Vec<StageEdit> {
         // Space runs inside the line (a byte search finds where two spaces meet).
         let bytes = text.as_bytes();
         let mut i = s;
-        while let Some(k) = memchr::memmem::find(&bytes[i..e], b"  ") {
+        while let Some(k) = finder!(b"  ").find(&bytes[i..e]) {
             let from = i + k;
             let mut j = from;
             while j < e && bytes[j] == b' ' {

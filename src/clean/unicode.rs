@@ -406,13 +406,8 @@ fn is_plain_ascii(bytes: &[u8]) -> bool {
     bytes.first() != Some(&b' ')
         && bytes.last() != Some(&b' ')
         && printable_ascii_prefix(bytes) == bytes.len()
-        && DOUBLE_SPACE.find(bytes).is_none()
+        && finder!(b"  ").find(bytes).is_none()
 }
-
-/// Built once: `memmem::find` would build its searcher on every call, most of the cost of a
-/// search in a short line.
-static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
 
 /// The length of the longest prefix of printable ASCII (space to `~`) without a backtick.
 fn printable_ascii_prefix(bytes: &[u8]) -> usize {
@@ -500,7 +495,7 @@ pub fn fold_into(text: &str, out: &mut String) {
                 // Runs of spaces inside become one.
                 let from = buf.len();
                 let mut rest = body;
-                while let Some(k) = DOUBLE_SPACE.find(rest) {
+                while let Some(k) = finder!(b"  ").find(rest) {
                     buf.extend_from_slice(&rest[..=k]);
                     rest = rest[k..].trim_ascii_start();
                 }
