@@ -227,9 +227,10 @@ def batch_progress(hook: Callable[[int, int], object]) -> Iterator[None]:
     """Calls ``hook(done, total)`` from inside copydesk's Rust batches while the block runs.
 
     Batches (``clean_batch``, ``extract_entities_batch``, ``near_duplicates``, the loaders …)
-    work in chunks; between chunks they check for Ctrl-C and call the hook of the thread that
-    started them, with the items done so far and the total of the current phase. An exception
-    in the hook stops the batch and is raised.
+    check for Ctrl-C and call the hook of the thread that started them every 20 ms while
+    they run on a pool (inline, ``workers=1``: between chunks), and once at the end, with the
+    items done so far and the total of the current phase. An exception in the hook stops the
+    batch and is raised.
 
     Examples:
         >>> import copydesk as cd
