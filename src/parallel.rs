@@ -130,56 +130,79 @@ impl Workers {
     {
         let total = items.len();
         let pool = self.pool.as_ref().filter(|_| total > 1);
-        // Called from a pool's own thread (a batch inside a batch), the wait below would hold
-        // that thread: chunks with a barrier instead, the checkpoint between them.
-        let Some(pool) = pool.filter(|_| rayon::current_thread_index().is_none()) else {
-            let mut out = Vec::with_capacity(total);
-            for part in items.chunks(chunk.max(1)) {
-                match pool {
-                    Some(pool) => pool.install(|| out.par_extend(part.par_iter().map(&f))),
-                    None => out.extend(part.iter().map(&f)),
-                }
-                if !checkpoint(out.len(), total) {
-                    return Err(Error::Interrupted);
-                }
-            }
-            return Ok(out);
-        };
-        let done = AtomicUsize::new(0);
-        let stop = AtomicBool::new(false);
-        let mut results: std::result::Result<Vec<R>, ()> = Err(());
-        let (finished, wait) = mpsc::channel::<()>();
-        pool.in_place_scope(|scope| {
-            let (done, stop, results) = (&done, &stop, &mut results);
-            let f = &f;
-            scope.spawn(move |_| {
-                // An `Err` item ends the collection early: the items not yet started are
-                // skipped.
-                *results = items
-                    .par_iter()
-                    .map(|item| {
-                        if stop.load(Ordering::Relaxed) {
-                            return Err(());
-                        }
-                        let r = f(item);
-                        done.fetch_add(1, Ordering::Relaxed);
-                        Ok(r)
-                    })
-                    .collect();
-                // A panic drops the sender unsent: the wait below ends either way, and the
-                // scope passes the panic on.
-                let _ = finished.send(());
-            });
-            while let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(CHECK_EVERY) {
-                if !stop.load(Ordering::Relaxed) && !checkpoint(done.load(Ordering::Relaxed), total) {
-                    stop.store(true, Ordering::Relaxed);
-                }
-            }
-        });
-        match results {
-            Ok(out) if !stop.load(Ordering::Relaxed) && checkpoint(total, total) => Ok(out),
-            _ => Err(Error::Interrupted),
+        // Called from a pool's own thread (a batch inside a batch), the wait of
+        // `map_watched` would hold that thread: chunks with a barrier instead.
+        match pool.filter(|_| rayon::current_thread_index().is_none()) {
+            Some(pool) => map_watched(pool, items, &f, &mut checkpoint),
+            None => map_in_chunks(pool, items, chunk, &f, &mut checkpoint),
         }
+    }
+}
+
+/// Chunks of `chunk` items (in parallel on `pool` if given), the checkpoint between them.
+fn map_in_chunks<T: Sync, R: Send>(
+    pool: Option<&Arc<rayon::ThreadPool>>,
+    items: &[T],
+    chunk: usize,
+    f: &(impl Fn(&T) -> R + Sync + Send),
+    checkpoint: &mut impl FnMut(usize, usize) -> bool,
+) -> Result<Vec<R>> {
+    let total = items.len();
+    let mut out = Vec::with_capacity(total);
+    for part in items.chunks(chunk.max(1)) {
+        match pool {
+            Some(pool) => pool.install(|| out.par_extend(part.par_iter().map(f))),
+            None => out.extend(part.iter().map(f)),
+        }
+        if !checkpoint(out.len(), total) {
+            return Err(Error::Interrupted);
+        }
+    }
+    Ok(out)
+}
+
+/// All items as one parallel job on `pool`, while the calling thread runs the checkpoint
+/// every [`CHECK_EVERY`] and once at the end; once it says stop, the items not yet started
+/// are skipped.
+fn map_watched<T: Sync, R: Send>(
+    pool: &rayon::ThreadPool,
+    items: &[T],
+    f: &(impl Fn(&T) -> R + Sync + Send),
+    checkpoint: &mut impl FnMut(usize, usize) -> bool,
+) -> Result<Vec<R>> {
+    let total = items.len();
+    let done = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let mut results: std::result::Result<Vec<R>, ()> = Err(());
+    let (finished, wait) = mpsc::channel::<()>();
+    pool.in_place_scope(|scope| {
+        let (done, stop, results) = (&done, &stop, &mut results);
+        scope.spawn(move |_| {
+            // An `Err` item ends the collection early: the items not yet started are skipped.
+            *results = items
+                .par_iter()
+                .map(|item| {
+                    if stop.load(Ordering::Relaxed) {
+                        return Err(());
+                    }
+                    let r = f(item);
+                    done.fetch_add(1, Ordering::Relaxed);
+                    Ok(r)
+                })
+                .collect();
+            // A panic drops the sender unsent: the wait below ends either way, and the scope
+            // passes the panic on.
+            let _ = finished.send(());
+        });
+        while let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(CHECK_EVERY) {
+            if !stop.load(Ordering::Relaxed) && !checkpoint(done.load(Ordering::Relaxed), total) {
+                stop.store(true, Ordering::Relaxed);
+            }
+        }
+    });
+    match results {
+        Ok(out) if !stop.load(Ordering::Relaxed) && checkpoint(total, total) => Ok(out),
+        _ => Err(Error::Interrupted),
     }
 }
 
