@@ -54,6 +54,12 @@ fn words(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
+/// [`words`], counting no further than `cap`: what a threshold test needs, without walking
+/// a long line to its end.
+fn words_up_to(s: &str, cap: usize) -> usize {
+    s.split_whitespace().take(cap).count()
+}
+
 fn ends_sentence(s: &str) -> bool {
     s.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ';'])
 }
@@ -66,7 +72,7 @@ pub fn header_end(text: &str, lines: &[(usize, usize)]) -> usize {
     let mut seen = 0;
     for (k, &(s, e)) in lines.iter().enumerate() {
         let line = plain(&text[s..e]);
-        let n = words(&line);
+        let n = words_up_to(&line, 25);
         if n >= 25 || (n >= 6 && ends_sentence(&line)) {
             return k;
         }
@@ -199,8 +205,8 @@ fn site_suffix(title: &str) -> Option<usize> {
     for sep in [" | ", " - ", " – ", " — ", " :: "] {
         if let Some(at) = title.rfind(sep) {
             let suffix = &title[at + sep.len()..];
-            let n = words(suffix);
-            if (1..=6).contains(&n) && words(&title[..at]) >= 2 && !ends_sentence(suffix) {
+            let n = words_up_to(suffix, 7);
+            if (1..=6).contains(&n) && words_up_to(&title[..at], 2) >= 2 && !ends_sentence(suffix) {
                 return Some(at);
             }
         }
@@ -210,17 +216,17 @@ fn site_suffix(title: &str) -> Option<usize> {
 
 fn is_title_like(line: &str) -> bool {
     let t = line.trim();
-    !t.is_empty() && t.len() <= 250 && words(t) <= 35 && !t.ends_with('.')
+    !t.is_empty() && t.len() <= 250 && words_up_to(t, 36) <= 35 && !t.ends_with('.')
 }
 
 fn is_caption_like(line: &str) -> bool {
-    let n = words(line);
+    let n = words_up_to(line, 9);
     (1..=8).contains(&n) && !ends_sentence(line) && line.len() <= 100
 }
 
 fn is_section_label(line: &str) -> bool {
     let t = line.trim();
-    let n = words(t);
+    let n = words_up_to(t, 4);
     (1..=3).contains(&n)
         && t.len() <= 30
         && !t.chars().any(|c| c.is_ascii_digit())
@@ -341,7 +347,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             }
             if let Some(c) = byline(&pl) {
                 let name = c["name"].trim().to_owned();
-                if words(&name) <= 8 {
+                if words_up_to(&name, 9) <= 8 {
                     found.byline.get_or_insert(name.clone());
                     edits.push(StageEdit::remove(whole_line(text, spans[k]), "byline", format!("byline: {name}")));
                     removed[k] = true;
@@ -407,7 +413,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             if let Some(end) = folded_prefix_end(rest, t) {
                 let tail = &rest[end..];
                 let skip = tail.len() - tail.trim_start_matches(['.', ':', ' ', '-', '|']).len();
-                if end + skip < rest.len() && words(rest) > words(t) + 3 {
+                if end + skip < rest.len() && words_up_to(rest, words(t) + 4) > words(t) + 3 {
                     edits.push(StageEdit::remove(
                         s + cut..s + cut + end + skip,
                         "title-repeat",
@@ -582,12 +588,12 @@ fn tags_before_footer(line: &str) -> Option<(usize, usize)> {
     // reverse search (which `str::rfind` would build on every call).
     finder!(FOOTER).find(line.as_bytes())?;
     let widget = line.rfind(FOOTER)?;
-    if words(&line[widget..]) > 12 {
+    if words_up_to(&line[widget..], 13) > 12 {
         return None;
     }
     let start = line[..widget].rfind("Tags ").filter(|&t| t == 0 || line[..t].ends_with(' '))?;
     let list = &line[start + 5..widget];
-    let n = words(list);
+    let n = words_up_to(list, 41);
     ((1..=40).contains(&n) && !has_sentence_words(list) && !list.contains(". ")).then(|| (start, line.trim_end().len()))
 }
 
@@ -661,7 +667,7 @@ pub fn layout(text: &str, title_first: bool) -> Vec<StageEdit> {
                     && sep.matches('\n').count() >= 2
                     && here.chars().last().is_some_and(char::is_alphanumeric)
                     && there.chars().next().is_some_and(char::is_lowercase)
-                    && words(&text[paragraph_start..e]) >= 4;
+                    && words_up_to(&text[paragraph_start..e], 4) >= 4;
                 if broken {
                     " "
                 } else {
