@@ -154,11 +154,34 @@ pub const BUILTIN_RULES: &[BuiltinRule] = &[
     },
 ];
 
-/// Rules that look at the whole folded line, not its start: fair-use notices and
-/// "All rights reserved." at the end of a short line.
-const ANYWHERE_RULES: &[(&str, &str, usize, &str)] = &[
-    ("disclaimer", "contains copyrighted material the use of which has not always been", 3000, "fair-use notice"),
-    ("copyright", "all rights reserved", 240, "copyright line"),
+/// A rule that looks at the whole folded line, not its start.
+struct AnywhereRule {
+    id: &'static str,
+    /// Found anywhere in the folded line.
+    needle: &'static str,
+    max_len: usize,
+    reason: &'static str,
+    /// A word of the needle: a line without it (in any ASCII case) cannot match, and is not
+    /// folded whole for this rule.
+    word: &'static str,
+}
+
+/// Fair-use notices and "All rights reserved." at the end of a short line.
+const ANYWHERE_RULES: [AnywhereRule; 2] = [
+    AnywhereRule {
+        id: "disclaimer",
+        needle: "contains copyrighted material the use of which has not always been",
+        max_len: 3000,
+        reason: "fair-use notice",
+        word: "copyrighted",
+    },
+    AnywhereRule {
+        id: "copyright",
+        needle: "all rights reserved",
+        max_len: 240,
+        reason: "copyright line",
+        word: "rights",
+    },
 ];
 
 static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
@@ -170,15 +193,38 @@ pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<BuiltinRu
     builtin_match_plain(&crate::clean::markup::plain(line), disabled)
 }
 
-/// Whether `line` holds `rights` or `copyrighted` in any ASCII case: a word of each
-/// [`ANYWHERE_RULES`] needle. A line without one cannot match them (only ASCII letters fold
-/// to these letters), so it is not folded whole.
-fn has_anywhere_word(line: &str) -> bool {
+/// Which of the `asked` [`ANYWHERE_RULES`] (bit `i` for rule `i`) may match `line`: those
+/// whose `word` the line holds in any ASCII case (only ASCII letters fold to ASCII letters
+/// other than `k`, which no word has). One pass over the line's `g`s, the letter every word
+/// has.
+fn anywhere_words(line: &str, asked: u8) -> u8 {
+    if asked == 0 {
+        return 0;
+    }
     let b = line.as_bytes();
-    let at = |from: usize, word: &[u8]| b.get(from..from + word.len()).is_some_and(|w| w.eq_ignore_ascii_case(word));
-    memchr::memchr2_iter(b'g', b'G', b)
-        .any(|k| (k >= 2 && at(k - 2, b"rights")) || (k >= 6 && at(k - 6, b"copyrighted")))
+    let mut found = 0;
+    for k in memchr::memchr2_iter(b'g', b'G', b) {
+        for (i, rule) in ANYWHERE_RULES.iter().enumerate() {
+            if asked & !found & (1 << i) == 0 {
+                continue;
+            }
+            let word = rule.word.as_bytes();
+            let g = word.iter().position(|&c| c == b'g').expect("a word with a g");
+            let word_at = k.checked_sub(g).and_then(|from| b.get(from..from + word.len()));
+            if word_at.is_some_and(|w| w.eq_ignore_ascii_case(word)) {
+                found |= 1 << i;
+            }
+        }
+        if found == asked {
+            break;
+        }
+    }
+    found
 }
+
+/// Searchers for the [`ANYWHERE_RULES`] needles, built once.
+static ANYWHERE_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+    LazyLock::new(|| ANYWHERE_RULES.iter().map(|r| memchr::memmem::Finder::new(r.needle)).collect());
 
 /// [`builtin_match`] of a line whose Markdown is already taken out ([`crate::clean::markup::plain`]).
 pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<BuiltinRule> {
@@ -198,8 +244,13 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
     let may_match_rule = !long
         || plain.len() <= LONGEST_SHORT_RULE
         || (plain.len() <= MAX_RULE_LEN && matches!(plain.as_bytes()[0], b'd' | b'D' | b't' | b'T'));
-    let may_match_anywhere = has_anywhere_word(plain);
-    if !may_match_rule && !may_match_anywhere {
+    // The anywhere rules that may match: cheap tests first (a long line counts its own
+    // length), the search for the rule's word last.
+    let asked = (0..ANYWHERE_RULES.len())
+        .filter(|&i| (!long || plain.len() <= ANYWHERE_RULES[i].max_len) && !disabled.contains(ANYWHERE_RULES[i].id))
+        .fold(0, |bits, i| bits | (1 << i));
+    let words = anywhere_words(plain, asked);
+    if !may_match_rule && words == 0 {
         return None;
     }
     let head = fold(&plain[..cut]);
@@ -220,14 +271,20 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
             return hit;
         }
     }
-    if !may_match_anywhere || !ANYWHERE_RULES.iter().any(|(_, _, max_len, _)| folded_len <= *max_len) {
+    let anywhere =
+        (0..ANYWHERE_RULES.len()).filter(|&i| words & (1 << i) != 0 && folded_len <= ANYWHERE_RULES[i].max_len);
+    let anywhere: Vec<usize> = anywhere.collect();
+    if anywhere.is_empty() {
         return None;
     }
     let folded = if cut == plain.len() { head } else { fold(plain) };
-    ANYWHERE_RULES
-        .iter()
-        .find(|(id, needle, max_len, _)| folded.len() <= *max_len && !disabled.contains(*id) && folded.contains(needle))
-        .map(|&(id, needle, max_len, reason)| BuiltinRule { id, pattern: needle, max_len, reason })
+    anywhere
+        .into_iter()
+        .find(|&i| folded.len() <= ANYWHERE_RULES[i].max_len && ANYWHERE_FINDERS[i].find(folded.as_bytes()).is_some())
+        .map(|i| {
+            let r = &ANYWHERE_RULES[i];
+            BuiltinRule { id: r.id, pattern: r.needle, max_len: r.max_len, reason: r.reason }
+        })
 }
 
 /// The longest `max_len` of the built-in rules other than the disclaimer.
@@ -557,11 +614,13 @@ mod tests {
                 }
             }
         }
-        for (_, needle, _, _) in ANYWHERE_RULES {
-            assert!(needle.contains("copyrighted") || needle.contains("rights"), "{needle}");
+        for rule in &ANYWHERE_RULES {
+            assert!(rule.needle.contains(rule.word) && !rule.word.contains('k'), "{}", rule.needle);
         }
-        assert!(has_anywhere_word("All Rights Reserved") && has_anywhere_word("COPYRIGHTED material"));
-        assert!(!has_anywhere_word("Copyright 2016, the right side"));
+        assert_eq!(anywhere_words("All Rights Reserved", 0b11), 0b10);
+        assert_eq!(anywhere_words("COPYRIGHTED material, all rights", 0b11), 0b11);
+        assert_eq!(anywhere_words("COPYRIGHTED material, all rights", 0b10), 0b10);
+        assert_eq!(anywhere_words("Copyright 2016, the right side", 0b11), 0);
     }
 
     #[test]
