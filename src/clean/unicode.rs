@@ -443,31 +443,27 @@ fn fold_char(c: char) -> char {
 /// Appends one character's folded form to `buf`: whitespace only marks a space as due
 /// (written before the next character, none at the start or the end), anything else goes
 /// in lowercase after a due space.
-fn push_folded(buf: &mut Vec<u8>, space: &mut bool, c: char) {
+fn push_folded(buf: &mut String, space: &mut bool, c: char) {
     let mapped = fold_char(c);
     if mapped == ' ' {
         *space = !buf.is_empty();
         return;
     }
     if *space {
-        buf.push(b' ');
+        buf.push(' ');
         *space = false;
     }
-    let mut utf8 = [0; 4];
-    for l in mapped.to_lowercase() {
-        buf.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
-    }
+    buf.extend(mapped.to_lowercase());
 }
 
-/// [`fold`] into a buffer (cleared first), for loops that fold many lines.
+/// [`fold`] into a buffer (cleared first), for loops that fold many lines. Works on the
+/// `String` throughout (ASCII lowercased in place), so the result is never validated again.
 pub fn fold_into(text: &str, out: &mut String) {
-    let mut buf = std::mem::take(out).into_bytes();
-    buf.clear();
+    out.clear();
     if is_plain_ascii(text.as_bytes()) {
         // Nothing to fold but the case (the common line).
-        buf.extend_from_slice(text.as_bytes());
-        buf.make_ascii_lowercase();
-        *out = String::from_utf8(buf).expect("ASCII");
+        out.push_str(text);
+        out.make_ascii_lowercase();
         return;
     }
     let mut space = false;
@@ -479,39 +475,38 @@ pub fn fold_into(text: &str, out: &mut String) {
         // runs of spaces and lowercased.
         let segment = printable_ascii_prefix(&bytes[i..]);
         if segment > 0 {
-            let seg = &bytes[i..i + segment];
+            let seg = &text[i..i + segment];
             i += segment;
-            let lead = seg.iter().take_while(|&&b| b == b' ').count();
+            let lead = seg.len() - seg.trim_start_matches(' ').len();
             if lead > 0 {
-                space = !buf.is_empty();
+                space = !out.is_empty();
             }
-            let body = seg[lead..].trim_ascii_end();
+            let body = seg[lead..].trim_end_matches(' ');
             let trail = seg.len() - lead - body.len();
             if !body.is_empty() {
                 if space {
-                    buf.push(b' ');
+                    out.push(' ');
                     space = false;
                 }
                 // Runs of spaces inside become one.
-                let from = buf.len();
+                let from = out.len();
                 let mut rest = body;
-                while let Some(k) = finder!(b"  ").find(rest) {
-                    buf.extend_from_slice(&rest[..=k]);
-                    rest = rest[k..].trim_ascii_start();
+                while let Some(k) = finder!(b"  ").find(rest.as_bytes()) {
+                    out.push_str(&rest[..=k]);
+                    rest = rest[k..].trim_start_matches(' ');
                 }
-                buf.extend_from_slice(rest);
-                buf[from..].make_ascii_lowercase();
+                out.push_str(rest);
+                out[from..].make_ascii_lowercase();
             }
             if trail > 0 {
-                space = !buf.is_empty();
+                space = !out.is_empty();
             }
             continue;
         }
         let c = text[i..].chars().next().expect("char boundary");
         i += c.len_utf8();
-        push_folded(&mut buf, &mut space, c);
+        push_folded(out, &mut space, c);
     }
-    *out = String::from_utf8(buf).expect("folding keeps UTF-8");
 }
 
 #[cfg(test)]
@@ -524,7 +519,7 @@ mod tests {
     /// [`push_folded`], as in `fold`).
     fn fold_byte_at_a_time(text: &str) -> String {
         let word = |b: u8| b.wrapping_sub(0x21) < 0x5E && b != b'`';
-        let mut buf = Vec::new();
+        let mut buf = String::new();
         let mut space = false;
         let bytes = text.as_bytes();
         let mut i = 0;
@@ -541,11 +536,11 @@ mod tests {
             }
             if run > 0 {
                 if space {
-                    buf.push(b' ');
+                    buf.push(' ');
                     space = false;
                 }
                 let from = buf.len();
-                buf.extend_from_slice(&bytes[i..i + run]);
+                buf.push_str(&text[i..i + run]);
                 buf[from..].make_ascii_lowercase();
                 i += run;
                 continue;
@@ -554,7 +549,7 @@ mod tests {
             i += c.len_utf8();
             push_folded(&mut buf, &mut space, c);
         }
-        String::from_utf8(buf).unwrap()
+        buf
     }
 
     #[test]
