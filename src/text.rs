@@ -50,8 +50,18 @@ fn is_lead_byte(b: u8) -> bool {
     (b & 0b1100_0000) != 0b1000_0000
 }
 
+/// Characters in `bytes`: its length less its continuation bytes (`0b10xx_xxxx`), counted
+/// eight at a time in a `u64` (bit 7 set and bit 6 clear).
 fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| is_lead_byte(b)).count()
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut continuation = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        continuation += (w & !(w << 1) & HIGH).count_ones() as usize;
+    }
+    let tail = words.remainder();
+    bytes.len() - continuation - tail.iter().filter(|&&b| !is_lead_byte(b)).count()
 }
 
 /// Converts byte offsets of one text into character offsets and back.
