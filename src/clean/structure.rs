@@ -242,7 +242,15 @@ fn folded_prefix_end(line: &str, target: &str) -> Option<usize> {
     }
     let approx = target.len();
     let lo = approx.saturating_sub(12);
-    let hi = (approx + 12).min(line.len());
+    let mut hi = (approx + 12).min(line.len());
+    while !line.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    // The fold of a prefix is a prefix of the fold (it is made character by character, a
+    // space written only before what follows it): one fold rules most lines out.
+    if !fold(&line[..hi]).starts_with(target) {
+        return None;
+    }
     (lo..=hi).filter(|&b| line.is_char_boundary(b)).find(|&b| {
         let next = line[b..].chars().next();
         next.is_none_or(|c| !c.is_alphanumeric()) && fold(&line[..b]) == target
@@ -278,8 +286,8 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             let fh = fold(h);
             fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
         }) || hints.title.is_some_and(|t| fold(t.trim()) == fl);
-        let is_dateline = dateline(l).is_some_and(|c| iso_of(&c).is_some());
-        if !is_dateline && (matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1)) {
+        let is_dateline = || dateline(l).is_some_and(|c| iso_of(&c).is_some());
+        if (matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1)) && !is_dateline() {
             title_line = Some(k);
         }
     }
@@ -397,9 +405,9 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             }
         }
         let rest = &l[cut..];
-        let rest_folded = fold(&plain(rest));
-        let rest_is_dateline = dateline(&plain(rest)).is_some_and(|c| iso_of(&c).is_some());
-        if cut > 0 && (title_folds.contains(&rest_folded) || rest_is_dateline) {
+        let rest_folded = if cut > 0 { fold(&plain(rest)) } else { String::new() };
+        let rest_is_dateline = || dateline(&plain(rest)).is_some_and(|c| iso_of(&c).is_some());
+        if cut > 0 && (title_folds.contains(&rest_folded) || rest_is_dateline()) {
             // A dateline and then the title (or another dateline): the whole line goes.
             edits.retain(|e| e.range.start != s);
             edits.push(StageEdit::remove(whole_line(text, spans[k]), "title-repeat", "a dateline and the title again"));

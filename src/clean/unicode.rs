@@ -566,6 +566,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_fold_of_a_prefix_is_a_prefix_of_the_fold() {
+        let mut next = crate::test_rng::below(0x0F1E_2D3C_4B5A_6978);
+        let parts = [
+            "a", "B", " ", "  ", "\t", "\n", "\u{a0}", "`", "’", "“", "—", "É", "İ", "ß", "\u{212a}", "\u{3a3}", "x y",
+        ];
+        for _ in 0..50_000 {
+            let text: String = (0..next(14)).map(|_| parts[next(parts.len())]).collect();
+            let whole = fold(&text);
+            for (b, _) in text.char_indices() {
+                assert!(whole.starts_with(&fold(&text[..b])), "{text:?} at {b}");
+            }
+        }
+    }
+
     fn run(text: &str) -> String {
         let mut d = Draft::new(text);
         d.apply(repair_characters(text));
