@@ -703,6 +703,29 @@ const ABBREVIATIONS: &[&str] = &[
     "ft", "fig", "vol", "rev", "hon", "sheikh",
 ];
 
+/// Whether a full stop after `word` is not a sentence end: an abbreviation (any case), a
+/// single letter (an initial) or a word with a full stop in it (`U.S`).
+fn is_abbreviation(word: &str) -> bool {
+    const LONGEST: usize = 6;
+    if word.contains('.') {
+        return true;
+    }
+    if word.is_ascii() {
+        // Lowercased on the stack: the common case, without an allocation.
+        if word.len() > LONGEST {
+            return false;
+        }
+        let mut lower = [0; LONGEST];
+        lower[..word.len()].copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        let lower = &lower[..word.len()];
+        return (word.len() == 1 && lower[0].is_ascii_alphabetic())
+            || ABBREVIATIONS.iter().any(|a| a.as_bytes() == lower);
+    }
+    let w = word.to_lowercase();
+    ABBREVIATIONS.contains(&w.as_str()) || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+}
+
 /// Sentence spans (bytes) in `text`: a break after `.`, `!` or `?` (and closing quotes or
 /// brackets) followed by space and an uppercase letter, digit or opening quote; never after
 /// an abbreviation, an initial (`U.S.`, `A.`) or inside a number. Line breaks end sentences.
@@ -729,17 +752,14 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             if !followed {
                 continue;
             }
-            let word_start = line[..i]
-                .char_indices()
-                .rev()
-                .find(|&(_, ch)| ch.is_whitespace() || ch == '(')
-                .map_or(0, |(p, ch)| p + ch.len_utf8());
-            let word = &line[word_start..i];
-            let w = word.trim_start_matches(['"', '“', '\'', '‘']).to_lowercase();
-            let is_abbrev = c == '.'
-                && (ABBREVIATIONS.contains(&w.as_str())
-                    || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
-                    || w.contains('.'));
+            let is_abbrev = c == '.' && {
+                let word_start = line[..i]
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, ch)| ch.is_whitespace() || ch == '(')
+                    .map_or(0, |(p, ch)| p + ch.len_utf8());
+                is_abbreviation(line[word_start..i].trim_start_matches(['"', '“', '\'', '‘']))
+            };
             if !is_abbrev {
                 if end > start {
                     out.push(ls + start..ls + end);
@@ -779,6 +799,28 @@ mod tests {
         let mut d = Draft::new(text);
         d.apply(edits);
         d.text().to_owned()
+    }
+
+    #[test]
+    fn abbreviations_agree_with_the_lowercased_lookup() {
+        let reference = |word: &str| {
+            let w = word.to_lowercase();
+            ABBREVIATIONS.contains(&w.as_str())
+                || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+                || w.contains('.')
+        };
+        let mut next = crate::test_rng::below(0xBB67_AE85_84CA_A73B);
+        let parts = ["Mr", "s", "SHEIKH", "Sept", "A", "é", "É", "İ", "\u{212a}", "m", ".", "U", "1", "x", "approx"];
+        let mut hits = 0;
+        for _ in 0..20_000 {
+            let word: String = (0..next(4)).map(|_| parts[next(parts.len())]).collect();
+            assert_eq!(is_abbreviation(&word), reference(&word), "{word:?}");
+            hits += usize::from(reference(&word));
+        }
+        assert!(hits > 1_000, "{hits}");
+        for a in ABBREVIATIONS {
+            assert!(is_abbreviation(a) && is_abbreviation(&a.to_uppercase()), "{a}");
+        }
     }
 
     #[test]
