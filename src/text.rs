@@ -50,18 +50,18 @@ fn is_lead_byte(b: u8) -> bool {
     (b & 0b1100_0000) != 0b1000_0000
 }
 
-/// Characters in `bytes`: its length less its continuation bytes (`0b10xx_xxxx`), counted
-/// eight at a time in a `u64` (bit 7 set and bit 6 clear).
+/// Characters in `bytes`: its length less its continuation bytes (`0b10xx_xxxx`, below
+/// `-0x40` as an `i8`), counted 32 at a time in a loop the compiler vectorises.
 fn count_chars(bytes: &[u8]) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut words = bytes.chunks_exact(8);
-    let mut continuation = 0;
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        continuation += (w & !(w << 1) & HIGH).count_ones() as usize;
+    #[allow(clippy::cast_possible_wrap)] // the sign bit is the test
+    let continuation = |b: u8| u8::from((b as i8) < -0x40);
+    let mut blocks = bytes.chunks_exact(32);
+    let mut count = 0;
+    for block in &mut blocks {
+        count += usize::from(block.iter().fold(0u8, |n, &b| n + continuation(b)));
     }
-    let tail = words.remainder();
-    bytes.len() - continuation - tail.iter().filter(|&&b| !is_lead_byte(b)).count()
+    let tail: usize = blocks.remainder().iter().map(|&b| usize::from(continuation(b))).sum();
+    bytes.len() - count - tail
 }
 
 /// Converts byte offsets of one text into character offsets and back.
@@ -148,6 +148,50 @@ impl<'a> CharIndex<'a> {
     }
 }
 
+/// Converts byte offsets of one text into character offsets, fastest when the offsets come in
+/// increasing order (each conversion counts only the bytes since the previous one); an offset
+/// behind the previous one counts again from the start. No index to build: for converting
+/// the sorted spans of one result.
+///
+/// # Examples
+/// ```
+/// use copydesk::text::CharCursor;
+/// let text = "Fua’a and Kafraya";
+/// let mut cursor = CharCursor::new(text);
+/// assert_eq!(cursor.char_of(text.find("and").unwrap()), 6);
+/// assert_eq!(cursor.char_of(text.len()), 17);
+/// assert_eq!(cursor.char_of(0), 0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct CharCursor<'a> {
+    text: &'a str,
+    ascii: bool,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        CharCursor { text, ascii: text.is_ascii(), byte: 0, chars: 0 }
+    }
+
+    /// The character offset of byte offset `byte` (on a char boundary or at the end; offsets
+    /// past the end are clamped).
+    pub fn char_of(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        if self.ascii {
+            return byte;
+        }
+        if byte < self.byte {
+            (self.byte, self.chars) = (0, 0);
+        }
+        self.chars += count_chars(&self.text.as_bytes()[self.byte..byte]);
+        self.byte = byte;
+        self.chars
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +214,21 @@ mod tests {
         }
         assert_eq!(idx.char_of(text.len()), text.chars().count());
         assert_eq!(idx.byte_of(idx.len_chars()), text.len());
+    }
+
+    #[test]
+    fn the_cursor_agrees_with_the_index_in_any_order() {
+        let text = "Ḥalab — حلب 🇸🇾 a\u{0301}b x".repeat(9);
+        let index = CharIndex::new(&text);
+        let boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+        let mut next = crate::test_rng::below(0x3C6E_F372_FE94_F82B);
+        let mut cursor = CharCursor::new(&text);
+        for _ in 0..5_000 {
+            let b = boundaries[next(boundaries.len())];
+            assert_eq!(cursor.char_of(b), index.char_of(b), "byte {b}");
+        }
+        let mut ascii = CharCursor::new("plain text");
+        assert_eq!((ascii.char_of(6), ascii.char_of(2), ascii.char_of(99)), (6, 2, 10));
     }
 
     #[test]

@@ -432,7 +432,7 @@ impl Alignment {
 
     /// The same alignment counted in another unit (characters): `raw` and `clean` convert
     /// byte offsets of the two texts.
-    pub fn map_units(&self, raw: impl Fn(usize) -> usize, clean: impl Fn(usize) -> usize) -> Alignment {
+    pub fn map_units(&self, mut raw: impl FnMut(usize) -> usize, mut clean: impl FnMut(usize) -> usize) -> Alignment {
         Alignment {
             segments: self
                 .segments

@@ -45,6 +45,7 @@ use crate::clean::edits::{Alignment, Draft, Edit, StageEdit};
 use crate::clean::markup::LinkPolicy;
 use crate::clean::structure::{Hints, lines, whole_line};
 use crate::clean::unicode::NormalForm;
+use crate::text::CharCursor;
 
 /// Options of [`clean`].
 #[derive(Debug, Clone)]
@@ -384,23 +385,24 @@ fn stages(
 impl Cleaned {
     /// The same result with every offset counted in characters (Python `str` indices)
     /// instead of bytes; `raw` is the text that was cleaned.
-    pub fn into_char_offsets(self, raw: &str) -> Cleaned {
-        let raw_index = crate::text::CharIndex::new(raw);
-        let clean_index = crate::text::CharIndex::new(&self.text);
-        let r = |b: usize| raw_index.char_of(b);
-        let c = |b: usize| clean_index.char_of(b);
-        let edits = self.edits.into_iter().map(|e| Edit { raw: r(e.raw.start)..r(e.raw.end), ..e }).collect();
-        let alignment = self.alignment.map_units(r, c);
-        let spans = |v: Vec<Range<usize>>| v.into_iter().map(|s| c(s.start)..c(s.end)).collect();
-        Cleaned {
-            edits,
-            alignment,
-            body_start: c(self.body_start),
-            published_raw: self.published_raw.map(|s| r(s.start)..r(s.end)),
-            paragraphs: spans(self.paragraphs),
-            sentences: spans(self.sentences),
-            ..self
+    pub fn into_char_offsets(mut self, raw: &str) -> Cleaned {
+        // Every list of spans is in text order: one cursor each converts it in one pass, in
+        // place.
+        let mut raw_at = CharCursor::new(raw);
+        for e in &mut self.edits {
+            e.raw = raw_at.char_of(e.raw.start)..raw_at.char_of(e.raw.end);
         }
+        let (mut raw_at_seg, mut clean_at_seg) = (CharCursor::new(raw), CharCursor::new(&self.text));
+        self.alignment = self.alignment.map_units(|b| raw_at_seg.char_of(b), |b| clean_at_seg.char_of(b));
+        for spans in [&mut self.paragraphs, &mut self.sentences] {
+            let mut clean_at = CharCursor::new(&self.text);
+            for s in spans.iter_mut() {
+                *s = clean_at.char_of(s.start)..clean_at.char_of(s.end);
+            }
+        }
+        self.body_start = CharCursor::new(&self.text).char_of(self.body_start);
+        self.published_raw = self.published_raw.map(|s| raw_at.char_of(s.start)..raw_at.char_of(s.end));
+        self
     }
 }
 
