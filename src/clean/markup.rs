@@ -89,7 +89,7 @@ const BLOCK_TAGS: &[&str] = &[
 /// HTML comments, script/style blocks, tags (block tags become a line break) and entities.
 pub fn html(text: &str) -> Vec<StageEdit> {
     let mut edits = Vec::new();
-    if text.contains('<') {
+    if memchr::memchr(b'<', text.as_bytes()).is_some() {
         for m in HTML_BLOCK.find_iter(text) {
             edits.push(StageEdit::remove(m.range(), "html-block", "HTML comment, script or style block"));
         }
@@ -107,7 +107,7 @@ pub fn html(text: &str) -> Vec<StageEdit> {
             edits.push(StageEdit::replace(m, replacement, "html-tag", format!("HTML <{name}> tag")));
         }
     }
-    if text.contains('&') {
+    if memchr::memchr(b'&', text.as_bytes()).is_some() {
         for m in HTML_ENTITY.find_iter(text) {
             // Decode until stable: scrapes often escape twice (`&amp;amp;`).
             let mut decoded = html_escape::decode_html_entities(m.as_str()).into_owned();

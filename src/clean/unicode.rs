@@ -325,7 +325,7 @@ fn normalize(text: &str, form: NormalForm, out: &mut Vec<StageEdit>) {
 /// `•\u{81}Time is running out`, `Aleppo •_ monitor`). Between spaces it stood for a dash;
 /// before 0x81 for a double quote; otherwise for an apostrophe or single quote.
 fn broken_quotes(text: &str, out: &mut Vec<StageEdit>) {
-    if !text.contains('•') {
+    if finder!("•").find(text.as_bytes()).is_none() {
         return;
     }
     let mut chars = text.char_indices().peekable();
