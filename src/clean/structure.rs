@@ -126,10 +126,30 @@ fn captures<'h>(re: &Regex, h: &'h str) -> Option<regex::Captures<'h>> {
 }
 
 /// [`DATELINE_LINE`]'s captures on `line`. Every date form holds a digit (`\d`, any decimal
-/// digit): a line without a numeric character is not tried.
+/// digit), and the line must end as a date does: a line without a numeric character, or
+/// ending otherwise, is not tried (the lazy DFA builds states for every new line it reads).
 fn dateline(line: &str) -> Option<regex::Captures<'_>> {
     let digit = line.bytes().any(|b| b.is_ascii_digit()) || (!line.is_ascii() && line.chars().any(char::is_numeric));
-    if digit { captures(&DATELINE_LINE, line) } else { None }
+    if digit && ends_as_a_date(line) { captures(&DATELINE_LINE, line) } else { None }
+}
+
+/// Whether `line` (trailing spaces aside) ends as [`date_pattern`] can: with a digit, a time's
+/// `am`/`pm` or a time zone (`cest` ends as `est`), in any case. Not ASCII near the end: maybe
+/// (a case-insensitive `s` also matches `ſ`).
+fn ends_as_a_date(line: &str) -> bool {
+    let t = line.trim_end();
+    let Some(last) = t.chars().next_back() else { return false };
+    if last.is_numeric() {
+        return true;
+    }
+    let tail = &t.as_bytes()[t.len().saturating_sub(5)..];
+    if !tail.is_ascii() {
+        return true;
+    }
+    let tail = tail.to_ascii_lowercase();
+    ["am", "pm", "a.m", "p.m", "am.", "pm.", "a.m.", "p.m.", "gmt", "utc", "est", "edt", "cet"]
+        .iter()
+        .any(|end| tail.ends_with(end.as_bytes()))
 }
 
 /// [`BYLINE`]'s captures on `line`: only a line starting (after spaces) with the first two
@@ -823,6 +843,47 @@ mod tests {
         for a in ABBREVIATIONS {
             assert!(is_abbreviation(a) && is_abbreviation(&a.to_uppercase()), "{a}");
         }
+    }
+
+    #[test]
+    fn every_dateline_ends_as_a_date() {
+        let mut next = crate::test_rng::below(0xA54F_F53A_5F1D_36F1);
+        let parts = [
+            "Tue Dec 13, 2016 22:11:53",
+            "December 10, 2016",
+            "7 december 2016",
+            "2016-12-13",
+            "Jul 012016",
+            " ",
+            "\u{a0}",
+            "Global Research,",
+            "Posted on:",
+            " 10:30",
+            " a.m.",
+            " PM",
+            "pm",
+            " GMT",
+            " UtC",
+            " ceſt",
+            " eſt",
+            " +03:00",
+            "x",
+            "\u{663}",
+            "é",
+            ".",
+            ",",
+            "Date of publication",
+        ];
+        let mut datelines = 0;
+        for _ in 0..40_000 {
+            let line: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
+            if DATELINE_LINE.is_match(&line) {
+                datelines += 1;
+                assert!(ends_as_a_date(&line), "{line:?}");
+            }
+        }
+        assert!(datelines > 1_000, "{datelines}");
+        assert!(!ends_as_a_date("Syria's war goes on") && !ends_as_a_date("   "));
     }
 
     #[test]
