@@ -10,8 +10,9 @@
 //!     target/profiling/examples/clean_profile <file> [column] [limit] [repeats]
 //! ```
 //! `limit` keeps the first N texts (callgrind runs ~50x slower); `repeats` cleans them again
-//! and reports the best pass (with 1, a first pass, as in the benchmarks' fresh processes). With `CLEAN_DIGEST=<file>`, writes a hash of each whole result
-//! (text, edits, offset maps, metadata) to the file, to check that a change keeps behaviour.
+//! and reports the best pass (with 1, a first pass, as in the benchmarks' fresh processes).
+//! With `CLEAN_DIGEST=<file>`, writes a hash of each whole result (text, edits, offset maps,
+//! metadata) to the file, to check that a change keeps behaviour.
 
 #![allow(clippy::print_stdout)]
 
