@@ -477,13 +477,15 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
 
     // Duplicate lines and repeated captions.
     let key = |k: usize| Folded(xxh3_64(folded[k].as_bytes()), folded[k].as_str());
-    let mut counts: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> = HashMap::default();
+    let mut counts: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> =
+        HashMap::with_capacity_and_hasher(nonempty.len(), BuildHasherDefault::default());
     for &k in &nonempty {
         if Some(k) != title_line && !removed[k] {
             *counts.entry(key(k)).or_default() += 1;
         }
     }
-    let mut seen: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> = HashMap::default();
+    let mut seen: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> =
+        HashMap::with_capacity_and_hasher(nonempty.len(), BuildHasherDefault::default());
     for &k in &nonempty {
         if Some(k) == title_line || removed[k] {
             continue;
