@@ -14,6 +14,7 @@
 //! keeps at most one blank line between paragraphs. Sentence boundaries respect
 //! abbreviations (`Lt. Gen.`, `U.S.`, initials, decimals).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::ops::Range;
@@ -67,14 +68,13 @@ fn ends_sentence(s: &str) -> bool {
 }
 
 /// Index of the first body line (a real paragraph: 6+ words ending a sentence, or 25+
-/// words); lines before it are the header zone.
-pub fn header_end(text: &str, lines: &[(usize, usize)]) -> usize {
+/// words) of lines given in their [`plain`] form; lines before it are the header zone.
+fn header_end(plain_lines: &[Cow<'_, str>]) -> usize {
     // Blank lines do not count towards the 15-line limit: layout removes them, and the
     // zone must be the same before and after (idempotence).
     let mut seen = 0;
-    for (k, &(s, e)) in lines.iter().enumerate() {
-        let line = plain(&text[s..e]);
-        let n = words_up_to(&line, 25);
+    for (k, line) in plain_lines.iter().enumerate() {
+        let n = words_up_to(line, 25);
         if n >= 25 || (n >= 6 && ends_sentence(&line)) {
             return k;
         }
@@ -85,7 +85,7 @@ pub fn header_end(text: &str, lines: &[(usize, usize)]) -> usize {
             }
         }
     }
-    lines.len()
+    plain_lines.len()
 }
 
 const MONTH: &str = r"(?P<MON>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
@@ -283,14 +283,15 @@ fn folded_prefix_end(line: &str, target: &str) -> Option<usize> {
 /// lines and repeated captions.
 pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let spans = lines(text);
-    let header = header_end(text, &spans);
+    // Each line's plain form and matching form, computed once.
+    let plains: Vec<Cow<'_, str>> = spans.iter().map(|&(s, e)| plain(&text[s..e])).collect();
+    let header = header_end(&plains);
     let mut edits: Vec<StageEdit> = Vec::new();
     let mut removed = vec![false; spans.len()];
     let mut found = Found::default();
     let nonempty: Vec<usize> = (0..spans.len()).filter(|&k| !text[spans[k].0..spans[k].1].trim().is_empty()).collect();
     let line = |k: usize| &text[spans[k].0..spans[k].1];
-    // Each line's matching form, computed once.
-    let mut folded: Vec<String> = spans.iter().map(|&(s, e)| fold(&plain(&text[s..e]))).collect();
+    let mut folded: Vec<String> = plains.iter().map(|p| fold(p)).collect();
 
     // Title: the first line if it is the title (or looks like one), else the hint.
     let hint_plain = hints.title.map(|t| plain(t).trim().to_owned()).filter(|t| !t.is_empty());
@@ -298,8 +299,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let first = nonempty.first().copied();
     let mut title_line = None;
     if let Some(k) = first {
-        let l = plain(line(k));
-        let l = l.trim();
+        let l = plains[k].trim();
         let fl = fold(l);
         // `plain` is not always idempotent, and a title hint can be this line's plain form
         // (a title cleaning found, given back): it must match as it is, not only after
@@ -313,8 +313,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             title_line = Some(k);
         }
     }
-    let mut title: Option<String> =
-        title_line.map(|k| plain(line(k)).trim().to_owned()).or_else(|| hint.map(str::to_owned));
+    let mut title: Option<String> = title_line.map(|k| plains[k].trim().to_owned()).or_else(|| hint.map(str::to_owned));
     // Site suffix: strip it where a repeat without it confirms it, or it names the source.
     if let Some(t) = title.clone() {
         if let Some(at) = site_suffix(&t) {
@@ -325,7 +324,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     !src.is_empty() && (suf.contains(&src) || src.contains(&suf))
                 });
             if confirmed {
-                if let Some(k) = title_line.filter(|&k| plain(line(k)) == line(k)) {
+                if let Some(k) = title_line.filter(|&k| plains[k] == line(k)) {
                     let (s, e) = spans[k];
                     let lead = line(k).len() - line(k).trim_start().len();
                     let cut = s + lead + at;
@@ -364,7 +363,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             continue;
         }
         if k < header {
-            let pl = plain(l);
+            let pl = &plains[k];
             if let Some(c) = dateline(&pl) {
                 if let Some(iso) = iso_of(&c) {
                     if found.published.is_none() {
@@ -494,7 +493,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         let n = counts.get(&key).copied().unwrap_or(0);
         let occurrence = seen.entry(key).or_default();
         *occurrence += 1;
-        if n >= 2 && is_caption_like(plain(line(k)).trim()) {
+        if n >= 2 && is_caption_like(plains[k].trim()) {
             edits.push(StageEdit::remove(
                 whole_line(text, spans[k]),
                 "repeated-caption",
