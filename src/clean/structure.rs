@@ -75,7 +75,7 @@ fn header_end(plain_lines: &[Cow<'_, str>]) -> usize {
     let mut seen = 0;
     for (k, line) in plain_lines.iter().enumerate() {
         let n = words_up_to(line, 25);
-        if n >= 25 || (n >= 6 && ends_sentence(&line)) {
+        if n >= 25 || (n >= 6 && ends_sentence(line)) {
             return k;
         }
         if n > 0 {
@@ -364,7 +364,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         }
         if k < header {
             let pl = &plains[k];
-            if let Some(c) = dateline(&pl) {
+            if let Some(c) = dateline(pl) {
                 if let Some(iso) = iso_of(&c) {
                     if found.published.is_none() {
                         found.published = Some((iso.clone(), spans[k].0..spans[k].1));
@@ -374,7 +374,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     continue;
                 }
             }
-            if let Some(c) = byline(&pl) {
+            if let Some(c) = byline(pl) {
                 let name = c["name"].trim().to_owned();
                 if words_up_to(&name, 9) <= 8 {
                     found.byline.get_or_insert(name.clone());
@@ -383,7 +383,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     continue;
                 }
             }
-            if is_section_label(&pl) && title_line.is_some_and(|t| t < k) {
+            if is_section_label(pl) && title_line.is_some_and(|t| t < k) {
                 edits.push(StageEdit::remove(
                     whole_line(text, spans[k]),
                     "section-label",
