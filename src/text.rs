@@ -1,14 +1,17 @@
 //! Offsets: the one place where byte offsets become character offsets.
 //!
 //! The core works on UTF-8 bytes; Python indexes `str` by code point. Every span that
-//! crosses into Python goes through [`CharIndex`], so that `text[start:end]` in Python is
-//! the span, also for non-ASCII text. A Rust `char` is a Unicode scalar value, and a Python
-//! `str` index counts code points, so one `char` is one Python index (lone surrogates are
-//! repaired at the boundary, one for one, before text reaches the core).
+//! crosses into Python goes through [`CharIndex`] or [`CharCursor`], so that
+//! `text[start:end]` in Python is the span, also for non-ASCII text. A Rust `char` is a
+//! Unicode scalar value, and a Python `str` index counts code points, so one `char` is one
+//! Python index (lone surrogates are repaired at the boundary, one for one, before text
+//! reaches the core).
 //!
 //! `CharIndex` counts UTF-8 lead bytes (bytes that are not `0b10xx_xxxx`) and keeps a
 //! checkpoint every [`STRIDE`] bytes, so a conversion costs O(STRIDE) after an O(n) build,
-//! with n/64 words of memory; pure-ASCII text converts by identity.
+//! with n/64 words of memory; pure-ASCII text converts by identity. `CharCursor` needs no
+//! index: it converts offsets given in increasing order (the sorted spans of one result),
+//! counting only the bytes between one offset and the next.
 
 /// A half-open range `[start, end)` of character offsets (Python `str` indices).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
