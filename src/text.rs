@@ -151,6 +151,22 @@ impl<'a> CharIndex<'a> {
     }
 }
 
+/// The largest character boundary of `text` at or before byte `byte` (clamped to the end):
+/// where to cut a text to at most `byte` bytes (`str::floor_char_boundary`, not yet stable).
+///
+/// # Examples
+/// ```
+/// assert_eq!(copydesk::text::floor_char_boundary("Fua’a", 4), 3);
+/// assert_eq!(copydesk::text::floor_char_boundary("Fua’a", 99), 7);
+/// ```
+pub fn floor_char_boundary(text: &str, byte: usize) -> usize {
+    let mut at = byte.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// Converts byte offsets of one text into character offsets, fastest when the offsets come in
 /// increasing order (each conversion counts only the bytes since the previous one); an offset
 /// behind the previous one counts again from the start. No index to build: for converting

@@ -25,6 +25,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::clean::unicode::fold;
 use crate::error::{Error, Result};
+use crate::text::floor_char_boundary;
 
 /// A built-in boilerplate rule.
 ///
@@ -220,10 +221,7 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
         return None;
     }
     // Fold only what the rules look at; the full fold only for the few long-line rules.
-    let mut cut = plain.len().min(WINDOW + 64);
-    while !plain.is_char_boundary(cut) {
-        cut -= 1;
-    }
+    let cut = floor_char_boundary(plain, WINDOW + 64);
     // A line longer than the fold counts its own length. Past every rule's `max_len` but the
     // disclaimer's, only the disclaimer can match, and its folded start is `d` or `t`.
     let long = cut < plain.len();
@@ -232,24 +230,17 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
         || (plain.len() <= MAX_RULE_LEN && matches!(plain.as_bytes()[0], b'd' | b'D' | b't' | b'T'));
     // The anywhere rules that may match: cheap tests first (a long line counts its own
     // length). A short line is folded whole anyway; a long one only if it has a rule's word.
-    let asked = (0..ANYWHERE_RULES.len())
-        .filter(|&i| (!long || plain.len() <= ANYWHERE_RULES[i].max_len) && !disabled.contains(ANYWHERE_RULES[i].id))
-        .fold(0, |bits, i| bits | (1 << i));
-    let words = if long {
-        (0..ANYWHERE_RULES.len())
-            .filter(|&i| asked & (1 << i) != 0 && has_anywhere_word(plain, i))
-            .fold(0, |bits, i| bits | (1 << i))
-    } else {
-        asked
-    };
-    if !may_match_rule && words == 0 {
+    let mut anywhere: Vec<usize> = (0..ANYWHERE_RULES.len())
+        .filter(|&i| {
+            let rule = &ANYWHERE_RULES[i];
+            !disabled.contains(rule.id) && (!long || (plain.len() <= rule.max_len && has_anywhere_word(plain, i)))
+        })
+        .collect();
+    if !may_match_rule && anywhere.is_empty() {
         return None;
     }
     let head = fold(&plain[..cut]);
-    let mut end = head.len().min(WINDOW);
-    while !head.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = floor_char_boundary(&head, WINDOW);
     let window = &head[..end];
     let whole = cut == plain.len() && end == head.len();
     let folded_len = if cut == plain.len() { head.len() } else { plain.len() };
@@ -263,9 +254,7 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
             return hit;
         }
     }
-    let anywhere =
-        (0..ANYWHERE_RULES.len()).filter(|&i| words & (1 << i) != 0 && folded_len <= ANYWHERE_RULES[i].max_len);
-    let anywhere: Vec<usize> = anywhere.collect();
+    anywhere.retain(|&i| folded_len <= ANYWHERE_RULES[i].max_len);
     if anywhere.is_empty() {
         return None;
     }

@@ -27,6 +27,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use crate::clean::edits::StageEdit;
 use crate::clean::markup::plain;
 use crate::clean::unicode::fold;
+use crate::text::floor_char_boundary;
 
 /// Byte spans of the lines of `text`, without their `\n`.
 pub fn lines(text: &str) -> Vec<(usize, usize)> {
@@ -264,10 +265,7 @@ fn folded_prefix_end(line: &str, target: &str) -> Option<usize> {
     }
     let approx = target.len();
     let lo = approx.saturating_sub(12);
-    let mut hi = (approx + 12).min(line.len());
-    while !line.is_char_boundary(hi) {
-        hi -= 1;
-    }
+    let hi = floor_char_boundary(line, approx + 12);
     // The fold of a prefix is a prefix of the fold (it is made character by character, a
     // space written only before what follows it): one fold rules most lines out.
     if !fold(&line[..hi]).starts_with(target) {
@@ -426,23 +424,30 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             }
         }
         let rest = &l[cut..];
-        let rest_folded = if cut > 0 { fold(&plain(rest)) } else { String::new() };
-        let rest_is_dateline = || dateline(&plain(rest)).is_some_and(|c| iso_of(&c).is_some());
-        if cut > 0 && (title_folds.contains(&rest_folded) || rest_is_dateline()) {
-            // A dateline and then the title (or another dateline): the whole line goes.
-            edits.retain(|e| e.range.start != s);
-            edits.push(StageEdit::remove(whole_line(text, spans[k]), "title-repeat", "a dateline and the title again"));
-            removed[k] = true;
-        } else if cut > 0 {
-            // What duplicate checks below compare is the line as it will be.
-            folded[k] = rest_folded;
+        if cut > 0 {
+            let rest_plain = plain(rest);
+            let rest_folded = fold(&rest_plain);
+            if title_folds.contains(&rest_folded) || dateline(&rest_plain).is_some_and(|c| iso_of(&c).is_some()) {
+                // A dateline and then the title (or another dateline): the whole line goes.
+                edits.retain(|e| e.range.start != s);
+                edits.push(StageEdit::remove(
+                    whole_line(text, spans[k]),
+                    "title-repeat",
+                    "a dateline and the title again",
+                ));
+                removed[k] = true;
+            } else {
+                // What duplicate checks below compare is the line as it will be.
+                folded[k] = rest_folded;
+            }
         }
         // Only a title with words can be told apart from the text it is fused into.
         for t in title_folds.iter().filter(|t| !removed[k] && t.chars().filter(|c| c.is_alphanumeric()).count() >= 4) {
             if let Some(end) = folded_prefix_end(rest, t) {
                 let tail = &rest[end..];
                 let skip = tail.len() - tail.trim_start_matches(['.', ':', ' ', '-', '|']).len();
-                if end + skip < rest.len() && words_up_to(rest, words(t) + 4) > words(t) + 3 {
+                let title_words = words(t);
+                if end + skip < rest.len() && words_up_to(rest, title_words + 4) > title_words + 3 {
                     edits.push(StageEdit::remove(
                         s + cut..s + cut + end + skip,
                         "title-repeat",

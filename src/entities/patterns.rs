@@ -442,10 +442,8 @@ pub fn quotes(text: &str) -> Vec<Quote> {
         // The attribution after the quote: to the end of its line, 200 bytes at most (only
         // those are searched for the line's end, not the rest of a long one-line text).
         let cap = (outer + 200).min(text.len());
-        let mut after_end = text.as_bytes()[outer..cap].iter().position(|&b| b == b'\n').map_or(cap, |k| outer + k);
-        while !text.is_char_boundary(after_end) {
-            after_end -= 1;
-        }
+        let line_end = text.as_bytes()[outer..cap].iter().position(|&b| b == b'\n').map_or(cap, |k| outer + k);
+        let after_end = crate::text::floor_char_boundary(text, line_end);
         let after = &text[outer..after_end];
         let attribution = AFTER_RE.captures(after).and_then(|c| {
             let (sp, cu) = c.name("sp1").zip(c.name("cue1")).or_else(|| c.name("sp2").zip(c.name("cue2")))?;
