@@ -91,11 +91,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(out, lines)?;
     }
     println!(
-        "{} texts, {:.1} MB in, {:.1} MB out: best {:.3} s, {:.1} MB/s",
+        "{} texts, {:.1} MB in, {:.1} MB out: best {:.2} ms, {:.1} MB/s",
         texts.len(),
         bytes as f64 / 1e6,
         out_bytes as f64 / 1e6,
-        best,
+        best * 1e3,
         bytes as f64 / 1e6 / best
     );
     Ok(())

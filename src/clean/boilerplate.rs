@@ -189,6 +189,13 @@ static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new(BUILTIN_RULES.iter().map(|r| r.pattern)).expect("built-in boilerplate patterns compile")
 });
 
+/// Compiles the built-in rules now rather than on the first line that needs them.
+pub(crate) fn compile_patterns() {
+    LazyLock::force(&BUILTIN_SET);
+    LazyLock::force(&ANYWHERE_WORDS);
+    LazyLock::force(&ANYWHERE_FINDERS);
+}
+
 /// The built-in rule matching a line, if any (`disabled` lists rule ids switched off).
 pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<BuiltinRule> {
     builtin_match_plain(&crate::clean::markup::plain(line), disabled)

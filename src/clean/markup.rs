@@ -60,6 +60,24 @@ static IMAGE_FILE: LazyLock<Regex> =
 /// (at most 20 characters) is checked on the capture, as for [`IMAGE_FILE`].
 static IMAGE_ID: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\s*(?:[a-z]{1,12}_\d{6,}(\w*)|\d{6,}_[a-z](\w*))\s*$"));
 
+/// Compiles every pattern of this module now rather than on the first text that needs it.
+pub(crate) fn compile_patterns() {
+    for pattern in [
+        &HTML_BLOCK,
+        &HTML_TAG,
+        &HTML_ENTITY,
+        &MD_STRONG,
+        &URL,
+        &EMAIL,
+        &BASE64,
+        &PHP_DUMP_LINE,
+        &IMAGE_FILE,
+        &IMAGE_ID,
+    ] {
+        LazyLock::force(pattern);
+    }
+}
+
 const BLOCK_TAGS: &[&str] = &[
     "p",
     "br",

@@ -255,6 +255,19 @@ fn character_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
     }
 }
 
+/// Compiles every built-in pattern of the cleaning stages, once per process (later calls
+/// return at once). [`clean`] calls it first: the cost (a few milliseconds) is paid by the
+/// first call, not by whichever later text first holds a rare trigger (a `<`, an `@`, a date),
+/// so a document's cleaning time depends on the document alone.
+pub fn compile_patterns() {
+    static COMPILED: std::sync::Once = std::sync::Once::new();
+    COMPILED.call_once(|| {
+        markup::compile_patterns();
+        structure::compile_patterns();
+        boilerplate::compile_patterns();
+    });
+}
+
 /// Rounds of [`clean`] at most.
 const MAX_ROUNDS: usize = 16;
 
@@ -270,6 +283,7 @@ const MAX_ROUNDS: usize = 16;
 /// assert_eq!(c.title.as_deref(), Some("Aleppo Evacuation Halts"));
 /// ```
 pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: Option<&ProfileMatcher>) -> Cleaned {
+    compile_patterns();
     let mut draft = Draft::new(raw);
     let mut state = RoundState::default();
     // Rounds until a round changes nothing: a rule's decision can depend on lines another

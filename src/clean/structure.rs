@@ -120,6 +120,13 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("byline pattern")
 });
 
+/// Compiles every pattern of this module now rather than on the first text that needs it.
+pub(crate) fn compile_patterns() {
+    for pattern in [&DATELINE_LINE, &DATELINE_PREFIX, &BYLINE, &INLINE_TAGS] {
+        LazyLock::force(pattern);
+    }
+}
+
 /// `re.captures(h)`, after the cheaper `is_match` (a lazy DFA) has found that there is one:
 /// most lines have none, and capturing runs a slower engine.
 fn captures<'h>(re: &Regex, h: &'h str) -> Option<regex::Captures<'h>> {
