@@ -416,16 +416,17 @@ fn printable_ascii_prefix(bytes: &[u8]) -> usize {
     if !bytes.first().is_some_and(|&b| simple(b)) {
         return 0;
     }
+    let mut chunks = bytes.chunks_exact(32);
     let mut done = 0;
-    for chunk in bytes.chunks(32) {
-        // Whole chunks without an early exit inside, so that the test vectorises.
-        if chunk.iter().fold(true, |ok, &b| ok & simple(b)) {
-            done += chunk.len();
-        } else {
+    for chunk in &mut chunks {
+        // A whole chunk without an early exit inside, so that the test vectorises.
+        let outside = chunk.iter().fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(0x20) >= 0x5F) | u8::from(b == b'`'));
+        if outside != 0 {
             return done + chunk.iter().position(|&b| !simple(b)).unwrap_or(chunk.len());
         }
+        done += 32;
     }
-    done
+    done + chunks.remainder().iter().position(|&b| !simple(b)).unwrap_or(chunks.remainder().len())
 }
 
 /// A character's matching form before lowercasing: quote, apostrophe and dash variants become
