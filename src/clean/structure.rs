@@ -28,6 +28,7 @@ use crate::clean::edits::StageEdit;
 use crate::clean::markup::plain;
 use crate::clean::unicode::fold;
 use crate::text::floor_char_boundary;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// Byte spans of the lines of `text`, without their `\n`.
 pub fn lines(text: &str) -> Vec<(usize, usize)> {
@@ -296,7 +297,6 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let mut found = Found::default();
     let nonempty: Vec<usize> = (0..spans.len()).filter(|&k| !text[spans[k].0..spans[k].1].trim().is_empty()).collect();
     let line = |k: usize| &text[spans[k].0..spans[k].1];
-    let mut folded: Vec<String> = plains.iter().map(|p| fold(p)).collect();
 
     // Title: the first line if it is the title (or looks like one), else the hint.
     let hint_plain = hints.title.map(|t| plain(t).trim().to_owned()).filter(|t| !t.is_empty());
@@ -357,12 +357,14 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
 
     // Title repeats (anywhere), datelines, bylines and labels (header zone).
     let mut body_first = None;
+    // The first body line's plain form after a dateline fused into it, if one is cut.
+    let mut fused_rest: Option<(usize, String)> = None;
     for &k in &nonempty {
         if Some(k) == title_line {
             continue;
         }
         let l = line(k);
-        if title_folds.contains(&folded[k]) {
+        if fold_is_one_of(&plains[k], &title_folds) {
             edits.push(StageEdit::remove(whole_line(text, spans[k]), "title-repeat", "the title again"));
             removed[k] = true;
             continue;
@@ -433,8 +435,8 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         let rest = &l[cut..];
         if cut > 0 {
             let rest_plain = plain(rest);
-            let rest_folded = fold(&rest_plain);
-            if title_folds.contains(&rest_folded) || dateline(&rest_plain).is_some_and(|c| iso_of(&c).is_some()) {
+            if fold_is_one_of(&rest_plain, &title_folds) || dateline(&rest_plain).is_some_and(|c| iso_of(&c).is_some())
+            {
                 // A dateline and then the title (or another dateline): the whole line goes.
                 edits.retain(|e| e.range.start != s);
                 edits.push(StageEdit::remove(
@@ -445,7 +447,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                 removed[k] = true;
             } else {
                 // What duplicate checks below compare is the line as it will be.
-                folded[k] = rest_folded;
+                fused_rest = Some((k, rest_plain.into_owned()));
             }
         }
         // Only a title with words can be told apart from the text it is fused into.
@@ -486,22 +488,37 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         }
     }
 
-    // Duplicate lines and repeated captions.
-    let key = |k: usize| Folded(xxh3_64(folded[k].as_bytes()), folded[k].as_str());
+    // Duplicate lines and repeated captions, compared in their folded form. Lines with the
+    // same fold start the same: only a line sharing its folded start with another is folded
+    // whole.
+    let compared = |k: usize| match &fused_rest {
+        Some((f, rest)) if *f == k => rest.as_str(),
+        _ => &plains[k],
+    };
+    let candidates: Vec<usize> = nonempty.iter().copied().filter(|&k| Some(k) != title_line && !removed[k]).collect();
+    let starts: Vec<FoldedStart> =
+        if candidates.len() < 2 { Vec::new() } else { candidates.iter().map(|&k| folded_start(compared(k))).collect() };
+    let mut lines_with: FxHashMap<&str, usize> = FxHashMap::with_capacity_and_hasher(starts.len(), FxBuildHasher);
+    for start in &starts {
+        *lines_with.entry(start.key()).or_default() += 1;
+    }
+    // `(line, its fold)` of the lines that may repeat another.
+    let folded: Vec<(usize, String)> = candidates
+        .iter()
+        .zip(&starts)
+        .filter(|&(_, start)| lines_with[start.key()] > 1)
+        .map(|(&k, start)| (k, if start.whole { start.folded.clone() } else { fold(compared(k)) }))
+        .collect();
     let mut counts: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> =
-        HashMap::with_capacity_and_hasher(nonempty.len(), BuildHasherDefault::default());
-    for &k in &nonempty {
-        if Some(k) != title_line && !removed[k] {
-            *counts.entry(key(k)).or_default() += 1;
-        }
+        HashMap::with_capacity_and_hasher(folded.len(), BuildHasherDefault::default());
+    for (_, f) in &folded {
+        *counts.entry(Folded::of(f)).or_default() += 1;
     }
     let mut seen: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> =
-        HashMap::with_capacity_and_hasher(nonempty.len(), BuildHasherDefault::default());
-    for &k in &nonempty {
-        if Some(k) == title_line || removed[k] {
-            continue;
-        }
-        let key = key(k);
+        HashMap::with_capacity_and_hasher(folded.len(), BuildHasherDefault::default());
+    for (k, f) in &folded {
+        let k = *k;
+        let key = Folded::of(f);
         let n = counts.get(&key).copied().unwrap_or(0);
         let occurrence = seen.entry(key).or_default();
         *occurrence += 1;
@@ -524,9 +541,62 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     (edits, found)
 }
 
+/// The start of a line's fold: lines with the same fold have the same [`FoldedStart::key`].
+struct FoldedStart {
+    /// The fold of the line's first bytes (the whole fold if `whole`).
+    folded: String,
+    whole: bool,
+}
+
+impl FoldedStart {
+    /// Bytes of the fold in the key, at most.
+    const KEY: usize = 32;
+
+    /// The fold's first [`Self::KEY`] bytes (cut at a character boundary), or all of it.
+    fn key(&self) -> &str {
+        &self.folded[..floor_char_boundary(&self.folded, Self::KEY)]
+    }
+}
+
+/// [`FoldedStart`] of `line`. The fold of a prefix is a prefix of the fold; a prefix four
+/// times the key long folds to a key's length unless it is mostly whitespace (the whole line is
+/// folded then).
+fn folded_start(line: &str) -> FoldedStart {
+    let cut = floor_char_boundary(line, 4 * FoldedStart::KEY);
+    let folded = fold(&line[..cut]);
+    if cut == line.len() || folded.len() >= FoldedStart::KEY {
+        FoldedStart { folded, whole: cut == line.len() }
+    } else {
+        FoldedStart { folded: fold(line), whole: true }
+    }
+}
+
+/// Whether the fold of `line` is one of `targets` (folded). A long line is ruled out on the
+/// fold of its start, as long as the longest target: the fold of a prefix is a prefix of the
+/// fold.
+fn fold_is_one_of(line: &str, targets: &[String]) -> bool {
+    let Some(longest) = targets.iter().map(String::len).max() else {
+        return false;
+    };
+    let cut = floor_char_boundary(line, longest + 1);
+    if cut < line.len() {
+        let head = fold(&line[..cut]);
+        if !targets.iter().any(|t| t.starts_with(head.as_str())) {
+            return false;
+        }
+    }
+    targets.contains(&fold(line))
+}
+
 /// A folded line with its XXH3 hash, as a map key hashed once.
 #[derive(Debug, Clone, Copy)]
 struct Folded<'a>(u64, &'a str);
+
+impl<'a> Folded<'a> {
+    fn of(folded: &'a str) -> Self {
+        Folded(xxh3_64(folded.as_bytes()), folded)
+    }
+}
 
 impl PartialEq for Folded<'_> {
     fn eq(&self, other: &Self) -> bool {
@@ -897,6 +967,43 @@ mod tests {
         }
         assert!(datelines > 1_000, "{datelines}");
         assert!(!ends_as_a_date("Syria's war goes on") && !ends_as_a_date("   "));
+    }
+
+    #[test]
+    fn a_folded_start_is_the_start_of_the_fold() {
+        let mut next = crate::test_rng::below(0x0F1D_2C3B_4A59_6877);
+        let long_space = " ".repeat(70);
+        let long_word = "Aleppo".repeat(12);
+        let parts =
+            ["Aleppo", "ALEPPO", " ", "\u{a0}", "’", "—", "İ", "K", "é", "\t", long_space.as_str(), long_word.as_str()];
+        let (mut cut, mut refolded) = (0, 0);
+        for _ in 0..20_000 {
+            let line: String = (0..next(40)).map(|_| parts[next(parts.len())]).collect();
+            let full = fold(&line);
+            let start = folded_start(&line);
+            assert_eq!(start.key(), &full[..floor_char_boundary(&full, FoldedStart::KEY)], "{line:?}");
+            assert!(!start.whole || start.folded == full, "{line:?}");
+            cut += usize::from(!start.whole);
+            refolded += usize::from(start.whole && line.len() > 4 * FoldedStart::KEY);
+        }
+        assert!(cut > 1_000 && refolded > 100, "{cut} {refolded}");
+    }
+
+    #[test]
+    fn fold_is_one_of_agrees_with_folding_the_whole_line() {
+        let mut next = crate::test_rng::below(0x51D0_4E2B_8A37_C6F9);
+        let parts = ["Aleppo", "aleppo", "ALEPPO", " ", "  ", "\u{a0}", "’", "'", "—", "-", "Ǆ", "İ", "K", "x", "\t"];
+        let mut hits = 0;
+        for _ in 0..20_000 {
+            let targets: Vec<String> = (0..next(3))
+                .map(|_| fold(&(0..next(4)).map(|_| parts[next(parts.len())]).collect::<String>()))
+                .collect();
+            let line: String = (0..next(7)).map(|_| parts[next(parts.len())]).collect();
+            let expected = targets.contains(&fold(&line));
+            assert_eq!(fold_is_one_of(&line, &targets), expected, "{line:?} {targets:?}");
+            hits += usize::from(expected);
+        }
+        assert!(hits > 500, "{hits}");
     }
 
     #[test]

@@ -420,7 +420,8 @@ fn printable_ascii_prefix(bytes: &[u8]) -> usize {
     let mut done = 0;
     for chunk in &mut chunks {
         // A whole chunk without an early exit inside, so that the test vectorises.
-        let outside = chunk.iter().fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(0x20) >= 0x5F) | u8::from(b == b'`'));
+        let outside =
+            chunk.iter().fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(0x20) >= 0x5F) | u8::from(b == b'`'));
         if outside != 0 {
             return done + chunk.iter().position(|&b| !simple(b)).unwrap_or(chunk.len());
         }
