@@ -81,8 +81,7 @@ fn mojibake(text: &str, out: &mut Vec<StageEdit>) {
     if !memchr::memchr_iter(0xC3, bytes).any(|k| matches!(bytes.get(k + 1), Some(0x82..=0xB4))) {
         return;
     }
-    let mut run: Vec<(usize, char, u8)> = Vec::new();
-    let flush = |run: &mut Vec<(usize, char, u8)>, out: &mut Vec<StageEdit>| {
+    for_each_cp1252_run(text, |run| {
         if run.len() >= 2 {
             let bytes: Vec<u8> = run.iter().map(|r| r.2).collect();
             for chunk in Utf8Runs::new(&bytes) {
@@ -93,15 +92,33 @@ fn mojibake(text: &str, out: &mut Vec<StageEdit>) {
                 out.push(StageEdit::replace(from..to, decoded, "mojibake", reason));
             }
         }
-        run.clear();
-    };
-    for (i, c) in text.char_indices() {
-        match cp1252_byte(c) {
-            Some(b) if !c.is_ascii() => run.push((i, c, b)),
-            _ => flush(&mut run, out),
+    });
+}
+
+/// Calls `each` on every run of non-ASCII characters in a row that all have a cp1252 byte,
+/// as `(offset, character, byte)`. Only non-ASCII characters are read: an ASCII stretch
+/// between two of them ends a run.
+fn for_each_cp1252_run(text: &str, mut each: impl FnMut(&[(usize, char, u8)])) {
+    let mut run: Vec<(usize, char, u8)> = Vec::new();
+    let mut flush = |run: &mut Vec<(usize, char, u8)>| {
+        if !run.is_empty() {
+            each(run);
+            run.clear();
         }
+    };
+    let mut at = 0;
+    while let Some(i) = next_non_ascii(text.as_bytes(), at) {
+        if i > at {
+            flush(&mut run);
+        }
+        let c = text[i..].chars().next().expect("a lead byte starts a character");
+        match cp1252_byte(c) {
+            Some(b) => run.push((i, c, b)),
+            None => flush(&mut run),
+        }
+        at = i + c.len_utf8();
     }
-    flush(&mut run, out);
+    flush(&mut run);
 }
 
 /// Whether a character is something mojibake commonly stands for: Latin, Greek, Cyrillic,
@@ -589,6 +606,36 @@ mod tests {
         let current = d.text().to_owned();
         d.apply(normalize_form(&current, NormalForm::Nfc));
         d.text().to_owned()
+    }
+
+    #[test]
+    fn cp1252_runs_are_the_runs_a_walk_over_every_character_finds() {
+        let walk = |text: &str| {
+            let (mut runs, mut run) = (Vec::new(), Vec::new());
+            for (i, c) in text.char_indices() {
+                match cp1252_byte(c) {
+                    Some(b) if !c.is_ascii() => run.push((i, c, b)),
+                    _ if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+                    _ => {}
+                }
+            }
+            if !run.is_empty() {
+                runs.push(run);
+            }
+            runs
+        };
+        let mut next = crate::test_rng::below(0x6B2E_19C4_F0A3_8D57);
+        let long_ascii = "Aleppo ".repeat(9);
+        let parts = ["Ã", "©", "â€™", "a", " ", "\n", "é", "€", "ア", "\u{81}", "😀", long_ascii.as_str()];
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let text: String = (0..next(10)).map(|_| parts[next(parts.len())]).collect();
+            let mut runs = Vec::new();
+            for_each_cp1252_run(&text, |run| runs.push(run.to_vec()));
+            assert_eq!(runs, walk(&text), "{text:?}");
+            found += runs.len();
+        }
+        assert!(found > 10_000, "{found}");
     }
 
     #[test]
