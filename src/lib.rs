@@ -33,6 +33,14 @@ mod test_rng;
 pub mod py;
 
 pub use document::{Document, LoadReport, Loaded, Repair};
+
+/// Rust's allocations (not Python's) go through mimalloc: cleaning makes hundreds of small
+/// allocations per document (lines, folds, edits), from several threads at once, and spends
+/// 6–10% less time with it than with glibc's allocator. Its v2 line without transparent huge
+/// pages (the `Cargo.toml` features) keeps a streamed read's peak memory near glibc's (about
+/// 30 MB over the start against 25 MB, in `tests/test_streaming.py`'s 190 MB read).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub use error::{Error, Result};
 
 /// The native module `copydesk._core`: the single list of what Python sees.
