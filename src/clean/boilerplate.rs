@@ -237,13 +237,12 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
         || (plain.len() <= MAX_RULE_LEN && matches!(plain.as_bytes()[0], b'd' | b'D' | b't' | b'T'));
     // The anywhere rules that may match: cheap tests first (a long line counts its own
     // length). A short line is folded whole anyway; a long one only if it has a rule's word.
-    let mut anywhere: Vec<usize> = (0..ANYWHERE_RULES.len())
-        .filter(|&i| {
-            let rule = &ANYWHERE_RULES[i];
-            !disabled.contains(rule.id) && (!long || (plain.len() <= rule.max_len && has_anywhere_word(plain, i)))
-        })
-        .collect();
-    if !may_match_rule && anywhere.is_empty() {
+    // A flag per rule, not a list: this runs for every line.
+    let mut anywhere: [bool; ANYWHERE_RULES.len()] = std::array::from_fn(|i| {
+        let rule = &ANYWHERE_RULES[i];
+        !disabled.contains(rule.id) && (!long || (plain.len() <= rule.max_len && has_anywhere_word(plain, i)))
+    });
+    if !may_match_rule && !anywhere.contains(&true) {
         return None;
     }
     let head = fold(&plain[..cut]);
@@ -261,14 +260,19 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
             return hit;
         }
     }
-    anywhere.retain(|&i| folded_len <= ANYWHERE_RULES[i].max_len);
-    if anywhere.is_empty() {
+    for (may, rule) in anywhere.iter_mut().zip(&ANYWHERE_RULES) {
+        *may &= folded_len <= rule.max_len;
+    }
+    if !anywhere.contains(&true) {
         return None;
     }
     let folded = if cut == plain.len() { head } else { fold(plain) };
-    anywhere
-        .into_iter()
-        .find(|&i| folded.len() <= ANYWHERE_RULES[i].max_len && ANYWHERE_FINDERS[i].find(folded.as_bytes()).is_some())
+    (0..ANYWHERE_RULES.len())
+        .find(|&i| {
+            anywhere[i]
+                && folded.len() <= ANYWHERE_RULES[i].max_len
+                && ANYWHERE_FINDERS[i].find(folded.as_bytes()).is_some()
+        })
         .map(|i| {
             let r = &ANYWHERE_RULES[i];
             BuiltinRule { id: r.id, pattern: r.needle, max_len: r.max_len, reason: r.reason }
