@@ -1,11 +1,12 @@
 //! Profiling harness for the cleaning pipeline: cleans the texts of a JSON Lines file (the
 //! `text` field, as `benchmarks/generate.py` writes them) or a CSV file (a named column, e.g.
 //! FA-KES's `article_content`) on one thread, as `clean_batch(texts, workers=1)` does
-//! without the Python side, and prints throughput.
+//! without the Python side, and prints throughput. Build it with the `mimalloc` feature, the
+//! allocator the Python extension uses.
 //!
 //! ```text
-//! cargo run --profile profiling --example clean_profile -- benchmarks/data/10000/corpus.jsonl
-//! cargo run --profile profiling --example clean_profile -- ../shared/data/fakes/FA-KES-Dataset.csv article_content
+//! cargo run --profile profiling --features mimalloc --example clean_profile -- benchmarks/data/10000/corpus.jsonl
+//! cargo run --profile profiling --features mimalloc --example clean_profile -- ../shared/data/fakes/FA-KES-Dataset.csv article_content
 //! valgrind --tool=callgrind --collect-atstart=no --toggle-collect=clean_profile::run_all \
 //!     target/profiling/examples/clean_profile <file> [column] [limit] [repeats]
 //! ```

@@ -39,6 +39,7 @@ pub use document::{Document, LoadReport, Loaded, Repair};
 /// 6–10% less time with it than with glibc's allocator. Its v2 line without transparent huge
 /// pages (the `Cargo.toml` features) keeps a streamed read's peak memory near glibc's (about
 /// 30 MB over the start against 25 MB, in `tests/test_streaming.py`'s 190 MB read).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub use error::{Error, Result};
