@@ -355,11 +355,11 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         .filter(|f| !f.is_empty())
         .collect();
 
-    // Each line's folded start, long enough to tell it from every title form, for title
-    // repeats and duplicate lines (none needed for a lone line without a title).
+    // Each line's folded start, long enough to tell it from every title form: made here for
+    // title repeats (if there is a title), below for duplicate lines, once per line.
     let reach = title_folds.iter().map(String::len).max().map_or(0, |n| n + 1);
     let mut starts: Vec<Option<FoldedStart>> = (0..spans.len()).map(|_| None).collect();
-    if nonempty.len() >= 2 || !title_folds.is_empty() {
+    if !title_folds.is_empty() {
         for &k in nonempty.iter().filter(|&&k| Some(k) != title_line) {
             starts[k] = Some(FoldedStart::of(&plains[k], reach));
         }
