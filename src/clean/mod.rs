@@ -401,20 +401,22 @@ impl Cleaned {
     /// instead of bytes; `raw` is the text that was cleaned.
     pub fn into_char_offsets(mut self, raw: &str) -> Cleaned {
         // Every list of spans is in text order: one cursor each converts it in one pass, in
-        // place.
-        let mut raw_at = CharCursor::new(raw);
+        // place. Each is a copy of a cursor at the start of its text (made once: making one
+        // reads the whole text).
+        let (raw_start, clean_start) = (CharCursor::new(raw), CharCursor::new(&self.text));
+        let mut raw_at = raw_start.clone();
         for e in &mut self.edits {
             e.raw = raw_at.char_of(e.raw.start)..raw_at.char_of(e.raw.end);
         }
-        let (mut raw_at_seg, mut clean_at_seg) = (CharCursor::new(raw), CharCursor::new(&self.text));
+        let (mut raw_at_seg, mut clean_at_seg) = (raw_start, clean_start.clone());
         self.alignment = self.alignment.map_units(|b| raw_at_seg.char_of(b), |b| clean_at_seg.char_of(b));
         for spans in [&mut self.paragraphs, &mut self.sentences] {
-            let mut clean_at = CharCursor::new(&self.text);
+            let mut clean_at = clean_start.clone();
             for s in spans.iter_mut() {
                 *s = clean_at.char_of(s.start)..clean_at.char_of(s.end);
             }
         }
-        self.body_start = CharCursor::new(&self.text).char_of(self.body_start);
+        self.body_start = clean_start.clone().char_of(self.body_start);
         self.published_raw = self.published_raw.map(|s| raw_at.char_of(s.start)..raw_at.char_of(s.end));
         self
     }
