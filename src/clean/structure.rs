@@ -321,14 +321,17 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let mut title_line = None;
     if let Some(k) = first {
         let l = plains[k].trim();
-        let fl = fold(l);
         // `plain` is not always idempotent, and a title hint can be this line's plain form
         // (a title cleaning found, given back): it must match as it is, not only after
-        // `plain` again.
-        let matches_hint = hint.is_some_and(|h| {
-            let fh = fold(h);
-            fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
-        }) || hints.title.is_some_and(|t| fold(t.trim()) == fl);
+        // `plain` again. The line is folded only when there is a hint (it can be a whole
+        // article).
+        let matches_hint = hints.title.is_some() && {
+            let fl = fold(l);
+            hint.is_some_and(|h| {
+                let fh = fold(h);
+                fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
+            }) || hints.title.is_some_and(|t| fold(t.trim()) == fl)
+        };
         let is_dateline = || dateline(l).is_some_and(|c| iso_of(&c).is_some());
         if (matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1)) && !is_dateline() {
             title_line = Some(k);
@@ -586,11 +589,12 @@ impl FoldedStart {
     /// Bytes of the fold in the key, at most.
     const KEY: usize = 32;
 
-    /// `line`'s folded start: the fold of its first `reach` bytes, four keys' length at least.
+    /// `line`'s folded start: the fold of its first `reach` bytes, a key and a half at least.
     /// The fold of a prefix is a prefix of the fold. A prefix that folds to less than a key
-    /// (mostly whitespace) is not enough: the whole line is folded then.
+    /// (much whitespace, or characters that fold away) is not enough: the whole line is
+    /// folded then.
     fn of(line: &str, reach: usize) -> FoldedStart {
-        let cut = floor_char_boundary(line, reach.max(4 * Self::KEY));
+        let cut = floor_char_boundary(line, reach.max(Self::KEY + Self::KEY / 2));
         let folded = fold(&line[..cut]);
         if cut == line.len() || folded.len() >= Self::KEY {
             FoldedStart { folded, whole: cut == line.len() }
@@ -1021,7 +1025,7 @@ mod tests {
             assert_eq!(start.key(), &full[..floor_char_boundary(&full, FoldedStart::KEY)], "{line:?}");
             assert!(!start.whole || start.folded == full, "{line:?}");
             cut += usize::from(!start.whole);
-            refolded += usize::from(start.whole && line.len() > 4 * FoldedStart::KEY);
+            refolded += usize::from(start.whole && line.len() > 2 * FoldedStart::KEY);
         }
         assert!(cut > 1_000 && refolded > 100, "{cut} {refolded}");
     }
