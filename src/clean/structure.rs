@@ -155,7 +155,23 @@ fn captures<'h>(re: &Regex, h: &'h str) -> Option<regex::Captures<'h>> {
 /// ending otherwise, is not tried (the lazy DFA builds states for every new line it reads).
 fn dateline(line: &str) -> Option<regex::Captures<'_>> {
     let digit = line.bytes().any(|b| b.is_ascii_digit()) || (!line.is_ascii() && line.chars().any(char::is_numeric));
-    if digit && ends_as_a_date(line) { captures(&DATELINE_LINE, line) } else { None }
+    if digit && ends_as_a_date(line) && !has_more_word_chars(line, DATELINE_WORD_CHARS) {
+        captures(&DATELINE_LINE, line)
+    } else {
+        None
+    }
+}
+
+/// [`DATELINE_LINE`] matches no line with more characters than this other than white space
+/// and commas (which it repeats without bound). It allows 108: a name of 60 before the date
+/// (a keyword has fewer), then 48 in the date: a weekday `wednesday.` (10), a day, month
+/// and year `12th september. 2016` (18), a time `at 10:30:00 p.m.` (14) and a zone
+/// `+03:00` (6). A body with a fused dateline is not read by the automaton then.
+const DATELINE_WORD_CHARS: usize = 128;
+
+/// Whether `line` has more than `n` characters other than white space and commas.
+fn has_more_word_chars(line: &str, n: usize) -> bool {
+    line.chars().filter(|&c| !c.is_whitespace() && c != ',').nth(n).is_some()
 }
 
 /// Whether `line` (trailing spaces aside) ends as [`date_pattern`] can: with a digit, a time's
@@ -1010,6 +1026,34 @@ mod tests {
         }
         assert!(datelines > 1_000 && prefixes > 1_000, "{datelines} {prefixes}");
         assert!(!ends_as_a_date("Syria's war goes on") && !ends_as_a_date("   "));
+    }
+
+    #[test]
+    fn the_longest_dateline_is_within_the_word_character_bound() {
+        let date = "wednesday.,  12th september., 2016, at 10:30:00 p.m. +03:00";
+        let name = "Global-Research-Centre-for-Research-on-Globalization-Montrea";
+        assert_eq!(name.chars().count(), 60);
+        let longest = format!(" {name},\u{a0}{date} ");
+        let words = |l: &str| l.chars().filter(|&c| !c.is_whitespace() && c != ',').count();
+        assert_eq!(words(&longest), 108);
+        assert!(words(&longest) <= DATELINE_WORD_CHARS);
+        assert!(DATELINE_LINE.is_match(&longest) && dateline(&longest).is_some());
+        // One more character anywhere in it and no match: each part is at its longest.
+        for longer in [
+            format!("{name}x, {date}"),
+            date.replace("wednesday.", "wednesdayx."),
+            date.replace("12th", "123th"),
+            date.replace("september.", "septemberx."),
+            date.replace("2016", "20167"),
+            date.replace("10:30:00", "10:30:000"),
+            date.replace("p.m.", "p.m.x"),
+            date.replace("+03:00", "+03:000"),
+        ] {
+            let longer = if longer.starts_with(name) { longer } else { format!("{name}, {longer}") };
+            assert!(!DATELINE_LINE.is_match(&longer), "{longer:?}");
+        }
+        assert!(has_more_word_chars(&"x".repeat(129), DATELINE_WORD_CHARS));
+        assert!(!has_more_word_chars(&format!("{}, \u{3000}", "x".repeat(128)), DATELINE_WORD_CHARS));
     }
 
     #[test]
