@@ -265,6 +265,11 @@ fn alnum(s: &str) -> String {
 
 /// Splits a site suffix off a title: `Title - Site Name` → (`Title`, suffix byte offset).
 fn site_suffix(title: &str) -> Option<usize> {
+    // Every separator holds one of these bytes (`–` and `—` start with 0xE2): most titles
+    // have none, and are not searched five times.
+    if !title.bytes().any(|b| matches!(b, b'|' | b'-' | b':' | 0xE2)) {
+        return None;
+    }
     for sep in [" | ", " - ", " – ", " — ", " :: "] {
         if let Some(at) = title.rfind(sep) {
             let suffix = &title[at + sep.len()..];
@@ -1026,6 +1031,16 @@ mod tests {
         }
         assert!(datelines > 1_000 && prefixes > 1_000, "{datelines} {prefixes}");
         assert!(!ends_as_a_date("Syria's war goes on") && !ends_as_a_date("   "));
+    }
+
+    #[test]
+    fn a_site_suffix_follows_any_separator() {
+        for sep in [" | ", " - ", " – ", " — ", " :: "] {
+            let title = format!("Aleppo Evacuation Halts{sep}Islamic Invitation Turkey");
+            assert_eq!(site_suffix(&title), Some("Aleppo Evacuation Halts".len()), "{title:?}");
+        }
+        assert_eq!(site_suffix("Aleppo Evacuation Halts, Islamic Invitation Turkey"), None);
+        assert_eq!(site_suffix("Aleppo Evacuation Halts - The army said the evacuation would resume."), None);
     }
 
     #[test]
