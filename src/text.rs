@@ -211,6 +211,40 @@ impl<'a> CharCursor<'a> {
     }
 }
 
+/// Rewrites byte offsets of `text` as character offsets, in place. Each list holds offsets
+/// in text order (one out of order is still converted right, only slower). The lists are
+/// walked merged, through one [`CharCursor`], so that `text` is counted once rather than once
+/// per list.
+///
+/// # Examples
+/// ```
+/// let text = "Fua’a and Kafraya";
+/// // The starts and ends of `Fua’a` and `Kafraya`, in bytes.
+/// let (mut starts, mut ends) = ([0, 12], [7, 19]);
+/// let [a, b] = &mut starts;
+/// let [c, d] = &mut ends;
+/// copydesk::text::to_char_offsets_merged(text, &mut [vec![a, b], vec![c, d]]);
+/// assert_eq!((starts, ends), ([0, 10], [5, 17]));
+/// ```
+pub fn to_char_offsets_merged(text: &str, lists: &mut [Vec<&mut usize>]) {
+    let mut cursor = CharCursor::new(text);
+    let mut next = vec![0; lists.len()];
+    loop {
+        // The list whose next offset comes first.
+        let mut first: Option<(usize, usize)> = None;
+        for (k, list) in lists.iter().enumerate() {
+            if let Some(offset) = list.get(next[k]) {
+                if first.is_none_or(|(_, at)| **offset < at) {
+                    first = Some((k, **offset));
+                }
+            }
+        }
+        let Some((k, offset)) = first else { return };
+        *lists[k][next[k]] = cursor.char_of(offset);
+        next[k] += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +267,31 @@ mod tests {
         }
         assert_eq!(idx.char_of(text.len()), text.chars().count());
         assert_eq!(idx.byte_of(idx.len_chars()), text.len());
+    }
+
+    #[test]
+    fn merged_lists_convert_as_the_index_does() {
+        let text = "Ḥalab — حلب 🇸🇾 a\u{0301}b x\n".repeat(7);
+        let index = CharIndex::new(&text);
+        let boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+        let mut next = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
+        for round in 0..300 {
+            let mut lists: Vec<Vec<usize>> = (0..=next(4))
+                .map(|_| {
+                    let mut l: Vec<usize> = (0..next(12)).map(|_| boundaries[next(boundaries.len())]).collect();
+                    l.sort_unstable();
+                    l
+                })
+                .collect();
+            if round % 5 == 0 {
+                lists[0].reverse();
+            }
+            let expected: Vec<Vec<usize>> =
+                lists.iter().map(|l| l.iter().map(|&b| index.char_of(b)).collect()).collect();
+            let mut refs: Vec<Vec<&mut usize>> = lists.iter_mut().map(|l| l.iter_mut().collect()).collect();
+            to_char_offsets_merged(&text, &mut refs);
+            assert_eq!(lists, expected);
+        }
     }
 
     #[test]

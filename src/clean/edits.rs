@@ -429,24 +429,6 @@ impl Alignment {
             if seg.kept { seg.clean.start + (j - seg.raw.start) } else { seg.clean.start }
         }
     }
-
-    /// The same alignment counted in another unit (characters): `raw` and `clean` convert
-    /// byte offsets of the two texts.
-    pub fn map_units(&self, mut raw: impl FnMut(usize) -> usize, mut clean: impl FnMut(usize) -> usize) -> Alignment {
-        Alignment {
-            segments: self
-                .segments
-                .iter()
-                .map(|s| Segment {
-                    clean: clean(s.clean.start)..clean(s.clean.end),
-                    raw: raw(s.raw.start)..raw(s.raw.end),
-                    kept: s.kept,
-                })
-                .collect(),
-            raw_len: raw(self.raw_len),
-            clean_len: clean(self.clean_len),
-        }
-    }
 }
 
 #[cfg(test)]

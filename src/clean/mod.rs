@@ -41,11 +41,11 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::clean::boilerplate::{ProfileMatcher, UserRule, builtin_match_plain};
-use crate::clean::edits::{Alignment, Draft, Edit, StageEdit};
+use crate::clean::edits::{Alignment, Draft, Edit, Segment, StageEdit};
 use crate::clean::markup::LinkPolicy;
 use crate::clean::structure::{Hints, lines, whole_line};
 use crate::clean::unicode::NormalForm;
-use crate::text::CharCursor;
+use crate::text::to_char_offsets_merged;
 
 /// Options of [`clean`].
 #[derive(Debug, Clone)]
@@ -400,24 +400,33 @@ impl Cleaned {
     /// The same result with every offset counted in characters (Python `str` indices)
     /// instead of bytes; `raw` is the text that was cleaned.
     pub fn into_char_offsets(mut self, raw: &str) -> Cleaned {
-        // Every list of spans is in text order: one cursor each converts it in one pass, in
-        // place. Each is a copy of a cursor at the start of its text (made once: making one
-        // reads the whole text).
-        let (raw_start, clean_start) = (CharCursor::new(raw), CharCursor::new(&self.text));
-        let mut raw_at = raw_start.clone();
-        for e in &mut self.edits {
-            e.raw = raw_at.char_of(e.raw.start)..raw_at.char_of(e.raw.end);
-        }
-        let (mut raw_at_seg, mut clean_at_seg) = (raw_start, clean_start.clone());
-        self.alignment = self.alignment.map_units(|b| raw_at_seg.char_of(b), |b| clean_at_seg.char_of(b));
-        for spans in [&mut self.paragraphs, &mut self.sentences] {
-            let mut clean_at = clean_start.clone();
-            for s in spans.iter_mut() {
-                *s = clean_at.char_of(s.start)..clean_at.char_of(s.end);
+        // Every list of spans is in text order: the lists of each text are walked merged, so
+        // each text is counted once.
+        let Cleaned { text, edits, alignment, paragraphs, sentences, body_start, published_raw, .. } = &mut self;
+        let Alignment { segments, raw_len, clean_len } = alignment;
+        // In an ASCII text a byte offset is a character offset.
+        let (raw_ascii, clean_ascii) = (raw.is_ascii(), text.is_ascii());
+        let (mut segments_raw, mut segments_clean) = (Vec::new(), Vec::new());
+        for Segment { raw, clean, .. } in segments.iter_mut() {
+            if !raw_ascii {
+                segments_raw.extend([&mut raw.start, &mut raw.end]);
+            }
+            if !clean_ascii {
+                segments_clean.extend([&mut clean.start, &mut clean.end]);
             }
         }
-        self.body_start = clean_start.clone().char_of(self.body_start);
-        self.published_raw = self.published_raw.map(|s| raw_at.char_of(s.start)..raw_at.char_of(s.end));
+        if !raw_ascii {
+            segments_raw.push(raw_len);
+            let edits_raw = edits.iter_mut().flat_map(|Edit { raw, .. }| [&mut raw.start, &mut raw.end]).collect();
+            let published = published_raw.iter_mut().flat_map(|r| [&mut r.start, &mut r.end]).collect();
+            to_char_offsets_merged(raw, &mut [edits_raw, segments_raw, published]);
+        }
+        if !clean_ascii {
+            segments_clean.push(clean_len);
+            let paragraphs = paragraphs.iter_mut().flat_map(|r| [&mut r.start, &mut r.end]).collect();
+            let sentences = sentences.iter_mut().flat_map(|r| [&mut r.start, &mut r.end]).collect();
+            to_char_offsets_merged(text, &mut [segments_clean, paragraphs, sentences, vec![body_start]]);
+        }
         self
     }
 }
