@@ -6,8 +6,9 @@
 //! 2016`, or fused into the body: `Date of publication 4 October 2016 …`, `Last updated at
 //! Jul 012016 BEIRUT …`, `Wed 05 Apr 2017 …`), bylines, section words and image captions
 //! repeated line after line. The functions here look at the lines of the current text and
-//! propose edits; the *header zone* is the lines before the first real paragraph (12+ words,
-//! or 6+ words ending a sentence), where titles, datelines, bylines and labels live.
+//! propose edits; the *header zone* is the lines before the first real paragraph (25+ words,
+//! or 6+ words ending a sentence), fifteen kept lines at most, where titles, datelines,
+//! bylines and labels live.
 //!
 //! The layout pass runs last: it trims lines, collapses space runs, joins a paragraph broken
 //! across a blank line (a line ending mid-sentence followed by one starting in lowercase) and
@@ -72,22 +73,31 @@ fn ends_sentence(s: &str) -> bool {
 /// Index of the first body line (a real paragraph: 6+ words ending a sentence, or 25+
 /// words) of lines given in their [`plain`] form; lines before it are the header zone.
 fn header_end(plain_lines: &[Cow<'_, str>]) -> usize {
-    // Blank lines do not count towards the 15-line limit: layout removes them, and the
-    // zone must be the same before and after (idempotence).
+    // Blank lines do not count towards the line limit: layout removes them, and the zone
+    // must be the same before and after (idempotence).
     let mut seen = 0;
     for (k, line) in plain_lines.iter().enumerate() {
-        let n = words_up_to(line, 25);
-        if n >= 25 || (n >= 6 && ends_sentence(line)) {
+        if reads_as_body(line) {
             return k;
         }
-        if n > 0 {
+        if !line.trim().is_empty() {
             seen += 1;
-            if seen > 15 {
+            if seen > HEADER_LINES {
                 return k;
             }
         }
     }
     plain_lines.len()
+}
+
+/// Lines in the header zone, at most (blank lines aside).
+const HEADER_LINES: usize = 15;
+
+/// Whether a line (in its [`plain`] form) is a real paragraph: 6+ words ending a sentence,
+/// or 25+ words.
+fn reads_as_body(line: &str) -> bool {
+    let n = words_up_to(line, 25);
+    n >= 25 || (n >= 6 && ends_sentence(line))
 }
 
 const MONTH: &str = r"(?P<MON>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
@@ -328,7 +338,6 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let spans = lines(text);
     // Each line's plain form and matching form, computed once.
     let plains: Vec<Cow<'_, str>> = spans.iter().map(|&(s, e)| plain(&text[s..e])).collect();
-    let header = header_end(&plains);
     let mut edits: Vec<StageEdit> = Vec::new();
     let mut removed = vec![false; spans.len()];
     let mut found = Found::default();
@@ -363,6 +372,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     if let Some(t) = title.clone() {
         if let Some(at) = site_suffix(&t) {
             let bare = fold(&t[..at]);
+            let header = header_end(&plains);
             let confirmed = (0..header.max(1).min(spans.len())).any(|k| Some(k) != title_line && fold(line(k)) == bare)
                 || hints.source.is_some_and(|s| {
                     let (src, suf) = (alnum(s), alnum(&t[at..]));
@@ -405,10 +415,19 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         }
     }
 
-    // Title repeats (anywhere), datelines, bylines and labels (header zone).
+    // Title repeats (anywhere), datelines, bylines and labels (header zone). The zone ends at
+    // the first line that reads as body text, or after fifteen kept lines (the title among
+    // them): lines this loop removes do not count. A section label must follow the title,
+    // with only removed lines between. So once the removed lines are gone, the zone holds
+    // the same kept lines and nothing more in it is removed: a run of datelines or labels
+    // longer than the zone goes in one round, not a zone's worth per round.
     let mut body_first = None;
     // The first body line's plain form after a dateline fused into it, if one is cut.
     let mut fused_rest: Option<(usize, String)> = None;
+    // A title can read as body text (25 words or more): then there is no zone.
+    let mut in_zone = title_line.is_none_or(|k| !reads_as_body(&plains[k]));
+    let mut kept_in_zone = usize::from(title_line.is_some());
+    let mut under_title = title_line.is_some();
     for &k in &nonempty {
         if Some(k) == title_line {
             continue;
@@ -419,8 +438,9 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             removed[k] = true;
             continue;
         }
-        if k < header {
-            let pl = &plains[k];
+        let pl = &plains[k];
+        in_zone = in_zone && kept_in_zone < HEADER_LINES && !reads_as_body(pl);
+        if in_zone {
             if let Some(c) = dateline(pl) {
                 if let Some(iso) = iso_of(&c) {
                     if found.published.is_none() {
@@ -440,14 +460,17 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     continue;
                 }
             }
-            if is_section_label(pl) && title_line.is_some_and(|t| t < k) {
+            if under_title && is_section_label(pl) {
                 edits.push(StageEdit::remove(
                     whole_line(text, spans[k]),
                     "section-label",
                     format!("section label {:?}", l.trim()),
                 ));
                 removed[k] = true;
+                continue;
             }
+            kept_in_zone += 1;
+            under_title = false;
         } else if body_first.is_none() {
             body_first = Some(k);
         }
@@ -1031,6 +1054,51 @@ mod tests {
         }
         assert!(datelines > 1_000 && prefixes > 1_000, "{datelines} {prefixes}");
         assert!(!ends_as_a_date("Syria's war goes on") && !ends_as_a_date("   "));
+    }
+
+    /// Cleans with the structure stage alone until it changes nothing; returns the text after
+    /// the first call and the number of calls that changed it.
+    fn structure_rounds(text: &str) -> (String, usize) {
+        let first = apply(text, structure(text, Hints::default()).0);
+        let (mut now, mut rounds) = (first.clone(), 1);
+        loop {
+            let edits = structure(&now, Hints::default()).0;
+            if edits.is_empty() {
+                return (first, rounds);
+            }
+            now = apply(&now, edits);
+            rounds += 1;
+        }
+    }
+
+    #[test]
+    fn the_header_zone_goes_in_one_round_however_long_its_runs() {
+        // Credits: a title, then forty short capitalised lines, then a paragraph.
+        let names: Vec<String> = (0..40).map(|i| format!("Name {}", char::from(b'A' + i % 26))).collect();
+        let credits =
+            format!("Friday The 13th Fan Film\n\n{}\n\nThe film was made by fans over two years.", names.join("\n\n"));
+        let (first, rounds) = structure_rounds(&credits);
+        assert_eq!(rounds, 1, "{first}");
+        assert!(!first.contains("Name A") && first.contains("The film was made"), "{first}");
+        // Datelines longer than the zone: all go at once, and the first gives the date.
+        let datelines: Vec<String> = (1..=30).map(|d| format!("December {d}, 2016")).collect();
+        let text = format!(
+            "Aleppo Evacuation Halts\n{}\nThe evacuation of Eastern Aleppo came to a halt on Friday.",
+            datelines.join("\n")
+        );
+        let (first, rounds) = structure_rounds(&text);
+        assert_eq!(rounds, 1, "{first}");
+        assert!(!first.contains("December"), "{first}");
+        assert_eq!(structure(&text, Hints::default()).1.published.map(|p| p.0).as_deref(), Some("2016-12-01"));
+        // A label follows the title (with only removed lines between); a short line after
+        // kept text is not a label.
+        let text = "Aleppo Evacuation Halts\nDecember 10, 2016\nSyria\nA short standfirst line\nMiddle East\nThe evacuation of Eastern Aleppo came to a halt on Friday.";
+        let (first, rounds) = structure_rounds(text);
+        assert_eq!(rounds, 1, "{first}");
+        assert_eq!(
+            first,
+            "Aleppo Evacuation Halts\nA short standfirst line\nMiddle East\nThe evacuation of Eastern Aleppo came to a halt on Friday."
+        );
     }
 
     #[test]
