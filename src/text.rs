@@ -269,11 +269,18 @@ mod tests {
         assert_eq!(idx.byte_of(idx.len_chars()), text.len());
     }
 
+    /// A text of one- to four-byte characters (a combining mark, a flag), and every
+    /// character boundary in it, the end included.
+    fn mixed_text(repeats: usize) -> (String, Vec<usize>) {
+        let text = "Ḥalab — حلب 🇸🇾 a\u{0301}b x\n".repeat(repeats);
+        let boundaries = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+        (text, boundaries)
+    }
+
     #[test]
     fn merged_lists_convert_as_the_index_does() {
-        let text = "Ḥalab — حلب 🇸🇾 a\u{0301}b x\n".repeat(7);
+        let (text, boundaries) = mixed_text(7);
         let index = CharIndex::new(&text);
-        let boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
         let mut next = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
         for round in 0..300 {
             let mut lists: Vec<Vec<usize>> = (0..=next(4))
@@ -296,9 +303,8 @@ mod tests {
 
     #[test]
     fn the_cursor_agrees_with_the_index_in_any_order() {
-        let text = "Ḥalab — حلب 🇸🇾 a\u{0301}b x".repeat(9);
+        let (text, boundaries) = mixed_text(9);
         let index = CharIndex::new(&text);
-        let boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
         let mut next = crate::test_rng::below(0x3C6E_F372_FE94_F82B);
         let mut cursor = CharCursor::new(&text);
         for _ in 0..5_000 {
