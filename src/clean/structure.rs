@@ -424,7 +424,8 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let mut body_first = None;
     // The first body line's plain form after a dateline fused into it, if one is cut.
     let mut fused_rest: Option<(usize, String)> = None;
-    // A title can read as body text (25 words or more): then there is no zone.
+    // The title itself can read as body text (a question of six words, or 25 words): then
+    // there is no zone.
     let mut in_zone = title_line.is_none_or(|k| !reads_as_body(&plains[k]));
     let mut kept_in_zone = usize::from(title_line.is_some());
     let mut under_title = title_line.is_some();
