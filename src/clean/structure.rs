@@ -70,8 +70,10 @@ fn ends_sentence(s: &str) -> bool {
     s.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ';'])
 }
 
-/// Index of the first body line (a real paragraph: 6+ words ending a sentence, or 25+
-/// words) of lines given in their [`plain`] form; lines before it are the header zone.
+/// Index of the first body line ([`reads_as_body`]) of lines given in their [`plain`] form,
+/// or of the line after [`HEADER_LINES`] non-blank ones: the header zone counted on every
+/// line. Only the site-suffix check uses it, before anything is removed; the removals in
+/// [`structure`] count the zone on the lines they keep.
 fn header_end(plain_lines: &[Cow<'_, str>]) -> usize {
     // Blank lines do not count towards the line limit: layout removes them, and the zone
     // must be the same before and after (idempotence).
