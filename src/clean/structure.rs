@@ -45,6 +45,19 @@ pub fn lines(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// The indices of the `spans` (the lines of `text`, as [`lines`] gives them) holding a match
+/// of `needle` (which holds no line break), each once, in order.
+fn lines_holding(text: &str, spans: &[(usize, usize)], needle: &memchr::memmem::Finder<'_>) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for at in needle.find_iter(text.as_bytes()) {
+        let k = spans.partition_point(|&(_, e)| e < at);
+        if out.last() != Some(&k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
 /// The range that removes line `(start, end)` with its line break.
 pub fn whole_line(text: &str, (start, end): (usize, usize)) -> Range<usize> {
     if end < text.len() {
@@ -548,7 +561,9 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     }
 
     // A tag list fused into running text ("… continue. Tags Syria Free Syrian Army … The").
-    for &k in &nonempty {
+    // Only lines holding `Tag` can hold one: found in one search of the whole text, not one
+    // per line.
+    for k in lines_holding(text, &spans, finder!(b"Tag")) {
         if removed[k] {
             continue;
         }
@@ -1247,6 +1262,15 @@ mod tests {
         assert_eq!(found.published.as_ref().map(|p| p.0.as_str()), Some("2017-04-05"));
         assert_eq!(apply(text, edits), "Victims of a suspected chemical attack in Syria appeared to show symptoms.");
         assert!(!found.title_in_text);
+    }
+
+    #[test]
+    fn lines_holding_a_needle_are_each_named_once_in_order() {
+        let text = "Tags a\n\nno\nTags b Tags c\n\nend Tag\nTa\ng";
+        let spans = lines(text);
+        let finder = memchr::memmem::Finder::new("Tag");
+        assert_eq!(lines_holding(text, &spans, &finder), [0, 3, 5]);
+        assert!(lines_holding("", &lines(""), &finder).is_empty());
     }
 
     #[test]
