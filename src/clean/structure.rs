@@ -70,13 +70,37 @@ pub fn whole_line(text: &str, (start, end): (usize, usize)) -> Range<usize> {
 }
 
 fn words(s: &str) -> usize {
-    s.split_whitespace().count()
+    words_up_to(s, usize::MAX)
 }
 
 /// [`words`], counting no further than `cap`: what a threshold test needs, without walking
-/// a long line to its end.
+/// a long line to its end. The words of `str::split_whitespace`, counted from a mask of the
+/// spaces of each 64 bytes of ASCII (that iterator decodes every character).
 fn words_up_to(s: &str, cap: usize) -> usize {
-    s.split_whitespace().take(cap).count()
+    // ASCII white space as `char::is_whitespace` has it: tab to carriage return, and space.
+    let is_space = |b: u8| b <= b' ' && (0x1_0000_3E00_u64 >> b) & 1 == 1;
+    let bytes = s.as_bytes();
+    let (mut n, mut after_space, mut i) = (0, true, 0);
+    while i < bytes.len() && n < cap {
+        if let Some(chunk) = bytes.get(i..i + 64).filter(|c| c.is_ascii()) {
+            let spaces = chunk.iter().enumerate().fold(0u64, |m, (j, &b)| m | u64::from(is_space(b)) << j);
+            let starts = !spaces & (spaces << 1 | u64::from(after_space));
+            n += starts.count_ones() as usize;
+            after_space = spaces >> 63 == 1;
+            i += 64;
+            continue;
+        }
+        let (space, len) = if bytes[i].is_ascii() {
+            (is_space(bytes[i]), 1)
+        } else {
+            let c = s[i..].chars().next().expect("a character starts here");
+            (c.is_whitespace(), c.len_utf8())
+        };
+        n += usize::from(!space && after_space);
+        after_space = space;
+        i += len;
+    }
+    n.min(cap)
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -1002,6 +1026,27 @@ mod tests {
         let mut d = Draft::new(text);
         d.apply(edits);
         d.text().to_owned()
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        let mut next = crate::test_rng::below(0x6A09_E667_F3BC_C908);
+        // Runs of letters and of every kind of white space, ASCII and not, and characters
+        // that are not white space though Python's `isspace` says so (U+001C) or look it.
+        let parts = [
+            "ab", " ", "  ", "\t", "\n", "\u{b}", "\u{c}", "\r", "x", "é", "\u{a0}", "\u{2003}", "\u{85}", "\u{1c}",
+            "\u{200b}",
+        ];
+        for round in 0..6_000 {
+            // Every other text is ASCII (the first nine parts), so whole 64-byte chunks occur.
+            let kinds = if round % 2 == 0 { 9 } else { parts.len() };
+            let s: String = (0..next(120)).map(|_| parts[next(kinds)]).collect();
+            let all = s.split_whitespace().count();
+            assert_eq!(words(&s), all, "{s:?}");
+            for cap in [0, 1, 6, 25, 40] {
+                assert_eq!(words_up_to(&s, cap), all.min(cap), "{s:?} {cap}");
+            }
+        }
     }
 
     #[test]
