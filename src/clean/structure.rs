@@ -75,20 +75,22 @@ fn words(s: &str) -> usize {
 
 /// [`words`], counting no further than `cap`: what a threshold test needs, without walking
 /// a long line to its end. The words of `str::split_whitespace`, counted from a mask of the
-/// spaces of each 64 bytes of ASCII (that iterator decodes every character).
+/// spaces of each 8 bytes of ASCII (that iterator decodes every character).
 fn words_up_to(s: &str, cap: usize) -> usize {
     // ASCII white space as `char::is_whitespace` has it: tab to carriage return, and space.
-    let is_space = |b: u8| b <= b' ' && (0x1_0000_3E00_u64 >> b) & 1 == 1;
+    let is_space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
     let bytes = s.as_bytes();
     let (mut n, mut after_space, mut i) = (0, true, 0);
     while i < bytes.len() && n < cap {
-        if let Some(chunk) = bytes.get(i..i + 64).filter(|c| c.is_ascii()) {
-            let spaces = chunk.iter().enumerate().fold(0u64, |m, (j, &b)| m | u64::from(is_space(b)) << j);
-            let starts = !spaces & (spaces << 1 | u64::from(after_space));
-            n += starts.count_ones() as usize;
-            after_space = spaces >> 63 == 1;
-            i += 64;
-            continue;
+        if let Some(word) = bytes.get(i..i + 8).map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes"))) {
+            if word & HIGH_BITS == 0 {
+                let spaces = ascii_space_mask(word);
+                let starts = !spaces & (spaces << 1 | u64::from(after_space)) & 0xFF;
+                n += starts.count_ones() as usize;
+                after_space = spaces >> 7 & 1 == 1;
+                i += 8;
+                continue;
+            }
         }
         let (space, len) = if bytes[i].is_ascii() {
             (is_space(bytes[i]), 1)
@@ -101,6 +103,23 @@ fn words_up_to(s: &str, cap: usize) -> usize {
         i += len;
     }
     n.min(cap)
+}
+
+/// The high bit of each byte of a `u64`.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Bit `j` set where byte `j` (little-endian) of `word`, eight ASCII bytes, is white space
+/// (tab to carriage return, or space). Each test sets a byte's high bit without a carry
+/// between bytes, as the bytes are below 0x80.
+fn ascii_space_mask(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let spaced = word ^ (ONES * u64::from(b' '));
+    let is_space = !(((spaced | HIGH_BITS) - ONES) | spaced) & HIGH_BITS;
+    let at_least_tab = (word | HIGH_BITS) - ONES * u64::from(b'\t');
+    let below_cr = !((word | HIGH_BITS) - ONES * u64::from(b'\r' + 1));
+    let flags = is_space | (at_least_tab & below_cr & HIGH_BITS);
+    // The high bits, one per byte, gathered into the low byte.
+    (flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 fn ends_sentence(s: &str) -> bool {
