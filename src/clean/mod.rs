@@ -307,8 +307,16 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
     } else {
         0
     };
-    let paragraphs = structure::paragraphs(&text);
-    let sentences = structure::sentences(&text);
+    let (mut edits, mut alignment) = (edits, alignment);
+    let mut paragraphs = structure::paragraphs(&text);
+    let mut sentences = structure::sentences(&text);
+    // A batch keeps every result: room left over in these lists would be a third of its
+    // memory (paragraphs reuse the buffer of all lines), each page of it a page fault.
+    for spans in [&mut paragraphs, &mut sentences] {
+        spans.shrink_to_fit();
+    }
+    edits.shrink_to_fit();
+    alignment.segments.shrink_to_fit();
     let (published, published_raw) = match hints.published {
         Some(p) => (Some(p.to_owned()), None),
         None => (found.published.map(|p| p.0), published_raw),
@@ -463,4 +471,25 @@ where
         total.merge(counts);
     }
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_keeps_no_room_beyond_its_lists() {
+        // One long line and many short ones: the buffer of all lines would be far larger
+        // than the paragraphs, and the lists grown by doubling larger than their contents.
+        let mut raw = "A long first line of an article that runs on. ".repeat(40);
+        for k in 0..37 {
+            raw.push_str(&format!("\n\nShare this\nParagraph {k}. It ends here. Another starts.\n"));
+        }
+        let c = clean(&raw, DocumentHints::default(), &CleanOptions::default(), None);
+        assert!(c.edits.len() > 30 && c.sentences.len() > 70 && c.paragraphs.len() > 30);
+        assert_eq!(c.paragraphs.capacity(), c.paragraphs.len());
+        assert_eq!(c.sentences.capacity(), c.sentences.len());
+        assert_eq!(c.edits.capacity(), c.edits.len());
+        assert_eq!(c.alignment.segments.capacity(), c.alignment.segments.len());
+    }
 }
