@@ -376,6 +376,20 @@ def test_empty_and_blank_texts() -> None:
         check_invariants(c)
 
 
+def test_the_raw_text_is_the_str_given_and_lone_surrogates_become_replacements() -> None:
+    # a str is read in place, not copied: the result holds the very object
+    texts = ["Aleppo Falls\n\nThe army took the city.", "“Quoted,” he said. ☃ Back to top"]
+    assert cd.clean(texts[0]).raw is texts[0]
+    assert all(c.raw is t for c, t in zip(cd.clean_batch(texts, workers=2), texts, strict=True))
+    # a lone surrogate has no UTF-8 form: it is read as U+FFFD, so offsets stay the same
+    c = cd.clean_batch(["Aleppo \ud800 Falls. Back", "ok"])[0]
+    assert c.raw == "Aleppo \ufffd Falls. Back" and c.doc_id is None
+    check_invariants(c)
+    doc = cd.Document("Body text.", id="d1", source="x.org")
+    c = cd.clean_batch([doc])[0]
+    assert (c.raw, c.doc_id, c.source) == (doc.text, "d1", "x.org")
+
+
 # --- properties -------------------------------------------------------------------------
 
 PIECES = [

@@ -2,7 +2,6 @@
 //! `BoilerplateProfile` and `BoilerplateCounts` classes.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -14,9 +13,8 @@ use crate::clean::boilerplate::{
 use crate::clean::markup::LinkPolicy;
 use crate::clean::unicode::{NormalForm, fold as fold_text};
 use crate::clean::{CleanOptions, Cleaned, DocumentHints, clean as clean_core};
-use crate::document::Document;
 use crate::error::Error;
-use crate::py::input::{document_of, documents_of};
+use crate::py::input::{Input, RawText, input_of, inputs_of};
 use crate::py::parallel::{Interrupts, workers as make_workers};
 
 /// One change from raw to cleaned text (character offsets into the raw text).
@@ -47,8 +45,7 @@ impl PyEdit {
 /// A cleaned text, its edits and the maps back to the raw text (character offsets).
 #[pyclass(frozen, name = "Cleaned", module = "copydesk._core")]
 pub struct PyCleaned {
-    raw: Arc<Document>,
-    has_document: bool,
+    raw: RawText,
     inner: Cleaned,
 }
 
@@ -59,19 +56,22 @@ impl PyCleaned {
     fn text(&self) -> &str {
         &self.inner.text
     }
-    /// The raw text that was cleaned.
+    /// The raw text that was cleaned (the very `str` given, if one was).
     #[getter]
-    fn raw(&self) -> &str {
-        &self.raw.text
+    fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        match &self.raw {
+            RawText::Str(s) => Ok(s.bind(py).clone()),
+            other => Ok(PyString::new(py, other.text(py)?)),
+        }
     }
     /// Id of the document cleaned, or None for a bare text.
     #[getter]
     fn doc_id(&self) -> Option<&str> {
-        self.has_document.then_some(self.raw.id.as_str())
+        self.raw.document().map(|d| d.id.as_str())
     }
     #[getter]
     fn source(&self) -> Option<&str> {
-        self.raw.source.as_deref()
+        self.raw.document().and_then(|d| d.source.as_deref())
     }
     #[getter]
     fn title(&self) -> Option<&str> {
@@ -106,9 +106,11 @@ impl PyCleaned {
         self.inner.sentences.iter().map(|r| (r.start, r.end)).collect()
     }
     #[getter]
-    fn edits(&self) -> Vec<PyEdit> {
-        let chars: Vec<char> = if self.inner.edits.is_empty() { Vec::new() } else { self.raw.text.chars().collect() };
-        self.inner
+    fn edits(&self, py: Python<'_>) -> PyResult<Vec<PyEdit>> {
+        let chars: Vec<char> =
+            if self.inner.edits.is_empty() { Vec::new() } else { self.raw.text(py)?.chars().collect() };
+        Ok(self
+            .inner
             .edits
             .iter()
             .map(|e| PyEdit {
@@ -119,7 +121,7 @@ impl PyCleaned {
                 reason: e.reason.clone(),
                 original: chars[e.raw.start.min(chars.len())..e.raw.end.min(chars.len())].iter().collect(),
             })
-            .collect()
+            .collect())
     }
     /// The raw offset of cleaned offset `i`.
     #[pyo3(signature = (i, /, *, end=false))]
@@ -154,21 +156,25 @@ impl PyCleaned {
             .map(|s| (s.clean.start, s.clean.end, s.raw.start, s.raw.end, s.kept))
             .collect()
     }
-    fn __repr__(&self) -> String {
-        let id = if self.has_document { format!("doc_id={:?}, ", self.raw.id) } else { String::new() };
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let id = self.raw.document().map_or_else(String::new, |d| format!("doc_id={:?}, ", d.id));
         let py_str = |s: Option<&str>| s.map_or_else(|| "None".to_owned(), |s| format!("{s:?}"));
         let title: Option<String> = self.inner.title.as_deref().map(|t| t.chars().take(40).collect());
-        format!(
+        Ok(format!(
             "Cleaned({id}chars={} of {}, edits={}, title={}, published={})",
             self.inner.text.chars().count(),
-            self.raw.text.chars().count(),
+            self.raw.text(py)?.chars().count(),
             self.inner.edits.len(),
             py_str(title.as_deref()),
             py_str(self.inner.published.as_deref())
-        )
+        ))
     }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.cast::<PyCleaned>().is_ok_and(|o| o.get().inner == self.inner && o.get().raw.text == self.raw.text)
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let py = other.py();
+        match other.cast::<PyCleaned>() {
+            Ok(o) => Ok(o.get().inner == self.inner && o.get().raw.text(py)? == self.raw.text(py)?),
+            Err(_) => Ok(false),
+        }
     }
     /// The cleaned text after the title line.
     #[getter]
@@ -178,7 +184,7 @@ impl PyCleaned {
     /// What cleaning removed or replaced, one dict per edit (rule, reason, offsets, text).
     fn explain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
-        for e in self.edits() {
+        for e in self.edits(py)? {
             let d = PyDict::new(py);
             d.set_item("rule", &e.rule)?;
             d.set_item("reason", &e.reason)?;
@@ -191,8 +197,8 @@ impl PyCleaned {
         Ok(list)
     }
     /// The raw text with removals struck through and the rule on hover.
-    fn _repr_html_(&self) -> String {
-        let raw: Vec<char> = self.raw.text.chars().collect();
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        let raw: Vec<char> = self.raw.text(py)?.chars().collect();
         let esc = |from: usize, to: usize| -> String {
             let s: String = raw[from.min(raw.len())..to.min(raw.len())].iter().collect();
             html_escape::encode_text(&s).into_owned()
@@ -234,7 +240,7 @@ impl PyCleaned {
             out.push_str(&format!("<p>… {} more characters</p>", raw.len() - limit));
         }
         out.push_str("</div>");
-        out
+        Ok(out)
     }
 }
 
@@ -296,13 +302,22 @@ fn options(
     })
 }
 
-fn clean_document(doc: &Arc<Document>, opts: &CleanOptions, matcher: Option<&ProfileMatcher>) -> Cleaned {
-    let hints = DocumentHints {
-        title: doc.title.as_deref(),
-        source: doc.source.as_deref(),
-        published: doc.published.as_deref(),
+/// An input's text and what its document says of it, as the core reads them (no Python
+/// object: they cross into the threads of a batch).
+fn text_and_hints<'a>(input: &'a Input<'_>) -> PyResult<(&'a str, DocumentHints<'a>)> {
+    let hints = match input {
+        Input::Document(doc) => DocumentHints {
+            title: doc.title.as_deref(),
+            source: doc.source.as_deref(),
+            published: doc.published.as_deref(),
+        },
+        Input::Str(_) | Input::Repaired(_) => DocumentHints::default(),
     };
-    clean_core(&doc.text, hints, opts, matcher).into_char_offsets(&doc.text)
+    Ok((input.text()?, hints))
+}
+
+fn clean_text(text: &str, hints: DocumentHints<'_>, opts: &CleanOptions, matcher: Option<&ProfileMatcher>) -> Cleaned {
+    clean_core(text, hints, opts, matcher).into_char_offsets(text)
 }
 
 /// Cleans one text or Document.
@@ -322,15 +337,17 @@ pub fn clean(
     if text.is_none() {
         return Err(PyTypeError::new_err("clean: text is None, expected str or Document"));
     }
-    let has_document = text.cast::<PyString>().is_err();
-    let doc = document_of(text, &|| "clean: text".to_owned(), 0)?;
+    let input = input_of(text.clone(), &|| "clean: text".to_owned())?;
     let opts = options(form, urls, emails, disable, rules)?;
     let matcher = profile.map(|p| ProfileMatcher::new(&p.inner));
-    let inner = py.detach(|| clean_document(&doc, &opts, matcher.as_ref()));
-    Ok(PyCleaned { raw: doc, has_document, inner })
+    let inner = {
+        let (raw, hints) = text_and_hints(&input)?;
+        py.detach(|| clean_text(raw, hints, &opts, matcher.as_ref()))
+    };
+    Ok(PyCleaned { raw: input.unbind(), inner })
 }
 
-/// Cleans many texts or Documents (a Corpus, a list) in parallel.
+/// Cleans many texts or Documents in parallel.
 #[pyfunction]
 #[pyo3(signature = (texts, /, *, profile=None, urls="keep", emails="keep", form="NFC", disable=None, rules=None, workers=None))]
 #[allow(clippy::too_many_arguments)]
@@ -345,27 +362,21 @@ pub fn clean_batch(
     rules: Option<&Bound<'_, PyAny>>,
     workers: Option<i64>,
 ) -> PyResult<Vec<PyCleaned>> {
-    let is_docs = texts.getattr("_store").is_ok() || texts.cast::<crate::py::documents::PyCorpusStore>().is_ok();
-    let docs = documents_of(texts, "texts")?;
-    let has_document: Vec<bool> = if is_docs {
-        vec![true; docs.len()]
-    } else {
-        texts.try_iter()?.map(|item| item.map(|i| i.cast::<PyString>().is_err())).collect::<PyResult<_>>()?
-    };
+    let inputs = inputs_of(texts, "texts")?;
     let opts = options(form, urls, emails, disable, rules)?;
     let matcher = profile.map(|p| ProfileMatcher::new(&p.inner));
     let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
-    let result = py.detach(|| {
-        workers.map_chunks(&docs, 64, |d| clean_document(d, &opts, matcher.as_ref()), interrupts.checkpoint())
-    });
-    let cleaned = interrupts.finish(result)?;
-    Ok(cleaned
-        .into_iter()
-        .zip(docs)
-        .zip(has_document)
-        .map(|((inner, raw), has_document)| PyCleaned { raw, has_document, inner })
-        .collect())
+    let cleaned = {
+        let jobs: Vec<(&str, DocumentHints<'_>)> = inputs.iter().map(text_and_hints).collect::<PyResult<_>>()?;
+        let result = py.detach(|| {
+            let clean_job =
+                |&(text, hints): &(&str, DocumentHints<'_>)| clean_text(text, hints, &opts, matcher.as_ref());
+            workers.map_chunks(&jobs, 64, clean_job, interrupts.checkpoint())
+        });
+        interrupts.finish(result)?
+    };
+    Ok(cleaned.into_iter().zip(inputs).map(|(inner, input)| PyCleaned { raw: input.unbind(), inner }).collect())
 }
 
 /// Boilerplate learned from a corpus.
@@ -511,14 +522,16 @@ fn count_lines(
     max_chars: usize,
     workers: Option<i64>,
 ) -> PyResult<LineCounts> {
-    let docs = documents_of(texts, "texts")?;
+    let inputs = inputs_of(texts, "texts")?;
     let params = LearnParams { max_chars, ..LearnParams::default() };
     let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
-    let result = py.detach(|| {
-        let pairs: Vec<(Option<&str>, &str)> = docs.iter().map(|d| (d.source.as_deref(), d.text.as_str())).collect();
-        crate::clean::learn_boilerplate(&pairs, by_source, params, &workers, interrupts.checkpoint())
-    });
+    let pairs: Vec<(Option<&str>, &str)> = inputs
+        .iter()
+        .map(|i| Ok((i.document().and_then(|d| d.source.as_deref()), i.text()?)))
+        .collect::<PyResult<_>>()?;
+    let result =
+        py.detach(|| crate::clean::learn_boilerplate(&pairs, by_source, params, &workers, interrupts.checkpoint()));
     interrupts.finish(result)
 }
 

@@ -1,5 +1,6 @@
 //! Batch inputs from Python: a `Corpus`, a `CorpusStore`, or any iterable of `Document`s or
-//! `str`s, all seen by the core as shared documents (no copy for corpora).
+//! `str`s. Nothing is copied where it can be read in place: a corpus's documents are shared,
+//! and a `str`'s text is read from the UTF-8 form Python keeps of it.
 
 use std::sync::Arc;
 
@@ -10,15 +11,84 @@ use pyo3::types::{PyBytes, PyString};
 use crate::document::Document;
 use crate::py::documents::{PyCorpusStore, PyDocument};
 
-/// The documents of a batch argument. Texts get ids `"0"`, `"1"`, …; `what` names the
-/// argument in a `TypeError` (e.g. `"texts"`).
-pub fn documents_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Arc<Document>>> {
+/// One item of a batch argument, its text where it lies.
+pub enum Input<'py> {
+    /// A `Document` (of a corpus, or given as one), shared.
+    Document(Arc<Document>),
+    /// A `str` read in place: an ASCII `str` is its own UTF-8, and Python keeps the UTF-8
+    /// form of any other once asked for it.
+    Str(Bound<'py, PyString>),
+    /// A `str` with lone surrogates, which UTF-8 cannot hold: a copy, each surrogate one
+    /// U+FFFD, so that character offsets stay those of the Python string.
+    Repaired(String),
+}
+
+impl Input<'_> {
+    /// The text. Cannot fail for an input from [`inputs_of`], which checked it.
+    pub fn text(&self) -> PyResult<&str> {
+        match self {
+            Input::Document(d) => Ok(&d.text),
+            Input::Str(s) => s.to_str(),
+            Input::Repaired(t) => Ok(t),
+        }
+    }
+
+    /// The document, if the input was one.
+    pub fn document(&self) -> Option<&Document> {
+        match self {
+            Input::Document(d) => Some(d),
+            Input::Str(_) | Input::Repaired(_) => None,
+        }
+    }
+
+    /// The input kept past the call that received it.
+    pub fn unbind(self) -> RawText {
+        match self {
+            Input::Document(d) => RawText::Document(d),
+            Input::Str(s) => RawText::Str(s.unbind()),
+            Input::Repaired(t) => RawText::Repaired(t),
+        }
+    }
+}
+
+/// An [`Input`] kept in a result: the raw text it was made from.
+pub enum RawText {
+    /// A `Document`, shared.
+    Document(Arc<Document>),
+    /// The caller's `str` itself.
+    Str(Py<PyString>),
+    /// A `str` with its lone surrogates replaced.
+    Repaired(String),
+}
+
+impl RawText {
+    /// The text.
+    pub fn text<'a>(&'a self, py: Python<'a>) -> PyResult<&'a str> {
+        match self {
+            RawText::Document(d) => Ok(&d.text),
+            RawText::Str(s) => s.bind(py).to_str(),
+            RawText::Repaired(t) => Ok(t),
+        }
+    }
+
+    /// The document, if the input was one.
+    pub fn document(&self) -> Option<&Document> {
+        match self {
+            RawText::Document(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// The items of a batch argument; `what` names the argument in a `TypeError` (e.g.
+/// `"texts"`).
+pub fn inputs_of<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Input<'py>>> {
     if let Ok(store) = obj.cast::<PyCorpusStore>() {
-        return Ok(store.get().docs.clone());
+        return Ok(store.get().docs.iter().cloned().map(Input::Document).collect());
     }
     if let Ok(store) = obj.getattr("_store") {
         if let Ok(store) = store.cast::<PyCorpusStore>() {
-            return Ok(store.get().docs.clone());
+            return Ok(store.get().docs.iter().cloned().map(Input::Document).collect());
         }
     }
     if obj.cast::<PyString>().is_ok() || obj.cast::<PyBytes>().is_ok() {
@@ -27,28 +97,50 @@ pub fn documents_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Arc<Docu
     let iter = obj.try_iter().map_err(|_| {
         PyTypeError::new_err(format!("{what}: expected a Corpus or a list of texts, got {}", type_name(obj)))
     })?;
-    let mut docs = Vec::new();
+    let mut inputs = Vec::new();
     for (i, item) in iter.enumerate() {
-        let item = item?;
-        docs.push(document_of(&item, &|| format!("{what}[{i}]"), i)?);
-        // Copying millions of texts takes seconds: let Ctrl-C through before the batch starts.
+        inputs.push(input_of(item?, &|| format!("{what}[{i}]"))?);
+        // Millions of texts take a while: let Ctrl-C through before the batch starts.
         if i % 4096 == 4095 {
             obj.py().check_signals()?;
         }
     }
-    Ok(docs)
+    Ok(inputs)
+}
+
+/// One item: a `Document` or a `str`; `what` names it in a `TypeError`.
+pub fn input_of<'py>(obj: Bound<'py, PyAny>, what: &dyn Fn() -> String) -> PyResult<Input<'py>> {
+    if let Ok(doc) = obj.cast::<PyDocument>() {
+        return Ok(Input::Document(doc.get().inner.clone()));
+    }
+    match obj.cast_into::<PyString>() {
+        Ok(s) if s.to_str().is_ok() => Ok(Input::Str(s)),
+        Ok(s) => Ok(Input::Repaired(text_of(&s, what)?)),
+        Err(e) => {
+            let obj = e.into_inner();
+            Err(PyTypeError::new_err(format!("{} is a {}, expected str or Document", what(), type_name(&obj))))
+        }
+    }
+}
+
+/// The documents of a batch argument, for the stages that need owned documents. Texts
+/// get ids `"0"`, `"1"`, …; `what` names the argument in a `TypeError` (e.g. `"texts"`).
+pub fn documents_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Arc<Document>>> {
+    inputs_of(obj, what)?.into_iter().enumerate().map(|(i, input)| document_from(input, i)).collect()
 }
 
 /// One document from a `Document` or a `str` (id = `index`).
 pub fn document_of(obj: &Bound<'_, PyAny>, what: &dyn Fn() -> String, index: usize) -> PyResult<Arc<Document>> {
-    if let Ok(doc) = obj.cast::<PyDocument>() {
-        return Ok(doc.get().inner.clone());
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        let text = text_of(s, what)?;
-        return Ok(Arc::new(Document { id: index.to_string(), text, ..Document::default() }));
-    }
-    Err(PyTypeError::new_err(format!("{} is a {}, expected str or Document", what(), type_name(obj))))
+    document_from(input_of(obj.clone(), what)?, index)
+}
+
+fn document_from(input: Input<'_>, index: usize) -> PyResult<Arc<Document>> {
+    let text = match input {
+        Input::Document(d) => return Ok(d),
+        Input::Str(s) => s.to_str()?.to_owned(),
+        Input::Repaired(t) => t,
+    };
+    Ok(Arc::new(Document { id: index.to_string(), text, ..Document::default() }))
 }
 
 /// Text of a `str`; lone surrogates (which UTF-8 cannot hold) become U+FFFD one for one, so
