@@ -20,6 +20,9 @@ use std::ops::Range;
 /// A rule id: built-in ids are static, user rules bring their own.
 pub type RuleId = Cow<'static, str>;
 
+/// A reason: the built-in rules' are static (no allocation per edit), others are made.
+pub type Reason = Cow<'static, str>;
+
 /// A stage's proposal: replace `range` of the current text (bytes) with `replacement`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageEdit {
@@ -30,12 +33,12 @@ pub struct StageEdit {
     /// Rule id, e.g. `html-tag`.
     pub rule: RuleId,
     /// One sentence for a reader.
-    pub reason: String,
+    pub reason: Reason,
 }
 
 impl StageEdit {
     /// A removal of `range`.
-    pub fn remove(range: Range<usize>, rule: impl Into<RuleId>, reason: impl Into<String>) -> Self {
+    pub fn remove(range: Range<usize>, rule: impl Into<RuleId>, reason: impl Into<Reason>) -> Self {
         StageEdit { range, replacement: String::new(), rule: rule.into(), reason: reason.into() }
     }
 
@@ -44,7 +47,7 @@ impl StageEdit {
         range: Range<usize>,
         replacement: impl Into<String>,
         rule: impl Into<RuleId>,
-        reason: impl Into<String>,
+        reason: impl Into<Reason>,
     ) -> Self {
         StageEdit { range, replacement: replacement.into(), rule: rule.into(), reason: reason.into() }
     }
@@ -60,7 +63,7 @@ pub struct Edit {
     /// Rule id.
     pub rule: RuleId,
     /// Why.
-    pub reason: String,
+    pub reason: Reason,
 }
 
 /// A piece of the current text.

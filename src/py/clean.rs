@@ -118,7 +118,7 @@ impl PyCleaned {
                 raw_end: e.raw.end,
                 replacement: e.replacement.clone(),
                 rule: e.rule.to_string(),
-                reason: e.reason.clone(),
+                reason: e.reason.to_string(),
                 original: chars[e.raw.start.min(chars.len())..e.raw.end.min(chars.len())].iter().collect(),
             })
             .collect())
