@@ -263,7 +263,8 @@ class Cleaned:
     @property
     def text(self) -> str: ...
     @property
-    def raw(self) -> str: ...
+    def raw(self) -> str:
+        """The raw text that was cleaned: the very ``str`` given, or the document's text."""
     @property
     def doc_id(self) -> str | None: ...
     @property
