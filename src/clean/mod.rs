@@ -492,4 +492,27 @@ mod tests {
         assert_eq!(c.edits.capacity(), c.edits.len());
         assert_eq!(c.alignment.segments.capacity(), c.alignment.segments.len());
     }
+
+    #[test]
+    fn datelines_and_bylines_before_the_title_go_and_the_title_stays() {
+        let body = "The army took the city on Tuesday, officials said. Talks were to resume.";
+        let opts = CleanOptions::default();
+        for (raw, byline, published) in [
+            (format!("By John Smith\n\nAleppo Falls\n\n{body}"), Some("John Smith"), None),
+            (format!("Posted on by willyloman\nAleppo Falls\n\n{body}"), Some("willyloman"), None),
+            (format!("Tue Dec 13, 2016 22:11:53\n\nAleppo Falls\n\n{body}"), None, Some("2016-12-13T22:11:53")),
+            (format!("By Reuters\nDec 13, 2016\nAleppo Falls\n{body}"), Some("Reuters"), Some("2016-12-13")),
+        ] {
+            let c = clean(&raw, DocumentHints::default(), &opts, None);
+            assert_eq!(c.title.as_deref(), Some("Aleppo Falls"), "{raw:?}");
+            assert!(c.title_in_text && c.text.starts_with("Aleppo Falls\n"), "{:?}", c.text);
+            assert_eq!((c.byline.as_deref(), c.published.as_deref()), (byline, published), "{raw:?}");
+            assert!(c.text.ends_with(body), "{:?}", c.text);
+            let again = clean(&c.text, DocumentHints::default(), &opts, None);
+            assert_eq!((again.text, again.title), (c.text, c.title));
+        }
+        // A byline alone before the body: no title, the byline kept as metadata.
+        let c = clean(&format!("by PAUL FASSA\n\n{body}"), DocumentHints::default(), &opts, None);
+        assert_eq!((c.title, c.byline.as_deref(), c.text.as_str()), (None, Some("PAUL FASSA"), body));
+    }
 }

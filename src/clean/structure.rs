@@ -200,9 +200,13 @@ fn dateline_prefix(line: &str) -> Option<regex::Captures<'_>> {
     if prefix.is_ascii() { DATELINE_PREFIX_ASCII.captures(prefix) } else { DATELINE_PREFIX.captures(prefix) }
 }
 
+/// A byline: `By …`, `Written by …`, and a blog's `Posted on <date> by …` (`Posted on by …`
+/// once the date's link is gone, `Posted in <category> by …`).
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:by|written by|author|reporting by|words by)\s*:?\s+(?P<name>[^.!?\n]{2,80}?)\s*$")
-        .expect("byline pattern")
+    Regex::new(
+        r"(?i)^\s*(?:by|written by|author|reporting by|words by|posted(?:\s+(?:on|in)\b[^.!?\n]{0,40}?)?\s+by)\s*:?\s+(?P<name>[^.!?\n]{2,80}?)\s*$",
+    )
+    .expect("byline pattern")
 });
 
 /// Compiles every pattern of this module now rather than on the first text that needs it.
@@ -222,12 +226,13 @@ fn captures<'h>(re: &Regex, h: &'h str) -> Option<regex::Captures<'h>> {
 /// digit), and the line must end as a date does: a line without a numeric character, or
 /// ending otherwise, is not tried (the lazy DFA builds states for every new line it reads).
 fn dateline(line: &str) -> Option<regex::Captures<'_>> {
-    let digit = line.bytes().any(|b| b.is_ascii_digit()) || (!line.is_ascii() && line.chars().any(char::is_numeric));
-    if digit && ends_as_a_date(line) && !has_more_word_chars(line, DATELINE_WORD_CHARS) {
-        captures(&DATELINE_LINE, line)
-    } else {
-        None
+    // The cheapest test first; then a long line (a whole article, in some corpora) is ruled
+    // out by its first 129 characters, before its digits are looked for.
+    if !ends_as_a_date(line) || has_more_word_chars(line, DATELINE_WORD_CHARS) {
+        return None;
     }
+    let digit = line.bytes().any(|b| b.is_ascii_digit()) || (!line.is_ascii() && line.chars().any(char::is_numeric));
+    if digit { captures(&DATELINE_LINE, line) } else { None }
 }
 
 /// [`DATELINE_LINE`] matches no line with more characters than this other than white space
@@ -265,7 +270,24 @@ fn ends_as_a_date(line: &str) -> bool {
 /// letters of one of its words is tried.
 fn byline(line: &str) -> Option<regex::Captures<'_>> {
     let head = line.trim_start().as_bytes().get(..2).unwrap_or_default().to_ascii_lowercase();
-    if matches!(head.as_slice(), b"by" | b"wr" | b"au" | b"re" | b"wo") { captures(&BYLINE, line) } else { None }
+    if !matches!(head.as_slice(), b"by" | b"wr" | b"au" | b"re" | b"wo" | b"po")
+        || has_more_word_chars(line, BYLINE_WORD_CHARS)
+    {
+        return None;
+    }
+    captures(&BYLINE, line)
+}
+
+/// [`BYLINE`] matches no line with more characters than this other than white space and
+/// commas: 51 before the name (`posted`, `on`, 40 more and `by`, then `:`) and 80 in it. A
+/// paragraph starting `By …` is not read by the automaton then.
+const BYLINE_WORD_CHARS: usize = 131;
+
+/// The name of a byline line short enough to be one (at most eight words).
+fn byline_name(line: &str) -> Option<String> {
+    let c = byline(line)?;
+    let name = c["name"].trim();
+    (words_up_to(name, 9) <= 8).then(|| name.to_owned())
 }
 
 fn month_number(name: &str) -> Option<u32> {
@@ -402,10 +424,17 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let nonempty: Vec<usize> = (0..spans.len()).filter(|&k| !text[spans[k].0..spans[k].1].trim().is_empty()).collect();
     let line = |k: usize| &text[spans[k].0..spans[k].1];
 
-    // Title: the first line if it is the title (or looks like one), else the hint.
+    // Title: the first line if it is the title (or looks like one), else the hint. Datelines
+    // and bylines before it (which the header zone below removes) are passed over: the line
+    // after them is the first line once they are gone, and the title then.
     let hint_plain = hints.title.map(|t| plain(t).trim().to_owned()).filter(|t| !t.is_empty());
     let hint = hint_plain.as_deref();
-    let first = nonempty.first().copied();
+    let is_dateline = |l: &str| dateline(l).is_some_and(|c| iso_of(&c).is_some());
+    let first = nonempty
+        .iter()
+        .copied()
+        .take(HEADER_LINES)
+        .find(|&k| !(byline_name(&plains[k]).is_some() || is_dateline(&plains[k])));
     let mut title_line = None;
     if let Some(k) = first {
         let l = plains[k].trim();
@@ -420,8 +449,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                 fl == fh || fl.starts_with(&fh) || fh.starts_with(&fl)
             }) || hints.title.is_some_and(|t| fold(t.trim()) == fl)
         };
-        let is_dateline = || dateline(l).is_some_and(|c| iso_of(&c).is_some());
-        if (matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1)) && !is_dateline() {
+        if matches_hint || (hint.is_none() && is_title_like(l) && nonempty.len() > 1) {
             title_line = Some(k);
         }
     }
@@ -498,8 +526,12 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             continue;
         }
         let pl = &plains[k];
-        in_zone = in_zone && kept_in_zone < HEADER_LINES && !reads_as_body(pl);
-        if in_zone {
+        // The datelines and bylines passed over before the title go whatever the zone.
+        let before_title = title_line.is_some_and(|t| k < t);
+        if !before_title {
+            in_zone = in_zone && kept_in_zone < HEADER_LINES && !reads_as_body(pl);
+        }
+        if in_zone || before_title {
             if let Some(c) = dateline(pl) {
                 if let Some(iso) = iso_of(&c) {
                     if found.published.is_none() {
@@ -510,14 +542,11 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                     continue;
                 }
             }
-            if let Some(c) = byline(pl) {
-                let name = c["name"].trim().to_owned();
-                if words_up_to(&name, 9) <= 8 {
-                    found.byline.get_or_insert(name.clone());
-                    edits.push(StageEdit::remove(whole_line(text, spans[k]), "byline", format!("byline: {name}")));
-                    removed[k] = true;
-                    continue;
-                }
+            if let Some(name) = byline_name(pl) {
+                edits.push(StageEdit::remove(whole_line(text, spans[k]), "byline", format!("byline: {name}")));
+                found.byline.get_or_insert(name);
+                removed[k] = true;
+                continue;
             }
             if under_title && is_section_label(pl) {
                 edits.push(StageEdit::remove(
@@ -1219,6 +1248,29 @@ mod tests {
         }
         assert!(has_more_word_chars(&"x".repeat(129), DATELINE_WORD_CHARS));
         assert!(!has_more_word_chars(&format!("{}, \u{3000}", "x".repeat(128)), DATELINE_WORD_CHARS));
+    }
+
+    #[test]
+    fn the_longest_byline_is_within_the_word_character_bound() {
+        // `posted`, `on`, 40 characters (starting at a word boundary) and `by:`, then a name
+        // of 80: 131 characters other than white space and commas.
+        let (middle, name) = (format!("-{}", "x".repeat(39)), "n".repeat(80));
+        let longest = format!("  Posted  on{middle}  by:  {name}  ");
+        assert!(byline(&longest).is_some_and(|c| c["name"] == name));
+        assert!(!has_more_word_chars(&longest, BYLINE_WORD_CHARS));
+        assert!(has_more_word_chars(&longest, BYLINE_WORD_CHARS - 1));
+        // One more character in either part and no match: each part is at its longest.
+        assert!(BYLINE.captures(&format!("Posted on{middle}x by: {name}")).is_none());
+        assert!(BYLINE.captures(&format!("Posted on{middle} by: {name}n")).is_none());
+        for (line, name) in [
+            ("Posted on by willyloman", "willyloman"),
+            ("Posted on December 5, 2017 by Scott Creighton", "Scott Creighton"),
+            ("Posted in Politics by admin", "admin"),
+            ("By PAUL FASSA", "PAUL FASSA"),
+        ] {
+            assert_eq!(byline_name(line).as_deref(), Some(name), "{line:?}");
+        }
+        assert!(byline_name("Posters on the wall by the door").is_none());
     }
 
     #[test]
