@@ -376,6 +376,33 @@ def test_empty_and_blank_texts() -> None:
         check_invariants(c)
 
 
+def test_reprint_sources_click_prompts_photo_credits_and_blog_bylines_go() -> None:
+    body = "The army took the city on Tuesday, officials said. Talks were to resume."
+    raw = "\n\n".join(
+        [
+            "Posted on by willyloman",
+            "Aleppo Falls",
+            body,
+            "Featured Image via Getty Images/Drew Angerer",
+            "(To Donate to USAWatchdog.com Click Here)",
+            body.replace("Tuesday", "Friday"),
+            "Source: https://www.sgtreport.com/articles/2018/1/25/usa-dollar-tanks",
+        ]
+    )
+    c = cd.clean(raw)
+    assert c.text == "\n\n".join(["Aleppo Falls", body, body.replace("Tuesday", "Friday")])
+    assert (c.title, c.byline) == ("Aleppo Falls", "willyloman")
+    rules = {e.rule for e in c.edits}
+    assert {"byline", "photo-credit", "click-here", "original-source"} <= rules
+    check_invariants(c)
+    # every rule is listed, those found anywhere in a short line too
+    listed = {(rule, pattern) for rule, pattern, _ in cd.builtin_rules()}
+    assert ("click-here", "click here") in listed and ("copyright", "all rights reserved") in listed
+    # a sentence naming its source and a link is text, not a reprint line
+    kept = "Source: officials in Aleppo said https://x.org was down."
+    assert kept in cd.clean(body + "\n\n" + kept).text
+
+
 def test_the_raw_text_is_the_str_given_and_lone_surrogates_become_replacements() -> None:
     # a str is read in place, not copied: the result holds the very object
     texts = ["Aleppo Falls\n\nThe army took the city.", "“Quoted,” he said. ☃ Back to top"]

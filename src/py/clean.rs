@@ -646,8 +646,9 @@ pub fn fold(text: &str) -> String {
     fold_text(text)
 }
 
-/// Built-in boilerplate rules as `(id, pattern, reason)`.
+/// Built-in boilerplate rules as `(id, pattern, reason)`: patterns over the start of the
+/// folded line (`^…`), then those found anywhere in a short folded line.
 #[pyfunction]
 pub fn builtin_rules(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
-    PyList::new(py, crate::clean::boilerplate::BUILTIN_RULES.iter().map(|r| (r.id, r.pattern, r.reason)))
+    PyList::new(py, crate::clean::boilerplate::rule_list())
 }
