@@ -511,6 +511,9 @@ mod tests {
             let again = clean(&c.text, DocumentHints::default(), &opts, None);
             assert_eq!((again.text, again.title), (c.text, c.title));
         }
+        // A count standing alone first (comments, a page number) is not a title.
+        let c = clean(&format!("12\n\n{body}"), DocumentHints::default(), &opts, None);
+        assert_eq!((c.title, c.title_in_text), (None, false));
         // A byline alone before the body: no title, the byline kept as metadata.
         let c = clean(&format!("by PAUL FASSA\n\n{body}"), DocumentHints::default(), &opts, None);
         assert_eq!((c.title, c.byline.as_deref(), c.text.as_str()), (None, Some("PAUL FASSA"), body));

@@ -372,9 +372,15 @@ fn site_suffix(title: &str) -> Option<usize> {
     None
 }
 
+/// Whether a first line can be a title: short, not a sentence, with a letter in it (a page
+/// number or a count standing alone is not a title).
 fn is_title_like(line: &str) -> bool {
     let t = line.trim();
-    !t.is_empty() && t.len() <= 250 && words_up_to(t, 36) <= 35 && !t.ends_with('.')
+    !t.is_empty()
+        && t.len() <= 250
+        && words_up_to(t, 36) <= 35
+        && !t.ends_with('.')
+        && t.chars().any(char::is_alphabetic)
 }
 
 fn is_caption_like(line: &str) -> bool {
