@@ -367,7 +367,13 @@ fn stages(
     early_stages(draft, opts);
     let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source, untouched), &opts.disabled);
     draft.apply(edits);
-    let (edits, now) = structure::structure(draft.text(), Hints { title: hints.title, source: hints.source });
+    let structure_hints = Hints {
+        title: hints.title,
+        source: hints.source,
+        keeps_bylines: opts.disabled.contains("byline"),
+        keeps_datelines: opts.disabled.contains("dateline"),
+    };
+    let (edits, now) = structure::structure(draft.text(), structure_hints);
     if published_raw.is_none() {
         *published_raw = now.published.as_ref().map(|(_, span)| {
             let a = draft.alignment();
@@ -510,6 +516,13 @@ mod tests {
             assert!(c.text.ends_with(body), "{:?}", c.text);
             let again = clean(&c.text, DocumentHints::default(), &opts, None);
             assert_eq!((again.text, again.title), (c.text, c.title));
+        }
+        // With the byline (or dateline) rule switched off the line stays first: no title then.
+        for (rule, first) in [("byline", "By John Smith"), ("dateline", "Tue Dec 13, 2016 22:11:53")] {
+            let keeps = CleanOptions { disabled: [rule.to_owned()].into(), ..CleanOptions::default() };
+            let c = clean(&format!("{first}\n\nAleppo Falls\n\n{body}"), DocumentHints::default(), &keeps, None);
+            assert!(c.text.starts_with(first), "{:?}", c.text);
+            assert_eq!((c.title, c.title_in_text), (None, false), "{rule}");
         }
         // A count standing alone first (comments, a page number) is not a title.
         let c = clean(&format!("12\n\n{body}"), DocumentHints::default(), &opts, None);

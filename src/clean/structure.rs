@@ -347,6 +347,10 @@ pub struct Hints<'a> {
     pub title: Option<&'a str>,
     /// The document's source field.
     pub source: Option<&'a str>,
+    /// The byline rule is switched off: bylines stay, and no title is looked for past one.
+    pub keeps_bylines: bool,
+    /// The dateline rule is switched off: the same for datelines.
+    pub keeps_datelines: bool,
 }
 
 fn alnum(s: &str) -> String {
@@ -436,13 +440,15 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let hint_plain = hints.title.map(|t| plain(t).trim().to_owned()).filter(|t| !t.is_empty());
     let hint = hint_plain.as_deref();
     let is_dateline = |l: &str| dateline(l).is_some_and(|c| iso_of(&c).is_some());
-    let first = nonempty
-        .iter()
-        .copied()
-        .take(HEADER_LINES)
-        .find(|&k| !(byline_name(&plains[k]).is_some() || is_dateline(&plains[k])));
+    // A dateline or byline that stays (its rule switched off) ends the search: no title.
+    let mut kept_meta = false;
+    let first = nonempty.iter().copied().take(HEADER_LINES).find(|&k| {
+        let (is_byline, is_date) = (byline_name(&plains[k]).is_some(), is_dateline(&plains[k]));
+        kept_meta = (is_byline && hints.keeps_bylines) || (is_date && hints.keeps_datelines);
+        kept_meta || !(is_byline || is_date)
+    });
     let mut title_line = None;
-    if let Some(k) = first {
+    if let Some(k) = first.filter(|_| !kept_meta) {
         let l = plains[k].trim();
         // `plain` is not always idempotent, and a title hint can be this line's plain form
         // (a title cleaning found, given back): it must match as it is, not only after
@@ -1379,7 +1385,11 @@ mod tests {
     #[test]
     fn fused_dateline_and_title_with_a_hint() {
         let text = "Wed 05 Apr 2017 Syria attack symptoms consistent with nerve agent use WHO. Victims of a suspected chemical attack in Syria appeared to show symptoms.";
-        let hints = Hints { title: Some("Syria attack symptoms consistent with nerve agent use WHO"), source: None };
+        let hints = Hints {
+            title: Some("Syria attack symptoms consistent with nerve agent use WHO"),
+            source: None,
+            ..Hints::default()
+        };
         let (edits, found) = structure(text, hints);
         assert_eq!(found.published.as_ref().map(|p| p.0.as_str()), Some("2017-04-05"));
         assert_eq!(apply(text, edits), "Victims of a suspected chemical attack in Syria appeared to show symptoms.");
