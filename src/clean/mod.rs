@@ -300,21 +300,19 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
         }
     }
     let RoundState { found, published_raw, .. } = state;
-    let (text, edits, alignment) = draft.finish();
+    let (text, mut edits, mut alignment) = draft.finish();
     let title_in_text = found.title_in_text && !text.is_empty();
     let body_start = if title_in_text {
         text.find('\n').map_or(text.len(), |i| i + 1 + usize::from(text[i + 1..].starts_with('\n')))
     } else {
         0
     };
-    let (mut edits, mut alignment) = (edits, alignment);
     let mut paragraphs = structure::paragraphs(&text);
     let mut sentences = structure::sentences(&text);
     // A batch keeps every result: room left over in these lists would be a third of its
     // memory (paragraphs reuse the buffer of all lines), each page of it a page fault.
-    for spans in [&mut paragraphs, &mut sentences] {
-        spans.shrink_to_fit();
-    }
+    paragraphs.shrink_to_fit();
+    sentences.shrink_to_fit();
     edits.shrink_to_fit();
     alignment.segments.shrink_to_fit();
     let (published, published_raw) = match hints.published {

@@ -14,7 +14,7 @@ use crate::clean::markup::LinkPolicy;
 use crate::clean::unicode::{NormalForm, fold as fold_text};
 use crate::clean::{CleanOptions, Cleaned, DocumentHints, clean as clean_core};
 use crate::error::Error;
-use crate::py::input::{Input, RawText, input_of, inputs_of};
+use crate::py::input::{RawText, input_of, inputs_of};
 use crate::py::parallel::{Interrupts, workers as make_workers};
 
 /// One change from raw to cleaned text (character offsets into the raw text).
@@ -304,16 +304,13 @@ fn options(
 
 /// An input's text and what its document says of it, as the core reads them (no Python
 /// object: they cross into the threads of a batch).
-fn text_and_hints<'a>(input: &'a Input<'_>) -> PyResult<(&'a str, DocumentHints<'a>)> {
-    let hints = match input {
-        Input::Document(doc) => DocumentHints {
-            title: doc.title.as_deref(),
-            source: doc.source.as_deref(),
-            published: doc.published.as_deref(),
-        },
-        Input::Str(_) | Input::Repaired(_) => DocumentHints::default(),
-    };
-    Ok((input.text()?, hints))
+fn text_and_hints<'a>(py: Python<'a>, raw: &'a RawText) -> PyResult<(&'a str, DocumentHints<'a>)> {
+    let hints = raw.document().map_or_else(DocumentHints::default, |doc| DocumentHints {
+        title: doc.title.as_deref(),
+        source: doc.source.as_deref(),
+        published: doc.published.as_deref(),
+    });
+    Ok((raw.text(py)?, hints))
 }
 
 fn clean_text(text: &str, hints: DocumentHints<'_>, opts: &CleanOptions, matcher: Option<&ProfileMatcher>) -> Cleaned {
@@ -337,14 +334,14 @@ pub fn clean(
     if text.is_none() {
         return Err(PyTypeError::new_err("clean: text is None, expected str or Document"));
     }
-    let input = input_of(text.clone(), &|| "clean: text".to_owned())?;
+    let raw = input_of(text.clone(), &|| "clean: text".to_owned())?;
     let opts = options(form, urls, emails, disable, rules)?;
     let matcher = profile.map(|p| ProfileMatcher::new(&p.inner));
     let inner = {
-        let (raw, hints) = text_and_hints(&input)?;
-        py.detach(|| clean_text(raw, hints, &opts, matcher.as_ref()))
+        let (text, hints) = text_and_hints(py, &raw)?;
+        py.detach(|| clean_text(text, hints, &opts, matcher.as_ref()))
     };
-    Ok(PyCleaned { raw: input.unbind(), inner })
+    Ok(PyCleaned { raw, inner })
 }
 
 /// Cleans many texts or Documents in parallel.
@@ -368,7 +365,8 @@ pub fn clean_batch(
     let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
     let cleaned = {
-        let jobs: Vec<(&str, DocumentHints<'_>)> = inputs.iter().map(text_and_hints).collect::<PyResult<_>>()?;
+        let jobs: Vec<(&str, DocumentHints<'_>)> =
+            inputs.iter().map(|raw| text_and_hints(py, raw)).collect::<PyResult<_>>()?;
         let result = py.detach(|| {
             let clean_job =
                 |&(text, hints): &(&str, DocumentHints<'_>)| clean_text(text, hints, &opts, matcher.as_ref());
@@ -376,7 +374,7 @@ pub fn clean_batch(
         });
         interrupts.finish(result)?
     };
-    Ok(cleaned.into_iter().zip(inputs).map(|(inner, input)| PyCleaned { raw: input.unbind(), inner }).collect())
+    Ok(cleaned.into_iter().zip(inputs).map(|(inner, raw)| PyCleaned { raw, inner }).collect())
 }
 
 /// Boilerplate learned from a corpus.
@@ -528,7 +526,7 @@ fn count_lines(
     let mut interrupts = Interrupts::default();
     let pairs: Vec<(Option<&str>, &str)> = inputs
         .iter()
-        .map(|i| Ok((i.document().and_then(|d| d.source.as_deref()), i.text()?)))
+        .map(|raw| Ok((raw.document().and_then(|d| d.source.as_deref()), raw.text(py)?)))
         .collect::<PyResult<_>>()?;
     let result =
         py.detach(|| crate::clean::learn_boilerplate(&pairs, by_source, params, &workers, interrupts.checkpoint()));

@@ -11,58 +11,21 @@ use pyo3::types::{PyBytes, PyString};
 use crate::document::Document;
 use crate::py::documents::{PyCorpusStore, PyDocument};
 
-/// One item of a batch argument, its text where it lies.
-pub enum Input<'py> {
+/// One item of a batch argument, its text where it lies; kept in a result as the raw text it
+/// was made from.
+pub enum RawText {
     /// A `Document` (of a corpus, or given as one), shared.
     Document(Arc<Document>),
-    /// A `str` read in place: an ASCII `str` is its own UTF-8, and Python keeps the UTF-8
-    /// form of any other once asked for it.
-    Str(Bound<'py, PyString>),
+    /// The caller's `str` itself, read in place: an ASCII `str` is its own UTF-8, and Python
+    /// keeps the UTF-8 form of any other once asked for it.
+    Str(Py<PyString>),
     /// A `str` with lone surrogates, which UTF-8 cannot hold: a copy, each surrogate one
     /// U+FFFD, so that character offsets stay those of the Python string.
     Repaired(String),
 }
 
-impl Input<'_> {
-    /// The text. Cannot fail for an input from [`inputs_of`], which checked it.
-    pub fn text(&self) -> PyResult<&str> {
-        match self {
-            Input::Document(d) => Ok(&d.text),
-            Input::Str(s) => s.to_str(),
-            Input::Repaired(t) => Ok(t),
-        }
-    }
-
-    /// The document, if the input was one.
-    pub fn document(&self) -> Option<&Document> {
-        match self {
-            Input::Document(d) => Some(d),
-            Input::Str(_) | Input::Repaired(_) => None,
-        }
-    }
-
-    /// The input kept past the call that received it.
-    pub fn unbind(self) -> RawText {
-        match self {
-            Input::Document(d) => RawText::Document(d),
-            Input::Str(s) => RawText::Str(s.unbind()),
-            Input::Repaired(t) => RawText::Repaired(t),
-        }
-    }
-}
-
-/// An [`Input`] kept in a result: the raw text it was made from.
-pub enum RawText {
-    /// A `Document`, shared.
-    Document(Arc<Document>),
-    /// The caller's `str` itself.
-    Str(Py<PyString>),
-    /// A `str` with its lone surrogates replaced.
-    Repaired(String),
-}
-
 impl RawText {
-    /// The text.
+    /// The text. Cannot fail for an item from [`inputs_of`] or [`input_of`], which checked it.
     pub fn text<'a>(&'a self, py: Python<'a>) -> PyResult<&'a str> {
         match self {
             RawText::Document(d) => Ok(&d.text),
@@ -71,24 +34,24 @@ impl RawText {
         }
     }
 
-    /// The document, if the input was one.
+    /// The document, if the item was one.
     pub fn document(&self) -> Option<&Document> {
         match self {
             RawText::Document(d) => Some(d),
-            _ => None,
+            RawText::Str(_) | RawText::Repaired(_) => None,
         }
     }
 }
 
 /// The items of a batch argument; `what` names the argument in a `TypeError` (e.g.
 /// `"texts"`).
-pub fn inputs_of<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Input<'py>>> {
+pub fn inputs_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<RawText>> {
     if let Ok(store) = obj.cast::<PyCorpusStore>() {
-        return Ok(store.get().docs.iter().cloned().map(Input::Document).collect());
+        return Ok(store.get().docs.iter().cloned().map(RawText::Document).collect());
     }
     if let Ok(store) = obj.getattr("_store") {
         if let Ok(store) = store.cast::<PyCorpusStore>() {
-            return Ok(store.get().docs.iter().cloned().map(Input::Document).collect());
+            return Ok(store.get().docs.iter().cloned().map(RawText::Document).collect());
         }
     }
     if obj.cast::<PyString>().is_ok() || obj.cast::<PyBytes>().is_ok() {
@@ -109,13 +72,13 @@ pub fn inputs_of<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Input
 }
 
 /// One item: a `Document` or a `str`; `what` names it in a `TypeError`.
-pub fn input_of<'py>(obj: Bound<'py, PyAny>, what: &dyn Fn() -> String) -> PyResult<Input<'py>> {
+pub fn input_of(obj: Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<RawText> {
     if let Ok(doc) = obj.cast::<PyDocument>() {
-        return Ok(Input::Document(doc.get().inner.clone()));
+        return Ok(RawText::Document(doc.get().inner.clone()));
     }
     match obj.cast_into::<PyString>() {
-        Ok(s) if s.to_str().is_ok() => Ok(Input::Str(s)),
-        Ok(s) => Ok(Input::Repaired(text_of(&s, what)?)),
+        Ok(s) if s.to_str().is_ok() => Ok(RawText::Str(s.unbind())),
+        Ok(s) => Ok(RawText::Repaired(text_of(&s, what)?)),
         Err(e) => {
             let obj = e.into_inner();
             Err(PyTypeError::new_err(format!("{} is a {}, expected str or Document", what(), type_name(&obj))))
@@ -126,19 +89,19 @@ pub fn input_of<'py>(obj: Bound<'py, PyAny>, what: &dyn Fn() -> String) -> PyRes
 /// The documents of a batch argument, for the stages that need owned documents. Texts
 /// get ids `"0"`, `"1"`, …; `what` names the argument in a `TypeError` (e.g. `"texts"`).
 pub fn documents_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Arc<Document>>> {
-    inputs_of(obj, what)?.into_iter().enumerate().map(|(i, input)| document_from(input, i)).collect()
+    inputs_of(obj, what)?.into_iter().enumerate().map(|(i, raw)| document_from(obj.py(), raw, i)).collect()
 }
 
 /// One document from a `Document` or a `str` (id = `index`).
 pub fn document_of(obj: &Bound<'_, PyAny>, what: &dyn Fn() -> String, index: usize) -> PyResult<Arc<Document>> {
-    document_from(input_of(obj.clone(), what)?, index)
+    document_from(obj.py(), input_of(obj.clone(), what)?, index)
 }
 
-fn document_from(input: Input<'_>, index: usize) -> PyResult<Arc<Document>> {
-    let text = match input {
-        Input::Document(d) => return Ok(d),
-        Input::Str(s) => s.to_str()?.to_owned(),
-        Input::Repaired(t) => t,
+fn document_from(py: Python<'_>, raw: RawText, index: usize) -> PyResult<Arc<Document>> {
+    let text = match raw {
+        RawText::Document(d) => return Ok(d),
+        RawText::Str(s) => s.bind(py).to_str()?.to_owned(),
+        RawText::Repaired(t) => t,
     };
     Ok(Arc::new(Document { id: index.to_string(), text, ..Document::default() }))
 }
