@@ -83,11 +83,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         best = best.min(start.elapsed().as_secs_f64());
     }
     if let Ok(out) = std::env::var("CLEAN_DIGEST") {
-        // One line per text: a hash of the whole result, to compare two builds' behaviour.
+        // One line per text: a hash of the whole result, then of what it says (text, title,
+        // title_in_text, date, byline, paragraphs, sentences) without the edits that got
+        // there, to compare two builds' behaviour.
+        let mut lines = String::new();
+        let hash = |s: String| xxhash_rust::xxh3::xxh3_64(s.as_bytes());
+        for t in &texts {
+            let c = clean(t, DocumentHints::default(), &opts, None).into_char_offsets(t);
+            let said = (&c.text, &c.title, c.title_in_text, &c.published, &c.byline, &c.paragraphs, &c.sentences);
+            lines.push_str(&format!("{:016x} {:016x}\n", hash(format!("{c:?}")), hash(format!("{said:?}"))));
+        }
+        std::fs::write(out, lines)?;
+    }
+    if let Ok(out) = std::env::var("CLEAN_OUTPUTS") {
+        // One line per text: what the result says, to read where two builds differ.
         let mut lines = String::new();
         for t in &texts {
             let c = clean(t, DocumentHints::default(), &opts, None).into_char_offsets(t);
-            lines.push_str(&format!("{:016x}\n", xxhash_rust::xxh3::xxh3_64(format!("{c:?}").as_bytes())));
+            let said = (&c.text, &c.title, c.title_in_text, &c.published, &c.byline, &c.paragraphs, &c.sentences);
+            lines.push_str(&format!("{said:?}\n"));
         }
         std::fs::write(out, lines)?;
     }

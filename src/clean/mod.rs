@@ -498,6 +498,28 @@ mod tests {
     }
 
     #[test]
+    fn the_last_lines_removed_together_go_in_one_round() {
+        // The text's last line takes the line break before it, which the line before it (removed
+        // too) also takes: both must go. Left to a later round, the link-only line had lost its
+        // link (Markdown) and stayed as words; the URL had been joined to the paragraph.
+        let body = "Aleppo\n\nThe army took the city on Tuesday, officials said.";
+        for (tail, rule) in [
+            ("Leave a Reply\n[War Agenda](#)", "link-only-line"),
+            ("[Fars News](#)\nhttps://example.com/2016/12/aleppo/", "url-line"),
+        ] {
+            let raw = format!("{body}\n\nClick here to support our work.\n{tail}");
+            let c = clean(&raw, DocumentHints::default(), &CleanOptions::default(), None);
+            assert_eq!(c.text, body, "{raw:?}");
+            let last = c.edits.last().expect("edits");
+            assert_eq!((last.rule.as_ref(), &raw[last.raw.clone()]), (rule, tail.rsplit('\n').next().unwrap()));
+            let mut d = Draft::new(&raw);
+            let mut state = RoundState::default();
+            stages(&mut d, DocumentHints::default(), &CleanOptions::default(), None, &mut state, 0);
+            assert_eq!(d.text(), body, "one round");
+        }
+    }
+
+    #[test]
     fn datelines_and_bylines_before_the_title_go_and_the_title_stays() {
         let body = "The army took the city on Tuesday, officials said. Talks were to resume.";
         let opts = CleanOptions::default();

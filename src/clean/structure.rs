@@ -891,17 +891,23 @@ fn tags_before_footer(line: &str) -> Option<(usize, usize)> {
     ((1..=40).contains(&n) && !has_sentence_words(list) && !list.contains(". ")).then(|| (start, line.trim_end().len()))
 }
 
-/// Drops edits that overlap an earlier one (two rules on one line: the first wins).
+/// Drops edits that overlap an earlier one (two rules on one line: the first wins). A
+/// removal reaching past the edit before it keeps its rest: two neighbouring lines removed
+/// whole both claim the line break between them when the second is the text's last line
+/// (it takes the break before it), and dropping it would leave that line for another round.
 pub fn dedupe_overlaps(edits: &mut Vec<StageEdit>) {
     let mut last_end = 0;
     let mut first = true;
-    edits.retain(|e| {
-        let keep = first || e.range.start >= last_end;
-        if keep {
-            last_end = last_end.max(e.range.end);
-            first = false;
+    edits.retain_mut(|e| {
+        if !first && e.range.start < last_end {
+            if !e.replacement.is_empty() || e.range.end <= last_end {
+                return false;
+            }
+            e.range.start = last_end;
         }
-        keep
+        last_end = last_end.max(e.range.end);
+        first = false;
+        true
     });
 }
 
