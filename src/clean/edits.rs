@@ -97,13 +97,37 @@ pub struct Draft<'a> {
     raw: &'a str,
     current: String,
     pieces: Vec<Piece>,
+    /// The text at the last [`Draft::checkpoint`], once an edit has changed it (the old
+    /// buffer, handed over rather than copied).
+    at_checkpoint: Option<String>,
 }
 
 impl<'a> Draft<'a> {
     /// A draft with nothing changed yet.
     pub fn new(raw: &'a str) -> Self {
         let pieces = if raw.is_empty() { Vec::new() } else { vec![Piece::Kept(0..raw.len())] };
-        Draft { raw, current: raw.to_owned(), pieces }
+        Draft { raw, current: raw.to_owned(), pieces, at_checkpoint: None }
+    }
+
+    /// Marks the current text, for [`Draft::unchanged_since_checkpoint`].
+    pub fn checkpoint(&mut self) {
+        self.at_checkpoint = None;
+    }
+
+    /// Whether the text is what it was at the last [`Draft::checkpoint`] (or at the start).
+    ///
+    /// # Examples
+    /// ```
+    /// use copydesk::clean::edits::{Draft, StageEdit};
+    /// let mut d = Draft::new("a  b");
+    /// d.checkpoint();
+    /// d.apply(vec![StageEdit::remove(1..2, "space", "x")]);
+    /// assert!(!d.unchanged_since_checkpoint());
+    /// d.apply(vec![StageEdit::replace(1..1, " ", "space", "x")]);
+    /// assert!(d.unchanged_since_checkpoint());
+    /// ```
+    pub fn unchanged_since_checkpoint(&self) -> bool {
+        self.at_checkpoint.as_ref().is_none_or(|earlier| *earlier == self.current)
     }
 
     /// The raw text.
@@ -207,7 +231,10 @@ impl<'a> Draft<'a> {
             self.push_piece(piece, &mut pieces, &mut text);
         }
         self.pieces = pieces;
-        self.current = text;
+        let earlier = std::mem::replace(&mut self.current, text);
+        if self.at_checkpoint.is_none() {
+            self.at_checkpoint = Some(earlier);
+        }
     }
 
     fn push_piece(&self, piece: Piece, pieces: &mut Vec<Piece>, text: &mut String) {

@@ -293,9 +293,9 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
     // settles in its second round. The cap bounds the cost of a text made to keep changing
     // (markup nested dozens deep); such a text may change again if cleaned again.
     for round in 0..MAX_ROUNDS {
-        let before = draft.text().to_owned();
+        draft.checkpoint();
         stages(&mut draft, hints, opts, learned, &mut state, round);
-        if draft.text() == before {
+        if draft.unchanged_since_checkpoint() {
             break;
         }
     }
