@@ -21,7 +21,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use regex::Regex;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
@@ -220,6 +220,8 @@ pub(crate) fn compile_patterns() {
     for pattern in [&DATELINE_LINE, &DATELINE_PREFIX, &DATELINE_PREFIX_ASCII, &BYLINE, &INLINE_TAGS] {
         LazyLock::force(pattern);
     }
+    LazyLock::force(&LINE_GROUPS);
+    LazyLock::force(&PREFIX_GROUPS);
 }
 
 /// `re.captures(h)`, after the cheaper `is_match` (a lazy DFA) has found that there is one:
@@ -311,23 +313,55 @@ fn month_number(name: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i + 1).ok())
 }
 
-/// An ISO 8601 date (and time) from a dateline match.
-fn iso_of(c: &regex::Captures<'_>) -> Option<String> {
-    let num = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u32>().ok());
-    let (y, m, d) = if let Some(y) = num("y1") {
-        (y, month_number(c.name("m1")?.as_str())?, num("d1")?)
-    } else if let Some(y) = num("y2") {
-        (y, month_number(c.name("m2")?.as_str())?, num("d2")?)
-    } else if let Some(y) = num("y3") {
-        (y, month_number(c.name("m3")?.as_str())?, num("d3")?)
-    } else {
-        (num("y4")?, num("mo4")?, num("d4")?)
-    };
-    let date = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
-    let Some(time) = c.name("time") else { return Some(date.format("%Y-%m-%d").to_string()) };
+/// The capture groups of a date pattern by index: found by name once per pattern, not at
+/// every use (a name lookup hashes the name).
+#[derive(Debug, PartialEq, Eq)]
+struct DateGroups {
+    kw: usize,
+    wd: usize,
+    time: usize,
+    ampm: usize,
+    /// `(year, month, day)` of each date form; the month of the first three is a name.
+    forms: [(usize, usize, usize); 4],
+}
+
+impl DateGroups {
+    fn of(re: &Regex) -> DateGroups {
+        let at = |name: &str| re.capture_names().position(|n| n == Some(name)).expect("a group of the date pattern");
+        DateGroups {
+            kw: at("kw"),
+            wd: at("wd"),
+            time: at("time"),
+            ampm: at("ampm"),
+            forms: [
+                (at("y1"), at("m1"), at("d1")),
+                (at("y2"), at("m2"), at("d2")),
+                (at("y3"), at("m3"), at("d3")),
+                (at("y4"), at("mo4"), at("d4")),
+            ],
+        }
+    }
+}
+
+/// The groups of [`DATELINE_LINE`].
+static LINE_GROUPS: LazyLock<DateGroups> = LazyLock::new(|| DateGroups::of(&DATELINE_LINE));
+
+/// The groups of [`DATELINE_PREFIX`] and [`DATELINE_PREFIX_ASCII`] (one pattern, two flags).
+static PREFIX_GROUPS: LazyLock<DateGroups> = LazyLock::new(|| DateGroups::of(&DATELINE_PREFIX));
+
+/// An ISO 8601 date (and time) from a dateline match of the pattern whose `groups` these are.
+fn iso_of(c: &regex::Captures<'_>, groups: &DateGroups) -> Option<String> {
+    let num = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (form, &(y, m, d)) = groups.forms.iter().enumerate().find(|(_, f)| c.get(f.0).is_some())?;
+    let month = if form < 3 { month_number(c.get(m)?.as_str())? } else { num(m)? };
+    let (y, d) = (num(y)?, num(d)?);
+    let date = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, month, d)?;
+    // `{:04}` writes what chrono's `%Y` does for the years a dateline holds (four digits).
+    let ymd = format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
+    let Some(time) = c.get(groups.time) else { return Some(ymd) };
     let parts: Vec<u32> = time.as_str().split(':').filter_map(|p| p.parse().ok()).collect();
     let mut hour = *parts.first()?;
-    if let Some(ampm) = c.name("ampm") {
+    if let Some(ampm) = c.get(groups.ampm) {
         let pm = ampm.as_str().to_ascii_lowercase().starts_with('p');
         hour = match (pm, hour) {
             (true, h) if h < 12 => h + 12,
@@ -336,7 +370,7 @@ fn iso_of(c: &regex::Captures<'_>) -> Option<String> {
         };
     }
     let t = NaiveTime::from_hms_opt(hour, *parts.get(1)?, parts.get(2).copied().unwrap_or(0))?;
-    Some(format!("{}T{}", date.format("%Y-%m-%d"), t.format("%H:%M:%S")))
+    Some(format!("{ymd}T{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()))
 }
 
 /// What the structure pass found.
@@ -452,7 +486,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     // after them is the first line once they are gone, and the title then.
     let hint_plain = hints.title.map(|t| plain(t).trim().to_owned()).filter(|t| !t.is_empty());
     let hint = hint_plain.as_deref();
-    let is_dateline = |l: &str| dateline(l).is_some_and(|c| iso_of(&c).is_some());
+    let is_dateline = |l: &str| dateline(l).is_some_and(|c| iso_of(&c, &LINE_GROUPS).is_some());
     // A dateline or byline that stays (its rule switched off) ends the search: no title.
     let mut kept_meta = false;
     let first = nonempty.iter().copied().take(HEADER_LINES).find(|&k| {
@@ -558,7 +592,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         }
         if in_zone || before_title {
             if let Some(c) = dateline(pl) {
-                if let Some(iso) = iso_of(&c) {
+                if let Some(iso) = iso_of(&c, &LINE_GROUPS) {
                     if found.published.is_none() {
                         found.published = Some((iso.clone(), spans[k].0..spans[k].1));
                     }
@@ -594,7 +628,8 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         let l = &text[s..e];
         let mut cut = 0;
         if let Some(c) = dateline_prefix(l) {
-            let strong = c.name("kw").is_some() || c.name("wd").is_some() || c.name("time").is_some();
+            let g = &*PREFIX_GROUPS;
+            let strong = c.get(g.kw).is_some() || c.get(g.wd).is_some() || c.get(g.time).is_some();
             let m = c.get(0).expect("match");
             // Text must follow: a word, a quote, or a number standing alone ("2016 40 Syrians").
             let rest = &l[m.end()..];
@@ -605,7 +640,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
                 .is_some_and(|ch| ch.is_alphabetic() || matches!(ch, '"' | '“' | '\'' | '‘' | '[' | '*' | '_'))
                 || (!next_token.is_empty() && next_token.chars().all(|ch| ch.is_ascii_digit() || ch == ','));
             if strong && text_follows {
-                if let Some(iso) = iso_of(&c) {
+                if let Some(iso) = iso_of(&c, g) {
                     if found.published.is_none() {
                         found.published = Some((iso.clone(), s..s + m.end()));
                     }
@@ -623,7 +658,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             let rest_plain = plain(rest);
             let rest_start = FoldedStart::of(&rest_plain, reach);
             if rest_start.is_one_of(&rest_plain, &title_folds)
-                || dateline(&rest_plain).is_some_and(|c| iso_of(&c).is_some())
+                || dateline(&rest_plain).is_some_and(|c| iso_of(&c, &LINE_GROUPS).is_some())
             {
                 // A dateline and then the title (or another dateline): the whole line goes.
                 edits.retain(|e| e.range.start != s);
@@ -1420,6 +1455,11 @@ mod tests {
     }
 
     #[test]
+    fn both_dateline_prefix_patterns_number_their_groups_alike() {
+        assert_eq!(DateGroups::of(&DATELINE_PREFIX_ASCII), *PREFIX_GROUPS);
+    }
+
+    #[test]
     fn datelines_in_many_forms() {
         for (line, iso) in [
             ("Tue Dec 13, 2016 22:11:53", "2016-12-13T22:11:53"),
@@ -1430,7 +1470,7 @@ mod tests {
         ] {
             let p = plain(line);
             let c = DATELINE_LINE.captures(&p).unwrap_or_else(|| panic!("{line}"));
-            assert_eq!(iso_of(&c).as_deref(), Some(iso), "{line}");
+            assert_eq!(iso_of(&c, &LINE_GROUPS).as_deref(), Some(iso), "{line}");
         }
         for (body, iso) in [
             ("Date of publication 4 October 2016 The Syrian army", "2016-10-04"),
@@ -1438,7 +1478,7 @@ mod tests {
             ("Wed 05 Apr 2017 Syria attack symptoms", "2017-04-05"),
         ] {
             let c = DATELINE_PREFIX.captures(body).unwrap_or_else(|| panic!("{body}"));
-            assert_eq!(iso_of(&c).as_deref(), Some(iso), "{body}");
+            assert_eq!(iso_of(&c, &PREFIX_GROUPS).as_deref(), Some(iso), "{body}");
         }
         assert!(DATELINE_LINE.captures("The army took 16 districts on 7 December 2016").is_none());
     }
