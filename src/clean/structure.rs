@@ -206,6 +206,59 @@ fn dateline_prefix(line: &str) -> Option<regex::Captures<'_>> {
     if prefix.is_ascii() { DATELINE_PREFIX_ASCII.captures(prefix) } else { DATELINE_PREFIX.captures(prefix) }
 }
 
+/// A dateline fused to the start of `line` (a body line): its end and ISO date. Only a
+/// strong one (a keyword, a weekday or a time in it) with text after it.
+fn fused_dateline(line: &str) -> Option<(usize, String)> {
+    let end = DATELINE_PREFIX.find(line)?.end();
+    // Text must follow: a word, a quote, or a number standing alone ("2016 40 Syrians").
+    let rest = &line[end..];
+    let next_token = rest.split_whitespace().next().unwrap_or("");
+    let text_follows = rest
+        .chars()
+        .next()
+        .is_some_and(|ch| ch.is_alphabetic() || matches!(ch, '"' | '“' | '\'' | '‘' | '[' | '*' | '_'))
+        || (!next_token.is_empty() && next_token.chars().all(|ch| ch.is_ascii_digit() || ch == ','));
+    if !text_follows || !may_be_strong(&line[..end]) {
+        return None;
+    }
+    let c = dateline_prefix(line)?;
+    let g = &*PREFIX_GROUPS;
+    let strong = c.get(g.kw).is_some() || c.get(g.wd).is_some() || c.get(g.time).is_some();
+    if !strong {
+        return None;
+    }
+    Some((end, iso_of(&c, g)?))
+}
+
+/// Whether a [`DATELINE_PREFIX`] match can hold a keyword, a weekday or a time, told without
+/// its captures (the capturing engine is most of their cost): a keyword or a weekday starts
+/// it (after spaces), a time has a colon. Not ASCII: maybe (case folding goes beyond ASCII).
+fn may_be_strong(prefix: &str) -> bool {
+    if !prefix.is_ascii() || prefix.contains(':') {
+        return true;
+    }
+    let head = prefix.trim_start().as_bytes();
+    let head = head[..head.len().min(19)].to_ascii_lowercase();
+    [
+        "date of publication",
+        "first published",
+        "published",
+        "posted",
+        "last updated",
+        "updated",
+        "last modified",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+    ]
+    .iter()
+    .any(|w| head.starts_with(w.as_bytes()))
+}
+
 /// A byline: `By …`, `Written by …`, and a blog's `Posted on <date> by …` (`Posted on by …`
 /// once the date's link is gone, `Posted in <category> by …`).
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -627,31 +680,12 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         let (s, e) = spans[k];
         let l = &text[s..e];
         let mut cut = 0;
-        if let Some(c) = dateline_prefix(l) {
-            let g = &*PREFIX_GROUPS;
-            let strong = c.get(g.kw).is_some() || c.get(g.wd).is_some() || c.get(g.time).is_some();
-            let m = c.get(0).expect("match");
-            // Text must follow: a word, a quote, or a number standing alone ("2016 40 Syrians").
-            let rest = &l[m.end()..];
-            let next_token = rest.split_whitespace().next().unwrap_or("");
-            let text_follows = rest
-                .chars()
-                .next()
-                .is_some_and(|ch| ch.is_alphabetic() || matches!(ch, '"' | '“' | '\'' | '‘' | '[' | '*' | '_'))
-                || (!next_token.is_empty() && next_token.chars().all(|ch| ch.is_ascii_digit() || ch == ','));
-            if strong && text_follows {
-                if let Some(iso) = iso_of(&c, g) {
-                    if found.published.is_none() {
-                        found.published = Some((iso.clone(), s..s + m.end()));
-                    }
-                    edits.push(StageEdit::remove(
-                        s..s + m.end(),
-                        "dateline",
-                        format!("dateline fused into the body ({iso})"),
-                    ));
-                    cut = m.end();
-                }
+        if let Some((end, iso)) = fused_dateline(l) {
+            if found.published.is_none() {
+                found.published = Some((iso.clone(), s..s + end));
             }
+            edits.push(StageEdit::remove(s..s + end, "dateline", format!("dateline fused into the body ({iso})")));
+            cut = end;
         }
         let rest = &l[cut..];
         if cut > 0 {
@@ -1238,7 +1272,7 @@ mod tests {
             ",",
             "Date of publication",
         ];
-        let (mut datelines, mut prefixes) = (0, 0);
+        let (mut datelines, mut prefixes, mut strong_prefixes) = (0, 0, 0);
         let groups = |c: &regex::Captures<'_>| c.iter().map(|g| g.map(|m| m.range())).collect::<Vec<_>>();
         for _ in 0..40_000 {
             let line: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
@@ -1250,9 +1284,20 @@ mod tests {
             // whole line.
             let (whole, prefix) = (DATELINE_PREFIX.captures(&line), dateline_prefix(&line));
             assert_eq!(whole.as_ref().map(groups), prefix.as_ref().map(groups), "{line:?}");
+            // A strong one is never ruled out before its captures are taken.
+            if let Some(c) = &whole {
+                let g = &*PREFIX_GROUPS;
+                let strong = c.get(g.kw).is_some() || c.get(g.wd).is_some() || c.get(g.time).is_some();
+                let m = c.get(0).expect("match");
+                assert!(!strong || may_be_strong(&line[..m.end()]), "{line:?}");
+                strong_prefixes += usize::from(strong && !line[..m.end()].contains(':'));
+            }
             prefixes += usize::from(whole.is_some_and(|c| c.get(0).is_some_and(|m| m.end() < line.len())));
         }
-        assert!(datelines > 1_000 && prefixes > 1_000, "{datelines} {prefixes}");
+        assert!(
+            datelines > 1_000 && prefixes > 1_000 && strong_prefixes > 500,
+            "{datelines} {prefixes} {strong_prefixes}"
+        );
         assert!(!ends_as_a_date("Syria's war goes on") && !ends_as_a_date("   "));
     }
 
