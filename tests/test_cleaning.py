@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import re
+import sys
 from pathlib import Path
 
 import copydesk as cd
@@ -404,7 +406,7 @@ def test_reprint_sources_click_prompts_photo_credits_and_blog_bylines_go() -> No
 
 
 def test_the_raw_text_is_the_str_given_and_lone_surrogates_become_replacements() -> None:
-    # a str is read in place, not copied: the result holds the very object
+    # the result holds the very object given
     texts = ["Aleppo Falls\n\nThe army took the city.", "“Quoted,” he said. ☃ Back to top"]
     assert cd.clean(texts[0]).raw is texts[0]
     assert all(c.raw is t for c, t in zip(cd.clean_batch(texts, workers=2), texts, strict=True))
@@ -415,6 +417,21 @@ def test_the_raw_text_is_the_str_given_and_lone_surrogates_become_replacements()
     doc = cd.Document("Body text.", id="d1", source="x.org")
     c = cd.clean_batch([doc])[0]
     assert (c.raw, c.doc_id, c.source) == (doc.text, "d1", "x.org")
+
+
+def test_a_str_cleaned_keeps_no_utf8_copy() -> None:
+    # Python keeps the UTF-8 form of a non-ASCII str once asked for it (sys.getsizeof counts
+    # it), for as long as the str lives: cleaning must not leave one on the caller's texts.
+    texts = [f"Fua’a and Kafraya, {k} “Quoted,” he said. ☃ Back to top\n" * 40 for k in range(3)]
+    sizes = [sys.getsizeof(t) for t in texts]
+    cd.clean(texts[0])
+    cd.clean_batch(texts, workers=2)
+    cd.learn_boilerplate(texts, by=None)
+    assert [sys.getsizeof(t) for t in texts] == sizes
+    # the size does show such a copy: the C API makes one when asked
+    ctypes.pythonapi.PyUnicode_AsUTF8.restype = ctypes.c_char_p
+    ctypes.pythonapi.PyUnicode_AsUTF8(ctypes.py_object(texts[0]))
+    assert sys.getsizeof(texts[0]) > sizes[0]
 
 
 # --- properties -------------------------------------------------------------------------

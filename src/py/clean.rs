@@ -1,6 +1,7 @@
 //! `clean`, `clean_batch`, `learn_boilerplate`, and the `Cleaned`, `Edit`,
 //! `BoilerplateProfile` and `BoilerplateCounts` classes.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use pyo3::exceptions::PyTypeError;
@@ -14,7 +15,7 @@ use crate::clean::markup::LinkPolicy;
 use crate::clean::unicode::{NormalForm, fold as fold_text};
 use crate::clean::{CleanOptions, Cleaned, DocumentHints, clean as clean_core};
 use crate::error::Error;
-use crate::py::input::{RawText, input_of, inputs_of};
+use crate::py::input::{Input, RawText, input_of, inputs_of};
 use crate::py::parallel::{Interrupts, workers as make_workers};
 
 /// One change from raw to cleaned text (character offsets into the raw text).
@@ -61,7 +62,7 @@ impl PyCleaned {
     fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
         match &self.raw {
             RawText::Str(s) => Ok(s.bind(py).clone()),
-            other => Ok(PyString::new(py, other.text(py)?)),
+            other => Ok(PyString::new(py, &other.text(py)?)),
         }
     }
     /// Id of the document cleaned, or None for a bare text.
@@ -304,13 +305,13 @@ fn options(
 
 /// An input's text and what its document says of it, as the core reads them (no Python
 /// object: they cross into the threads of a batch).
-fn text_and_hints<'a>(py: Python<'a>, raw: &'a RawText) -> PyResult<(&'a str, DocumentHints<'a>)> {
-    let hints = raw.document().map_or_else(DocumentHints::default, |doc| DocumentHints {
+fn text_and_hints<'a>(py: Python<'a>, input: &'a Input) -> PyResult<(Cow<'a, str>, DocumentHints<'a>)> {
+    let hints = input.raw.document().map_or_else(DocumentHints::default, |doc| DocumentHints {
         title: doc.title.as_deref(),
         source: doc.source.as_deref(),
         published: doc.published.as_deref(),
     });
-    Ok((raw.text(py)?, hints))
+    Ok((input.text(py)?, hints))
 }
 
 fn clean_text(text: &str, hints: DocumentHints<'_>, opts: &CleanOptions, matcher: Option<&ProfileMatcher>) -> Cleaned {
@@ -334,14 +335,14 @@ pub fn clean(
     if text.is_none() {
         return Err(PyTypeError::new_err("clean: text is None, expected str or Document"));
     }
-    let raw = input_of(text.clone(), &|| "clean: text".to_owned())?;
+    let input = input_of(text.clone(), &|| "clean: text".to_owned())?;
     let opts = options(form, urls, emails, disable, rules)?;
     let matcher = profile.map(|p| ProfileMatcher::new(&p.inner));
     let inner = {
-        let (text, hints) = text_and_hints(py, &raw)?;
-        py.detach(|| clean_text(text, hints, &opts, matcher.as_ref()))
+        let (text, hints) = text_and_hints(py, &input)?;
+        py.detach(|| clean_text(&text, hints, &opts, matcher.as_ref()))
     };
-    Ok(PyCleaned { raw, inner })
+    Ok(PyCleaned { raw: input.raw, inner })
 }
 
 /// Cleans many texts or Documents in parallel.
@@ -365,16 +366,17 @@ pub fn clean_batch(
     let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
     let cleaned = {
-        let jobs: Vec<(&str, DocumentHints<'_>)> =
-            inputs.iter().map(|raw| text_and_hints(py, raw)).collect::<PyResult<_>>()?;
+        let jobs: Vec<(Cow<'_, str>, DocumentHints<'_>)> =
+            inputs.iter().map(|input| text_and_hints(py, input)).collect::<PyResult<_>>()?;
         let result = py.detach(|| {
             let clean_job =
-                |&(text, hints): &(&str, DocumentHints<'_>)| clean_text(text, hints, &opts, matcher.as_ref());
+                |(text, hints): &(Cow<'_, str>, DocumentHints<'_>)| clean_text(text, *hints, &opts, matcher.as_ref());
             workers.map_chunks(&jobs, 64, clean_job, interrupts.checkpoint())
         });
         interrupts.finish(result)?
     };
-    Ok(cleaned.into_iter().zip(inputs).map(|(inner, raw)| PyCleaned { raw, inner }).collect())
+    // The inputs' UTF-8 goes here; a result keeps the `str` it was given.
+    Ok(cleaned.into_iter().zip(inputs).map(|(inner, input)| PyCleaned { raw: input.raw, inner }).collect())
 }
 
 /// Boilerplate learned from a corpus.
@@ -524,10 +526,12 @@ fn count_lines(
     let params = LearnParams { max_chars, ..LearnParams::default() };
     let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
+    let texts: Vec<Cow<'_, str>> = inputs.iter().map(|input| input.text(py)).collect::<PyResult<_>>()?;
     let pairs: Vec<(Option<&str>, &str)> = inputs
         .iter()
-        .map(|raw| Ok((raw.document().and_then(|d| d.source.as_deref()), raw.text(py)?)))
-        .collect::<PyResult<_>>()?;
+        .zip(&texts)
+        .map(|(input, text)| (input.raw.document().and_then(|d| d.source.as_deref()), &**text))
+        .collect();
     let result =
         py.detach(|| crate::clean::learn_boilerplate(&pairs, by_source, params, &workers, interrupts.checkpoint()));
     interrupts.finish(result)

@@ -15,8 +15,8 @@ use crate::load::records::OwnedField;
 /// Text from a Python `str`: `Ok(text)`, or the UTF-8 bytes standing for a string with lone
 /// surrogates.
 pub fn str_or_bytes(s: &Bound<'_, PyString>) -> PyResult<Result<String, Vec<u8>>> {
-    if let Ok(text) = s.to_str() {
-        return Ok(Ok(text.to_owned()));
+    if let Ok(text) = crate::py::input::utf8_of(s) {
+        return Ok(Ok(text));
     }
     let escaped = s
         .call_method1("encode", ("utf-8", "surrogateescape"))

@@ -1,23 +1,25 @@
 //! Batch inputs from Python: a `Corpus`, a `CorpusStore`, or any iterable of `Document`s or
-//! `str`s. Nothing is copied where it can be read in place: a corpus's documents are shared,
-//! and a `str`'s text is read from the UTF-8 form Python keeps of it.
+//! `str`s. A corpus's documents are shared. An ASCII `str` is its own UTF-8 and is read in
+//! place; any other is encoded to UTF-8 for the time of the call, not read from the UTF-8
+//! form Python makes of it when asked: Python keeps that form for as long as the `str`
+//! lives, half again a corpus's memory once every text has been cleaned.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::document::Document;
 use crate::py::documents::{PyCorpusStore, PyDocument};
 
-/// One item of a batch argument, its text where it lies; kept in a result as the raw text it
-/// was made from.
+/// One item of a batch argument; kept in a result as the raw text it was made from.
 pub enum RawText {
     /// A `Document` (of a corpus, or given as one), shared.
     Document(Arc<Document>),
-    /// The caller's `str` itself, read in place: an ASCII `str` is its own UTF-8, and Python
-    /// keeps the UTF-8 form of any other once asked for it.
+    /// The caller's `str` itself.
     Str(Py<PyString>),
     /// A `str` with lone surrogates, which UTF-8 cannot hold: a copy, each surrogate one
     /// U+FFFD, so that character offsets stay those of the Python string.
@@ -25,12 +27,13 @@ pub enum RawText {
 }
 
 impl RawText {
-    /// The text. Cannot fail for an item from [`inputs_of`] or [`input_of`], which checked it.
-    pub fn text<'a>(&'a self, py: Python<'a>) -> PyResult<&'a str> {
+    /// The text, for one use (a `str` is encoded again). Cannot fail for an item from
+    /// [`inputs_of`] or [`input_of`], which encoded it once.
+    pub fn text<'a>(&'a self, py: Python<'a>) -> PyResult<Cow<'a, str>> {
         match self {
-            RawText::Document(d) => Ok(&d.text),
-            RawText::Str(s) => s.bind(py).to_str(),
-            RawText::Repaired(t) => Ok(t),
+            RawText::Document(d) => Ok(Cow::Borrowed(&d.text)),
+            RawText::Str(s) => Ok(Cow::Owned(utf8_of(s.bind(py))?)),
+            RawText::Repaired(t) => Ok(Cow::Borrowed(t)),
         }
     }
 
@@ -43,15 +46,41 @@ impl RawText {
     }
 }
 
+/// An item of a call with its text: the UTF-8 of a non-ASCII `str` is held here for the time
+/// of the call.
+pub struct Input {
+    /// The item.
+    pub raw: RawText,
+    /// The UTF-8 of a non-ASCII [`RawText::Str`].
+    utf8: Option<Py<PyBytes>>,
+}
+
+impl Input {
+    fn of(raw: RawText) -> Input {
+        Input { raw, utf8: None }
+    }
+
+    /// The item's text.
+    pub fn text<'a>(&'a self, py: Python<'a>) -> PyResult<Cow<'a, str>> {
+        match (&self.raw, &self.utf8) {
+            // Python's encoder writes valid UTF-8: read as such, nothing is replaced or copied.
+            (_, Some(utf8)) => Ok(String::from_utf8_lossy(utf8.as_bytes(py))),
+            (RawText::Str(s), None) => Ok(Cow::Borrowed(s.bind(py).to_str()?)),
+            (RawText::Repaired(t), None) => Ok(Cow::Borrowed(t)),
+            (RawText::Document(d), None) => Ok(Cow::Borrowed(&d.text)),
+        }
+    }
+}
+
 /// The items of a batch argument; `what` names the argument in a `TypeError` (e.g.
 /// `"texts"`).
-pub fn inputs_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<RawText>> {
+pub fn inputs_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Input>> {
     if let Ok(store) = obj.cast::<PyCorpusStore>() {
-        return Ok(store.get().docs.iter().cloned().map(RawText::Document).collect());
+        return Ok(store.get().docs.iter().cloned().map(|d| Input::of(RawText::Document(d))).collect());
     }
     if let Ok(store) = obj.getattr("_store") {
         if let Ok(store) = store.cast::<PyCorpusStore>() {
-            return Ok(store.get().docs.iter().cloned().map(RawText::Document).collect());
+            return Ok(store.get().docs.iter().cloned().map(|d| Input::of(RawText::Document(d))).collect());
         }
     }
     if obj.cast::<PyString>().is_ok() || obj.cast::<PyBytes>().is_ok() {
@@ -72,13 +101,17 @@ pub fn inputs_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<RawText>> {
 }
 
 /// One item: a `Document` or a `str`; `what` names it in a `TypeError`.
-pub fn input_of(obj: Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<RawText> {
+pub fn input_of(obj: Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<Input> {
     if let Ok(doc) = obj.cast::<PyDocument>() {
-        return Ok(RawText::Document(doc.get().inner.clone()));
+        return Ok(Input::of(RawText::Document(doc.get().inner.clone())));
     }
     match obj.cast_into::<PyString>() {
-        Ok(s) if s.to_str().is_ok() => Ok(RawText::Str(s.unbind())),
-        Ok(s) => Ok(RawText::Repaired(text_of(&s, what)?)),
+        // `isascii` reads a flag of the string: an ASCII `str` is its own UTF-8.
+        Ok(s) if s.call_method0(intern!(s.py(), "isascii"))?.is_truthy()? => Ok(Input::of(RawText::Str(s.unbind()))),
+        Ok(s) => Ok(match s.encode_utf8() {
+            Ok(utf8) => Input { raw: RawText::Str(s.unbind()), utf8: Some(utf8.unbind()) },
+            Err(_) => Input::of(RawText::Repaired(text_of(&s, what)?)),
+        }),
         Err(e) => {
             let obj = e.into_inner();
             Err(PyTypeError::new_err(format!("{} is a {}, expected str or Document", what(), type_name(&obj))))
@@ -89,7 +122,7 @@ pub fn input_of(obj: Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<Ra
 /// The documents of a batch argument, for the stages that need owned documents. Texts
 /// get ids `"0"`, `"1"`, …; `what` names the argument in a `TypeError` (e.g. `"texts"`).
 pub fn documents_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Arc<Document>>> {
-    inputs_of(obj, what)?.into_iter().enumerate().map(|(i, raw)| document_from(obj.py(), raw, i)).collect()
+    inputs_of(obj, what)?.into_iter().enumerate().map(|(i, input)| document_from(obj.py(), input, i)).collect()
 }
 
 /// One document from a `Document` or a `str` (id = `index`).
@@ -97,20 +130,27 @@ pub fn document_of(obj: &Bound<'_, PyAny>, what: &dyn Fn() -> String, index: usi
     document_from(obj.py(), input_of(obj.clone(), what)?, index)
 }
 
-fn document_from(py: Python<'_>, raw: RawText, index: usize) -> PyResult<Arc<Document>> {
-    let text = match raw {
-        RawText::Document(d) => return Ok(d),
-        RawText::Str(s) => s.bind(py).to_str()?.to_owned(),
-        RawText::Repaired(t) => t,
+fn document_from(py: Python<'_>, input: Input, index: usize) -> PyResult<Arc<Document>> {
+    let text = match input {
+        Input { raw: RawText::Document(d), .. } => return Ok(d),
+        Input { raw: RawText::Repaired(t), .. } => t,
+        input @ Input { raw: RawText::Str(_), .. } => input.text(py)?.into_owned(),
     };
     Ok(Arc::new(Document { id: index.to_string(), text, ..Document::default() }))
+}
+
+/// The UTF-8 of a `str`, encoded now (Python keeps none of it); an error for a `str` with
+/// lone surrogates.
+pub fn utf8_of(s: &Bound<'_, PyString>) -> PyResult<String> {
+    // Python's encoder writes valid UTF-8: read as such, nothing is replaced.
+    Ok(String::from_utf8_lossy(s.encode_utf8()?.as_bytes()).into_owned())
 }
 
 /// Text of a `str`; lone surrogates (which UTF-8 cannot hold) become U+FFFD one for one, so
 /// character offsets stay those of the Python string.
 pub fn text_of(s: &Bound<'_, PyString>, _what: &dyn Fn() -> String) -> PyResult<String> {
-    if let Ok(t) = s.to_str() {
-        return Ok(t.to_owned());
+    if let Ok(t) = utf8_of(s) {
+        return Ok(t);
     }
     let bytes = s.call_method1("encode", ("utf-8", "surrogatepass"))?;
     Ok(surrogates_replaced(bytes.cast::<PyBytes>()?.as_bytes()))
