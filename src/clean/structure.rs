@@ -1243,6 +1243,11 @@ mod tests {
         }
     }
 
+    /// Every group's span of a match, to compare two patterns' captures.
+    fn groups(c: &regex::Captures<'_>) -> Vec<Option<Range<usize>>> {
+        c.iter().map(|g| g.map(|m| m.range())).collect()
+    }
+
     #[test]
     fn every_dateline_ends_as_a_date_and_a_fused_one_captures_as_on_the_whole_line() {
         let mut next = crate::test_rng::below(0xA54F_F53A_5F1D_36F1);
@@ -1273,7 +1278,6 @@ mod tests {
             "Date of publication",
         ];
         let (mut datelines, mut prefixes, mut strong_prefixes) = (0, 0, 0);
-        let groups = |c: &regex::Captures<'_>| c.iter().map(|g| g.map(|m| m.range())).collect::<Vec<_>>();
         for _ in 0..40_000 {
             let line: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
             if DATELINE_LINE.is_match(&line) {
@@ -1386,7 +1390,6 @@ mod tests {
             "é",
             "x",
         ];
-        let groups = |c: &regex::Captures<'_>| c.iter().map(|g| g.map(|m| m.range())).collect::<Vec<_>>();
         let (mut matched, mut named, mut too_long) = (0, 0, 0);
         for _ in 0..60_000 {
             let line: String = (0..=next(8)).map(|_| parts[next(parts.len())]).collect();
