@@ -424,9 +424,11 @@ def test_a_str_cleaned_keeps_no_utf8_copy() -> None:
     # it), for as long as the str lives: cleaning must not leave one on the caller's texts.
     texts = [f"Fua’a and Kafraya, {k} “Quoted,” he said. ☃ Back to top\n" * 40 for k in range(3)]
     sizes = [sys.getsizeof(t) for t in texts]
-    cd.clean(texts[0])
+    c = cd.clean(texts[0])
+    assert c.edits and c.explain() and repr(c) and c._repr_html_() and c == cd.clean(texts[0])
     cd.clean_batch(texts, workers=2)
     cd.learn_boilerplate(texts, by=None)
+    cd.extract_entities_batch(texts[:1])
     assert [sys.getsizeof(t) for t in texts] == sizes
     # the size does show such a copy: the C API makes one when asked
     ctypes.pythonapi.PyUnicode_AsUTF8.restype = ctypes.c_char_p

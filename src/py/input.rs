@@ -27,11 +27,12 @@ pub enum RawText {
 }
 
 impl RawText {
-    /// The text, for one use (a `str` is encoded again). Cannot fail for an item from
-    /// [`inputs_of`] or [`input_of`], which encoded it once.
+    /// The text, for one use (a non-ASCII `str` is encoded again). Cannot fail for an item
+    /// from [`inputs_of`] or [`input_of`], which encoded it once.
     pub fn text<'a>(&'a self, py: Python<'a>) -> PyResult<Cow<'a, str>> {
         match self {
             RawText::Document(d) => Ok(Cow::Borrowed(&d.text)),
+            RawText::Str(s) if is_ascii(s.bind(py))? => Ok(Cow::Borrowed(s.bind(py).to_str()?)),
             RawText::Str(s) => Ok(Cow::Owned(utf8_of(s.bind(py))?)),
             RawText::Repaired(t) => Ok(Cow::Borrowed(t)),
         }
@@ -106,8 +107,7 @@ pub fn input_of(obj: Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<In
         return Ok(Input::of(RawText::Document(doc.get().inner.clone())));
     }
     match obj.cast_into::<PyString>() {
-        // `isascii` reads a flag of the string: an ASCII `str` is its own UTF-8.
-        Ok(s) if s.call_method0(intern!(s.py(), "isascii"))?.is_truthy()? => Ok(Input::of(RawText::Str(s.unbind()))),
+        Ok(s) if is_ascii(&s)? => Ok(Input::of(RawText::Str(s.unbind()))),
         Ok(s) => Ok(match s.encode_utf8() {
             Ok(utf8) => Input { raw: RawText::Str(s.unbind()), utf8: Some(utf8.unbind()) },
             Err(_) => Input::of(RawText::Repaired(text_of(&s, what)?)),
@@ -137,6 +137,12 @@ fn document_from(py: Python<'_>, input: Input, index: usize) -> PyResult<Arc<Doc
         input @ Input { raw: RawText::Str(_), .. } => input.text(py)?.into_owned(),
     };
     Ok(Arc::new(Document { id: index.to_string(), text, ..Document::default() }))
+}
+
+/// Whether a `str` is ASCII, and so its own UTF-8 (read in place, Python makes no copy):
+/// `isascii` reads a flag of the string.
+fn is_ascii(s: &Bound<'_, PyString>) -> PyResult<bool> {
+    s.call_method0(intern!(s.py(), "isascii"))?.is_truthy()
 }
 
 /// The UTF-8 of a `str`, encoded now (Python keeps none of it); an error for a `str` with
