@@ -197,7 +197,10 @@ impl<'a> Draft<'a> {
         }
         // Sweep: pieces before an edit stay, pieces inside it become one replacement.
         let mut pieces: Vec<Piece> = Vec::with_capacity(split.len() + edits.len());
+        // The new text is the current one with the edits applied: copied a stretch between
+        // edits at a time, not a piece at a time.
         let mut text = String::with_capacity(self.current.len());
+        let mut copied = 0;
         let mut items = split.into_iter().peekable();
         let mut raw_pos = 0;
         for edit in edits {
@@ -209,7 +212,7 @@ impl<'a> Draft<'a> {
                 }
                 let (_, piece) = items.next().expect("peeked");
                 raw_pos = piece.raw().end;
-                self.push_piece(piece, &mut pieces, &mut text);
+                push_piece(piece, &mut pieces);
             }
             let raw_start = raw_pos;
             while let Some((range, _)) = items.peek() {
@@ -219,7 +222,9 @@ impl<'a> Draft<'a> {
                 let (_, piece) = items.next().expect("peeked");
                 raw_pos = piece.raw().end;
             }
+            text.push_str(&self.current[copied..at]);
             text.push_str(&edit.replacement);
+            copied = edit.range.end;
             pieces.push(Piece::Replaced(Edit {
                 raw: raw_start..raw_pos,
                 replacement: edit.replacement,
@@ -228,33 +233,13 @@ impl<'a> Draft<'a> {
             }));
         }
         for (_, piece) in items {
-            self.push_piece(piece, &mut pieces, &mut text);
+            push_piece(piece, &mut pieces);
         }
+        text.push_str(&self.current[copied..]);
         self.pieces = pieces;
         let earlier = std::mem::replace(&mut self.current, text);
         if self.at_checkpoint.is_none() {
             self.at_checkpoint = Some(earlier);
-        }
-    }
-
-    fn push_piece(&self, piece: Piece, pieces: &mut Vec<Piece>, text: &mut String) {
-        match piece {
-            Piece::Kept(raw) => {
-                text.push_str(&self.raw[raw.clone()]);
-                if let Some(Piece::Kept(prev)) = pieces.last_mut() {
-                    if prev.end == raw.start {
-                        prev.end = raw.end;
-                        return;
-                    }
-                }
-                if !raw.is_empty() {
-                    pieces.push(Piece::Kept(raw));
-                }
-            }
-            Piece::Replaced(e) => {
-                text.push_str(&e.replacement);
-                pieces.push(Piece::Replaced(e));
-            }
         }
     }
 
@@ -296,6 +281,24 @@ impl<'a> Draft<'a> {
         let edits = self.edits();
         let alignment = self.alignment();
         (self.current, edits, alignment)
+    }
+}
+
+/// Appends `piece` to `pieces`, a kept piece merged into a kept piece it continues.
+fn push_piece(piece: Piece, pieces: &mut Vec<Piece>) {
+    match piece {
+        Piece::Kept(raw) => {
+            if let Some(Piece::Kept(prev)) = pieces.last_mut() {
+                if prev.end == raw.start {
+                    prev.end = raw.end;
+                    return;
+                }
+            }
+            if !raw.is_empty() {
+                pieces.push(Piece::Kept(raw));
+            }
+        }
+        replaced @ Piece::Replaced(_) => pieces.push(replaced),
     }
 }
 
