@@ -197,12 +197,10 @@ fn dateline_prefix_pattern(flags: &str) -> Regex {
         .expect("dateline prefix pattern")
 }
 
-/// [`DATELINE_PREFIX`]'s captures at the start of `line`. They are taken on the matched prefix
-/// alone (after `^` the pattern has no look-around, so the preferred match reads nothing past
-/// its end and is the same in the prefix), by [`DATELINE_PREFIX_ASCII`] when that prefix is
-/// ASCII.
-fn dateline_prefix(line: &str) -> Option<regex::Captures<'_>> {
-    let prefix = &line[..DATELINE_PREFIX.find(line)?.end()];
+/// [`DATELINE_PREFIX`]'s captures, taken on `prefix`, its match at the start of a line, alone
+/// (after `^` the pattern has no look-around, so the preferred match reads nothing past its
+/// end and is the same in the prefix), by [`DATELINE_PREFIX_ASCII`] when that prefix is ASCII.
+fn prefix_captures(prefix: &str) -> Option<regex::Captures<'_>> {
     if prefix.is_ascii() { DATELINE_PREFIX_ASCII.captures(prefix) } else { DATELINE_PREFIX.captures(prefix) }
 }
 
@@ -221,7 +219,7 @@ fn fused_dateline(line: &str) -> Option<(usize, String)> {
     if !text_follows || !may_be_strong(&line[..end]) {
         return None;
     }
-    let c = dateline_prefix(line)?;
+    let c = prefix_captures(&line[..end])?;
     let g = &*PREFIX_GROUPS;
     let strong = c.get(g.kw).is_some() || c.get(g.wd).is_some() || c.get(g.time).is_some();
     if !strong {
@@ -1241,6 +1239,11 @@ mod tests {
         for a in ABBREVIATIONS {
             assert!(is_abbreviation(a) && is_abbreviation(&a.to_uppercase()), "{a}");
         }
+    }
+
+    /// [`DATELINE_PREFIX`]'s captures at the start of `line`, as the structure stage takes them.
+    fn dateline_prefix(line: &str) -> Option<regex::Captures<'_>> {
+        prefix_captures(&line[..DATELINE_PREFIX.find(line)?.end()])
     }
 
     /// Every group's span of a match, to compare two patterns' captures.
