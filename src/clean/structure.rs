@@ -232,12 +232,7 @@ fn fused_dateline(line: &str) -> Option<(usize, String)> {
 /// its captures (the capturing engine is most of their cost): a keyword or a weekday starts
 /// it (after spaces), a time has a colon. Not ASCII: maybe (case folding goes beyond ASCII).
 fn may_be_strong(prefix: &str) -> bool {
-    if !prefix.is_ascii() || prefix.contains(':') {
-        return true;
-    }
-    let head = prefix.trim_start().as_bytes();
-    let head = head[..head.len().min(19)].to_ascii_lowercase();
-    [
+    const STRONG_STARTS: [&str; 14] = [
         "date of publication",
         "first published",
         "published",
@@ -252,9 +247,12 @@ fn may_be_strong(prefix: &str) -> bool {
         "fri",
         "sat",
         "sun",
-    ]
-    .iter()
-    .any(|w| head.starts_with(w.as_bytes()))
+    ];
+    if !prefix.is_ascii() || prefix.contains(':') {
+        return true;
+    }
+    let head = prefix.trim_start().as_bytes();
+    STRONG_STARTS.iter().any(|w| head.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w.as_bytes())))
 }
 
 /// A byline: `By …`, `Written by …`, and a blog's `Posted on <date> by …` (`Posted on by …`
