@@ -100,13 +100,34 @@ pub struct Draft<'a> {
     /// The text at the last [`Draft::checkpoint`], once an edit has changed it (the old
     /// buffer, handed over rather than copied).
     at_checkpoint: Option<String>,
+    /// The ranges of the current text written since [`Draft::take_changed`] (all of it at
+    /// first), sorted and apart: where a stage that found nothing then may find something.
+    changed: Vec<Range<usize>>,
 }
 
 impl<'a> Draft<'a> {
     /// A draft with nothing changed yet.
     pub fn new(raw: &'a str) -> Self {
         let pieces = if raw.is_empty() { Vec::new() } else { vec![Piece::Kept(0..raw.len())] };
-        Draft { raw, current: raw.to_owned(), pieces, at_checkpoint: None }
+        Draft {
+            raw,
+            current: raw.to_owned(),
+            pieces,
+            at_checkpoint: None,
+            changed: std::iter::once(0..raw.len()).collect(),
+        }
+    }
+
+    /// The ranges of the current text written since the last call (all of it, the first
+    /// time), sorted and apart; an empty range is where text was removed. The record starts
+    /// again empty.
+    pub fn take_changed(&mut self) -> Vec<Range<usize>> {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// The ranges written since [`Draft::take_changed`], as it would return them.
+    pub fn changed(&self) -> &[Range<usize>] {
+        &self.changed
     }
 
     /// Marks the current text, for [`Draft::unchanged_since_checkpoint`].
@@ -155,6 +176,13 @@ impl<'a> Draft<'a> {
     /// assert_eq!(edits[1].raw, 2..7);
     /// ```
     pub fn apply(&mut self, edits: Vec<StageEdit>) {
+        self.apply_carrying(edits, &mut Vec::new());
+    }
+
+    /// [`Draft::apply`], and `carried` (sorted, apart ranges of the current text) moved to
+    /// where the same text stands after it, a range that an edit cuts into grown to the whole
+    /// replacement.
+    pub fn apply_carrying(&mut self, edits: Vec<StageEdit>, carried: &mut Vec<Range<usize>>) {
         let old = std::mem::take(&mut self.pieces);
         // Current-text range of each piece.
         let mut ranges = Vec::with_capacity(old.len());
@@ -203,6 +231,8 @@ impl<'a> Draft<'a> {
         let mut copied = 0;
         let mut items = split.into_iter().peekable();
         let mut raw_pos = 0;
+        // `(range in the current text, range in the new text)` of each edit.
+        let mut moves: Vec<(Range<usize>, Range<usize>)> = Vec::with_capacity(edits.len());
         for edit in edits {
             let at = edit.range.start;
             while let Some((range, _)) = items.peek() {
@@ -223,6 +253,7 @@ impl<'a> Draft<'a> {
                 raw_pos = piece.raw().end;
             }
             text.push_str(&self.current[copied..at]);
+            moves.push((edit.range.clone(), text.len()..text.len() + edit.replacement.len()));
             text.push_str(&edit.replacement);
             copied = edit.range.end;
             pieces.push(Piece::Replaced(Edit {
@@ -237,6 +268,10 @@ impl<'a> Draft<'a> {
         }
         text.push_str(&self.current[copied..]);
         self.pieces = pieces;
+        *carried = moved(carried, &moves);
+        let mut changed = moved(&self.changed, &moves);
+        changed.extend(moves.into_iter().map(|(_, new)| new));
+        self.changed = merged(changed);
         let earlier = std::mem::replace(&mut self.current, text);
         if self.at_checkpoint.is_none() {
             self.at_checkpoint = Some(earlier);
@@ -282,6 +317,40 @@ impl<'a> Draft<'a> {
         let alignment = self.alignment();
         (self.current, edits, alignment)
     }
+}
+
+/// `ranges` (sorted, apart) of a text moved by `moves` (`(old range, new range)` of each edit,
+/// sorted, apart): an end inside an edit goes to that end of its new range.
+fn moved(ranges: &[Range<usize>], moves: &[(Range<usize>, Range<usize>)]) -> Vec<Range<usize>> {
+    let at = |pos: usize, to_end: bool| {
+        // The last edit starting before `pos`: inside it, or the shift it leaves after it.
+        let k = moves.partition_point(|(old, _)| old.start < pos);
+        match k.checked_sub(1).map(|k| &moves[k]) {
+            None => pos,
+            Some((old, new)) if pos < old.end => {
+                if to_end {
+                    new.end
+                } else {
+                    new.start
+                }
+            }
+            Some((old, new)) => pos - old.end + new.end,
+        }
+    };
+    ranges.iter().map(|r| at(r.start, false)..at(r.end, true)).collect()
+}
+
+/// `ranges` sorted, and merged where they overlap or touch.
+fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_unstable_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 /// Appends `piece` to `pieces`, a kept piece merged into a kept piece it continues.
@@ -467,6 +536,32 @@ impl Alignment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draft_records_what_edits_wrote_and_moves_ranges_carried_through_them() {
+        let mut d = Draft::new("0123456789");
+        assert_eq!(d.take_changed(), vec![0..10]);
+        assert!(d.changed().is_empty());
+        let mut carried = vec![0..1, 3..5, 7..9];
+        d.apply_carrying(
+            vec![StageEdit::replace(2..4, "ab c", "t", "x"), StageEdit::remove(6..7, "t", "x")],
+            &mut carried,
+        );
+        assert_eq!(d.text(), "01ab c45789");
+        // What the edits wrote: the replacement, and where a removal was.
+        assert_eq!(d.changed(), [2..6, 8..8]);
+        // Before the edits as it was; a start inside an edit goes to its start; after an edit
+        // shifted by what it added or took away.
+        assert_eq!(carried, [0..1, 2..7, 8..10]);
+        // Written again next to what was written: the ranges merge; an insertion at the end.
+        d.apply(vec![StageEdit::replace(6..7, "Z", "t", "x"), StageEdit::replace(11..11, "!", "t", "x")]);
+        assert_eq!(d.text(), "01ab cZ5789!");
+        assert_eq!(d.take_changed(), vec![2..7, 8..8, 11..12]);
+        // An end inside an edit goes to its end (as a start inside one to its start).
+        let mut carried = vec![0..10, 10..12];
+        d.apply_carrying(vec![StageEdit::remove(9..11, "t", "x")], &mut carried);
+        assert_eq!((d.text(), carried), ("01ab cZ57!", vec![0..9, 9..10]));
+    }
 
     fn apply_edits(raw: &str, edits: &[Edit]) -> String {
         let mut out = String::new();

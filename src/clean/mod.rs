@@ -237,19 +237,28 @@ fn early_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
     }
 }
 
-/// Character repairs and the normal form.
+/// Character repairs and the normal form, read again only where the text was written since
+/// they last found nothing (the draft's changed ranges, up to the seams around them, see
+/// [`unicode::windows`]): elsewhere they would find nothing again.
 fn character_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
     for _ in 0..4 {
         // Again while anything changed: removing a control character can join the halves of
         // a mojibake sequence, one repair can reveal another, and normalisation can compose
-        // characters that then read as mojibake.
-        let edits = keep_enabled(unicode::repair_characters(draft.text()), &opts.disabled);
-        let mut changed = !edits.is_empty();
+        // characters that then read as mojibake. Each pass reads around the last one's edits.
+        let mut changed = draft.take_changed();
+        if changed.is_empty() {
+            break;
+        }
+        let windows = unicode::windows(draft.text(), &changed);
+        let edits = keep_enabled(unicode::repair_characters_in(draft.text(), &windows), &opts.disabled);
+        let repaired = !edits.is_empty();
+        draft.apply_carrying(edits, &mut changed);
+        changed.extend_from_slice(draft.changed());
+        let windows = unicode::windows(draft.text(), &changed);
+        let edits = keep_enabled(unicode::normalize_form_in(draft.text(), opts.form, &windows), &opts.disabled);
+        let normalized = !edits.is_empty();
         draft.apply(edits);
-        let edits = keep_enabled(unicode::normalize_form(draft.text(), opts.form), &opts.disabled);
-        changed |= !edits.is_empty();
-        draft.apply(edits);
-        if !changed {
+        if !(repaired || normalized) {
             break;
         }
     }
@@ -480,6 +489,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clean::unicode::NormalForm;
 
     #[test]
     fn a_result_keeps_no_room_beyond_its_lists() {
@@ -495,6 +505,57 @@ mod tests {
         assert_eq!(c.sentences.capacity(), c.sentences.len());
         assert_eq!(c.edits.capacity(), c.edits.len());
         assert_eq!(c.alignment.segments.capacity(), c.alignment.segments.len());
+    }
+
+    /// [`character_stages`] as it was, reading the whole text on every pass.
+    fn character_stages_over_the_whole_text(draft: &mut Draft<'_>, opts: &CleanOptions) {
+        for _ in 0..4 {
+            let edits = keep_enabled(unicode::repair_characters(draft.text()), &opts.disabled);
+            let mut changed = !edits.is_empty();
+            draft.apply(edits);
+            let edits = keep_enabled(unicode::normalize_form(draft.text(), opts.form), &opts.disabled);
+            changed |= !edits.is_empty();
+            draft.apply(edits);
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    #[test]
+    fn the_character_stages_read_around_what_changed_and_find_what_the_whole_text_gives() {
+        use crate::clean::unicode::tests::TRICKY;
+        let mut next = crate::test_rng::below(0x7A1F_03C5_9E62_D4B8);
+        let nfkc_no_spaces =
+            CleanOptions { form: NormalForm::Nfkc, disabled: ["space".to_owned()].into(), ..CleanOptions::default() };
+        let mut edited = 0;
+        for round in 0..6_000 {
+            let opts = if round % 3 == 2 { &nfkc_no_spaces } else { &CleanOptions::default() };
+            let raw: String = (0..next(12)).map(|_| TRICKY[next(TRICKY.len())]).collect();
+            let (mut read_around, mut read_whole) = (Draft::new(&raw), Draft::new(&raw));
+            for step in 0..7 {
+                if step % 2 == 0 {
+                    character_stages(&mut read_around, opts);
+                    character_stages_over_the_whole_text(&mut read_whole, opts);
+                    assert_eq!(read_around.edits(), read_whole.edits(), "{raw:?} step {step}");
+                    assert_eq!(read_around.text(), read_whole.text());
+                    continue;
+                }
+                // Another stage's edits: removals, insertions, replacements anywhere.
+                let text = read_around.text().to_owned();
+                let bounds: Vec<usize> = (0..=text.len()).filter(|&b| text.is_char_boundary(b)).collect();
+                let mut cuts: Vec<usize> = (0..2 * next(3)).map(|_| bounds[next(bounds.len())]).collect();
+                cuts.sort_unstable();
+                let edits: Vec<StageEdit> = cuts
+                    .chunks(2)
+                    .map(|c| StageEdit::replace(c[0]..c[1], TRICKY[next(TRICKY.len())].repeat(next(2)), "test", "x"))
+                    .collect();
+                edited += edits.len();
+                read_around.apply(edits.clone());
+                read_whole.apply(edits);
+            }
+        }
+        assert!(edited > 10_000, "{edited}");
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! and primes to `'`/`"`, dashes to `-`, any space run to one space, trimmed.
 
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick, is_nfkc_quick};
@@ -404,6 +405,96 @@ pub fn normalize_form(text: &str, form: NormalForm) -> Vec<StageEdit> {
     edits
 }
 
+/// Whether the character stages ([`repair_characters`], [`normalize_form`]) decide the text
+/// before byte `at` and the text after it apart: their edits of the whole text are those of
+/// the two parts. So at either end of the text, and where a space or line break comes before
+/// an ASCII character: no mojibake run holds an ASCII character, a normalisation segment
+/// starts at every ASCII character, a CR looks only at the character after it, and a broken
+/// quote (`•` and `_`, U+0081 or `µ`) looks one character either side of it, which a space
+/// or line break is not part of.
+pub fn is_seam(bytes: &[u8], at: usize) -> bool {
+    at == 0 || at >= bytes.len() || (matches!(bytes[at - 1], b' ' | b'\n') && bytes[at].is_ascii())
+}
+
+/// The stretches of `text` the character stages must read again when the text differs only
+/// in `changed` (byte ranges, in any order) from one they found nothing to do in: each range
+/// widened to the nearest seam ([`is_seam`]) either side whose two bytes lie outside it,
+/// overlapping stretches merged. Elsewhere the text is cut at seams into parts that are as
+/// they were, which the stages decide alone: they find nothing there again.
+pub fn windows(text: &str, changed: &[Range<usize>]) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let mut ranges: Vec<Range<usize>> = changed.iter().map(|r| r.start.min(len)..r.end.min(len)).collect();
+    ranges.sort_unstable_by_key(|r| (r.start, r.end));
+    // A seam at `p` reads bytes `p - 1` and `p`: a window starts at a seam with both before
+    // the range, and ends at one with both at or after its end.
+    let seam_after = |mut from: usize| {
+        while let Some(k) = memchr::memchr2(b' ', b'\n', &bytes[from..]) {
+            if is_seam(bytes, from + k + 1) {
+                return from + k + 1;
+            }
+            from += k + 1;
+        }
+        len
+    };
+    // Searched back no further than `floor` (the end of the window before, itself a seam).
+    let seam_before = |start: usize, floor: usize| {
+        let mut before = start.saturating_sub(1);
+        while before > floor {
+            match memchr::memrchr2(b' ', b'\n', &bytes[floor..before]) {
+                Some(k) if is_seam(bytes, floor + k + 1) => return floor + k + 1,
+                Some(k) => before = floor + k,
+                None => break,
+            }
+        }
+        floor
+    };
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            // From inside the window before or from its closing seam (whose bytes it then
+            // holds): that window grows if the range reaches its closing seam.
+            Some(last) if r.start <= last.end => {
+                if r.end >= last.end {
+                    last.end = seam_after(r.end);
+                }
+            }
+            last => {
+                let floor = last.map_or(0, |w| w.end);
+                out.push(seam_before(r.start, floor)..seam_after(r.end));
+            }
+        }
+    }
+    out
+}
+
+/// [`repair_characters`] read only over `windows` (sorted, apart, each cut at seams): edits
+/// in offsets of the whole text.
+pub fn repair_characters_in(text: &str, windows: &[Range<usize>]) -> Vec<StageEdit> {
+    in_windows(text, windows, repair_characters)
+}
+
+/// [`normalize_form`] read only over `windows`, as [`repair_characters_in`].
+pub fn normalize_form_in(text: &str, form: NormalForm, windows: &[Range<usize>]) -> Vec<StageEdit> {
+    in_windows(text, windows, |t| normalize_form(t, form))
+}
+
+fn in_windows(text: &str, windows: &[Range<usize>], stage: impl Fn(&str) -> Vec<StageEdit>) -> Vec<StageEdit> {
+    if let [only] = windows {
+        if only.start == 0 && only.end == text.len() {
+            return stage(text);
+        }
+    }
+    let mut edits = Vec::new();
+    for w in windows {
+        edits.extend(stage(&text[w.clone()]).into_iter().map(|mut e| {
+            e.range = e.range.start + w.start..e.range.end + w.start;
+            e
+        }));
+    }
+    edits
+}
+
 /// The matching form of `text`: lowercase, quotes/dashes/spaces folded, trimmed.
 ///
 /// # Examples
@@ -529,7 +620,7 @@ pub fn fold_into(text: &str, out: &mut String) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::clean::edits::Draft;
 
@@ -636,6 +727,124 @@ mod tests {
             found += runs.len();
         }
         assert!(found > 10_000, "{found}");
+    }
+
+    /// Pieces of text that make every character rule fire, and that meet across a cut: mojibake
+    /// halves, a broken quote's parts, CR before LF, letters before combining marks.
+    pub(crate) const TRICKY: &[&str] = &[
+        "a",
+        "e",
+        "Z",
+        " ",
+        "  ",
+        "\n",
+        "\r",
+        "\t",
+        "_",
+        ".",
+        "Ã",
+        "©",
+        "â",
+        "€",
+        "™",
+        "\u{9d}",
+        "Â",
+        "£",
+        "•",
+        "\u{81}",
+        "µ",
+        "\u{301}",
+        "\u{327}",
+        "\u{a0}",
+        "\u{200b}",
+        "\u{7}",
+        "\u{2028}",
+        "\u{1100}",
+        "\u{1161}",
+        "ﬁ",
+        "½",
+        "é",
+        "ア",
+        "😀",
+        "Syria’s",
+    ];
+
+    fn shifted(edits: Vec<StageEdit>, by: usize) -> Vec<StageEdit> {
+        edits
+            .into_iter()
+            .map(|mut e| {
+                e.range = e.range.start + by..e.range.end + by;
+                e
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_character_stages_decide_the_text_either_side_of_a_seam_apart() {
+        type Stage = fn(&str) -> Vec<StageEdit>;
+        let mut next = crate::test_rng::below(0x5EA3_0F1C_77D2_4B19);
+        let stages: [(&str, Stage); 3] = [
+            ("repair", repair_characters),
+            ("nfc", |t| normalize_form(t, NormalForm::Nfc)),
+            ("nfkc", |t| normalize_form(t, NormalForm::Nfkc)),
+        ];
+        let (mut seams, mut others_differ) = (0, 0);
+        for _ in 0..20_000 {
+            let text: String = (0..next(14)).map(|_| TRICKY[next(TRICKY.len())]).collect();
+            for (name, stage) in stages {
+                let whole = stage(&text);
+                for at in (1..text.len()).filter(|&at| text.is_char_boundary(at)) {
+                    let mut parts = stage(&text[..at]);
+                    parts.extend(shifted(stage(&text[at..]), at));
+                    if is_seam(text.as_bytes(), at) {
+                        assert_eq!(parts, whole, "{name} of {text:?} cut at {at}");
+                        seams += 1;
+                    } else if parts != whole {
+                        others_differ += 1;
+                    }
+                }
+            }
+        }
+        // The texts do meet across cuts: elsewhere than at a seam, a cut often changes edits.
+        assert!(seams > 20_000 && others_differ > 20_000, "{seams} {others_differ}");
+    }
+
+    #[test]
+    fn windows_hold_every_changed_range_and_end_at_seams_outside_it() {
+        let mut next = crate::test_rng::below(0x1D2C_3B4A_5968_7786);
+        for _ in 0..20_000 {
+            let text: String = (0..next(16)).map(|_| TRICKY[next(TRICKY.len())]).collect();
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&b| text.is_char_boundary(b)).collect();
+            let changed: Vec<Range<usize>> = (0..next(4))
+                .map(|_| {
+                    let (a, b) = (bounds[next(bounds.len())], bounds[next(bounds.len())]);
+                    a.min(b)..a.max(b)
+                })
+                .collect();
+            let windows = windows(&text, &changed);
+            let bytes = text.as_bytes();
+            for pair in windows.windows(2) {
+                assert!(pair[0].end <= pair[1].start, "{text:?} {changed:?} {windows:?}");
+            }
+            for r in &changed {
+                let w = windows.iter().find(|w| w.start <= r.start && r.end <= w.end);
+                let w = w.unwrap_or_else(|| panic!("{text:?} {r:?} in none of {windows:?}"));
+                assert!(is_seam(bytes, w.start) && (w.start == 0 || w.start < r.start), "{text:?} {r:?} {w:?}");
+                assert!(is_seam(bytes, w.end) && (w.end == text.len() || w.end > r.end), "{text:?} {r:?} {w:?}");
+            }
+            // The nearest such seams: no seam outside the range lies between it and the window's ends.
+            for w in &windows {
+                for at in w.start + 1..w.end {
+                    let outside = changed.iter().all(|r| at < r.start || r.end < at);
+                    let holds_range_start = changed.iter().any(|r| r.start >= at && r.start < w.end);
+                    let holds_range_end = changed.iter().any(|r| r.end <= at && r.end > w.start);
+                    assert!(
+                        !(is_seam(bytes, at) && outside && !(holds_range_start && holds_range_end)),
+                        "{text:?} {changed:?} {windows:?}: seam {at} apart from every range"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
