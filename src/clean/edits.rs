@@ -176,13 +176,13 @@ impl<'a> Draft<'a> {
     /// assert_eq!(edits[1].raw, 2..7);
     /// ```
     pub fn apply(&mut self, edits: Vec<StageEdit>) {
-        self.apply_carrying(edits, &mut Vec::new());
+        self.apply_carrying(edits, &mut []);
     }
 
     /// [`Draft::apply`], and `carried` (sorted, apart ranges of the current text) moved to
     /// where the same text stands after it, a range that an edit cuts into grown to the whole
     /// replacement.
-    pub fn apply_carrying(&mut self, edits: Vec<StageEdit>, carried: &mut Vec<Range<usize>>) {
+    pub fn apply_carrying(&mut self, edits: Vec<StageEdit>, carried: &mut [Range<usize>]) {
         let old = std::mem::take(&mut self.pieces);
         // Current-text range of each piece.
         let mut ranges = Vec::with_capacity(old.len());
@@ -268,10 +268,10 @@ impl<'a> Draft<'a> {
         }
         text.push_str(&self.current[copied..]);
         self.pieces = pieces;
-        *carried = moved(carried, &moves);
-        let mut changed = moved(&self.changed, &moves);
-        changed.extend(moves.into_iter().map(|(_, new)| new));
-        self.changed = merged(changed);
+        move_ranges(carried, &moves);
+        move_ranges(&mut self.changed, &moves);
+        self.changed.extend(moves.into_iter().map(|(_, new)| new));
+        coalesce(&mut self.changed);
         let earlier = std::mem::replace(&mut self.current, text);
         if self.at_checkpoint.is_none() {
             self.at_checkpoint = Some(earlier);
@@ -319,9 +319,9 @@ impl<'a> Draft<'a> {
     }
 }
 
-/// `ranges` (sorted, apart) of a text moved by `moves` (`(old range, new range)` of each edit,
-/// sorted, apart): an end inside an edit goes to that end of its new range.
-fn moved(ranges: &[Range<usize>], moves: &[(Range<usize>, Range<usize>)]) -> Vec<Range<usize>> {
+/// `ranges` (sorted, apart) of a text moved, in place, by `moves` (`(old range, new range)` of
+/// each edit, sorted, apart): an end inside an edit goes to that end of its new range.
+fn move_ranges(ranges: &mut [Range<usize>], moves: &[(Range<usize>, Range<usize>)]) {
     let at = |pos: usize, to_end: bool| {
         // The last edit starting before `pos`: inside it, or the shift it leaves after it.
         let k = moves.partition_point(|(old, _)| old.start < pos);
@@ -337,20 +337,21 @@ fn moved(ranges: &[Range<usize>], moves: &[(Range<usize>, Range<usize>)]) -> Vec
             Some((old, new)) => pos - old.end + new.end,
         }
     };
-    ranges.iter().map(|r| at(r.start, false)..at(r.end, true)).collect()
+    for r in ranges {
+        *r = at(r.start, false)..at(r.end, true);
+    }
 }
 
-/// `ranges` sorted, and merged where they overlap or touch.
-fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+/// Sorts `ranges` and merges, in place, those that overlap or touch.
+fn coalesce(ranges: &mut Vec<Range<usize>>) {
     ranges.sort_unstable_by_key(|r| (r.start, r.end));
-    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-    for r in ranges {
-        match out.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => out.push(r),
+    ranges.dedup_by(|next, kept| {
+        let touches = next.start <= kept.end;
+        if touches {
+            kept.end = kept.end.max(next.end);
         }
-    }
-    out
+        touches
+    });
 }
 
 /// Appends `piece` to `pieces`, a kept piece merged into a kept piece it continues.
