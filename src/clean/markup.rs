@@ -7,6 +7,7 @@
 //! crate matches in linear time) and proposes [`StageEdit`]s; a cheap byte test skips text
 //! without the trigger character.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -45,7 +46,8 @@ static MD_LINK: LazyLock<Regex> =
 static MD_STRONG: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*[^*_\n]+?\*\*|__[^*_\n]+?__"));
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:https?://|www\.)[^\s<>\x22()\[\]]+"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b[A-Z0-9._%+-]{1,64}@[A-Z0-9.-]{1,253}\.[A-Z]{2,24}\b"));
-static BASE64: LazyLock<Regex> = LazyLock::new(|| re(r"(?:data:[\w/+.-]+;base64,)?[A-Za-z0-9+/]{100,}={0,2}"));
+/// A base64 blob in a `data:` URI ([`base64_blobs`]).
+static DATA_URI_BLOB: LazyLock<Regex> = LazyLock::new(|| re(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/]{100,}={0,2}"));
 static PHP_DUMP_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r#"^\s*(?:string\(\d+\) "|(?:array|object)\(\d+\)\s*\{|object\([\w\\]+\)#\d+ \(\d+\) \{|(?:int|float|bool)\([^)]*\)\s*$|\["[^"]*"\]=>\s*$|\[\d+\]=>\s*$)"#,
@@ -69,7 +71,7 @@ pub(crate) fn compile_patterns() {
         &MD_STRONG,
         &URL,
         &EMAIL,
-        &BASE64,
+        &DATA_URI_BLOB,
         &PHP_DUMP_LINE,
         &IMAGE_FILE,
         &IMAGE_ID,
@@ -460,6 +462,59 @@ fn has_long_token(line: &str, n: usize) -> bool {
     false
 }
 
+/// What `(?:data:[\w/+.-]+;base64,)?[A-Za-z0-9+/]{100,}={0,2}` finds in `line`, one match
+/// after another: whichever starts first of a run of at least 100 base64 bytes (with at most
+/// two `=`) and a whole `data:` URI ([`DATA_URI_BLOB`]). The runs are found by a scan: that
+/// pattern's counted repetition makes a lazy DFA build a state per byte of each new run,
+/// most of the cost of a line that holds one. Without the URI, a match starts where a run
+/// begins (a shorter run holds none, a longer one is taken whole).
+fn base64_blobs(line: &str) -> Vec<Range<usize>> {
+    let bytes = line.as_bytes();
+    let mut blobs = Vec::new();
+    let mut pos = 0;
+    // The first `data:` URI blob at or after `pos` (`None`: there is none), found again only
+    // once a match passes its start.
+    let mut uri = DATA_URI_BLOB.find_at(line, 0).map(|m| m.range());
+    loop {
+        if uri.as_ref().is_some_and(|u| u.start < pos) {
+            uri = DATA_URI_BLOB.find_at(line, pos).map(|m| m.range());
+        }
+        let run = long_base64_run(bytes, pos);
+        let blob = match (uri.clone(), run) {
+            (Some(u), Some(r)) if u.start <= r.start => u,
+            (Some(u), None) => u,
+            (_, Some(r)) => {
+                let padding = bytes[r.end..].iter().take(2).take_while(|&&b| b == b'=').count();
+                r.start..r.end + padding
+            }
+            (None, None) => return blobs,
+        };
+        pos = blob.end;
+        blobs.push(blob);
+    }
+}
+
+/// The first run of at least 100 base64 bytes (`A-Z`, `a-z`, `0-9`, `+`, `/`) starting at or
+/// after `from`, whole.
+fn long_base64_run(bytes: &[u8], from: usize) -> Option<Range<usize>> {
+    let in_run = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+    let mut i = from;
+    while i < bytes.len() {
+        if !in_run(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && in_run(bytes[i]) {
+            i += 1;
+        }
+        if i - start >= 100 {
+            return Some(start..i);
+        }
+    }
+    None
+}
+
 /// Leaked serialisations, one line at a time: PHP `var_dump` lines, JSON arrays/objects;
 /// and base64 blobs anywhere. A line is `(start, end)` in bytes, without its newline.
 pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
@@ -476,14 +531,14 @@ pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
         } else if is_json_line(line) {
             edits.push(StageEdit::remove(start..end, "leaked-json", "leaked JSON array or object"));
         } else if line.len() >= 100 && has_long_token(line, 100) {
-            for m in BASE64.find_iter(line) {
-                let s = m.as_str();
+            for blob in base64_blobs(line) {
+                let s = &line[blob.clone()];
                 let mixed = s.bytes().any(|b| b.is_ascii_lowercase())
                     && s.bytes().any(|b| b.is_ascii_uppercase())
                     && s.bytes().any(|b| b.is_ascii_digit());
                 if mixed {
                     edits.push(StageEdit::remove(
-                        start + m.start()..start + m.end(),
+                        start + blob.start..start + blob.end,
                         "base64-blob",
                         "base64-encoded blob",
                     ));
@@ -560,6 +615,46 @@ pub fn is_image_name(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_blobs_are_what_the_pattern_finds() {
+        let pattern = Regex::new(r"(?:data:[\w/+.-]+;base64,)?[A-Za-z0-9+/]{100,}={0,2}").expect("pattern");
+        let mut next = crate::test_rng::below(0x3C8E_51A7_0B96_F24D);
+        // Runs of 108 and 60 bytes, and of 99 bytes, one short of a blob.
+        let (run, half, short) = ("aZ09+/".repeat(18), "Qx7".repeat(20), "Ab1".repeat(33));
+        let parts = [
+            run.as_str(),
+            half.as_str(),
+            short.as_str(),
+            "k",
+            "=",
+            "==",
+            " ",
+            ",",
+            ";",
+            ":",
+            "data:",
+            "data:image/png;base64,",
+            ";base64,",
+            "image/png",
+            "x.y-z",
+            "é",
+            "\u{301}",
+            "_",
+            "ⅷ",
+            "\u{2160}",
+            "data",
+            "base64,",
+        ];
+        let mut found = 0;
+        for _ in 0..30_000 {
+            let line: String = (0..next(9)).map(|_| parts[next(parts.len())]).collect();
+            let expected: Vec<Range<usize>> = pattern.find_iter(&line).map(|m| m.range()).collect();
+            assert_eq!(base64_blobs(&line), expected, "{line:?}");
+            found += expected.len();
+        }
+        assert!(found > 4_000, "{found}");
+    }
     use crate::clean::edits::Draft;
 
     fn apply(text: &str, edits: Vec<StageEdit>) -> String {
