@@ -615,6 +615,7 @@ pub fn is_image_name(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clean::edits::Draft;
 
     #[test]
     fn base64_blobs_are_what_the_pattern_finds() {
@@ -655,7 +656,6 @@ mod tests {
         }
         assert!(found > 4_000, "{found}");
     }
-    use crate::clean::edits::Draft;
 
     fn apply(text: &str, edits: Vec<StageEdit>) -> String {
         let mut d = Draft::new(text);
