@@ -2,7 +2,7 @@
 //!
 //! The core turns raw scraped articles into documents with character-offset spans, and (as
 //! the project grows) cleans them, extracts entities and finds text reuse. Everything outside
-//! [`py`] is pure Rust: `cargo test` runs without Python. The `python` feature adds the PyO3
+//! `py` is pure Rust: `cargo test` runs without Python. The `python` feature adds the PyO3
 //! bindings that maturin builds into `copydesk._core`.
 //!
 //! * [`document`]: the document model, repairs and load reports.

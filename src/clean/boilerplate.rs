@@ -204,7 +204,7 @@ static BUILTIN_SET_ASCII: LazyLock<regex::bytes::RegexSet> = LazyLock::new(|| {
 });
 
 /// Every built-in rule as `(id, pattern, reason)`: the [`BUILTIN_RULES`] (patterns over the
-/// start of the folded line, `^…`), then the [`ANYWHERE_RULES`], whose pattern (unanchored)
+/// start of the folded line, `^…`), then the anywhere rules (`ANYWHERE_RULES`), whose pattern (unanchored)
 /// is found anywhere in a folded line no longer than the rule's limit.
 pub fn rule_list() -> Vec<(&'static str, String, &'static str)> {
     let anchored = BUILTIN_RULES.iter().map(|r| (r.id, r.pattern.to_owned(), r.reason));

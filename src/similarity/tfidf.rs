@@ -839,7 +839,7 @@ fn exact_top_k(
 /// The `k` nearest neighbours (cosine) of every row, best first, with score `> min_score`.
 ///
 /// Exact mode (`max_postings = None`) never reads the posting lists of common terms (see
-/// [`Common`]): each document accumulates its rare terms, bounds what the common ones can
+/// `Common`): each document accumulates its rare terms, bounds what the common ones can
 /// add, and scores exactly only the documents whose bound reaches its k-th best score so
 /// far. The scores are the floats a full term-at-a-time pass gives (sums in term order).
 /// Pruned mode goes one document at a time, tracking the documents it touches, and
