@@ -12,6 +12,10 @@
 //! character maps to the identical raw character, and applying the edits to the raw text
 //! gives the cleaned text.
 //!
+//! The draft also records which ranges of the current text edits have written since
+//! [`Draft::take_changed`] was last called: a stage whose decisions are local reads again
+//! only around them (the character stages do).
+//!
 //! Cost: applying a stage's edits is one pass over the pieces and the current text.
 
 use std::borrow::Cow;

@@ -15,6 +15,10 @@
 //! * **NFC** (or NFKC) normalisation, per segment between stable starters, so an edit covers
 //!   only the characters that change; a quick check skips text that is already normal.
 //!
+//! No rule looks across a space or line break followed by an ASCII character (a *seam*,
+//! [`is_seam`]): the text either side of a seam is decided apart, so after other stages'
+//! edits only the [`windows`] between the seams around them need reading again.
+//!
 //! [`fold`] gives the matching form used to compare lines and titles: lowercase, curly quotes
 //! and primes to `'`/`"`, dashes to `-`, any space run to one space, trimmed.
 
