@@ -13,3 +13,8 @@ pub(crate) fn below(seed: u64) -> impl FnMut(usize) -> usize {
         k
     }
 }
+
+/// A text of up to `most - 1` pieces drawn from `parts` (how many, then which, from `next`).
+pub(crate) fn joined<F: FnMut(usize) -> usize + ?Sized>(next: &mut F, parts: &[&str], most: usize) -> String {
+    (0..next(most)).map(|_| parts[next(parts.len())]).collect()
+}

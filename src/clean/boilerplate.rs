@@ -633,7 +633,7 @@ mod tests {
         ];
         let mut hits = 0;
         for _ in 0..40_000 {
-            let window: String = (0..next(7)).map(|_| parts[next(parts.len())]).collect();
+            let window: String = crate::test_rng::joined(&mut next, &parts, 7);
             let unicode: Vec<usize> = BUILTIN_SET.matches(&window).into_iter().collect();
             let ascii: Vec<usize> = BUILTIN_SET_ASCII.matches(window.as_bytes()).into_iter().collect();
             assert_eq!(unicode, ascii, "{window:?}");

@@ -649,7 +649,7 @@ mod tests {
         ];
         let mut found = 0;
         for _ in 0..30_000 {
-            let line: String = (0..next(9)).map(|_| parts[next(parts.len())]).collect();
+            let line: String = crate::test_rng::joined(&mut next, &parts, 9);
             let expected: Vec<Range<usize>> = pattern.find_iter(&line).map(|m| m.range()).collect();
             assert_eq!(base64_blobs(&line), expected, "{line:?}");
             found += expected.len();
@@ -718,7 +718,7 @@ mod tests {
         ];
         let (mut images, mut emphases) = (0, 0);
         for _ in 0..20_000 {
-            let text: String = (0..next(12)).map(|_| parts[next(parts.len())]).collect();
+            let text: String = crate::test_rng::joined(&mut next, &parts, 12);
             let want: Vec<_> = image.find_iter(&text).map(|m| m.range()).collect();
             assert_eq!(md_images(&text).collect::<Vec<_>>(), want, "{text:?}");
             images += want.len();
@@ -735,7 +735,7 @@ mod tests {
         let parts = [" ", "a", "é", "abcdefgh", "  ", "xyz0123456789"];
         let mut found = 0;
         for _ in 0..20_000 {
-            let line: String = (0..next(30)).map(|_| parts[next(parts.len())]).collect();
+            let line: String = crate::test_rng::joined(&mut next, &parts, 30);
             let n = 1 + next(24);
             let want = line.split(' ').any(|token| token.len() >= n);
             assert_eq!(has_long_token(&line, n), want, "{line:?} {n}");
@@ -756,7 +756,7 @@ mod tests {
         ];
         let mut found = 0;
         for _ in 0..20_000 {
-            let text: String = (0..next(10)).map(|_| parts[next(parts.len())]).collect();
+            let text: String = crate::test_rng::joined(&mut next, &parts, 10);
             let want: Vec<_> =
                 bounded.captures_iter(&text).map(|c| (c.get(0).unwrap().range(), c[1].to_owned())).collect();
             let got: Vec<_> = html_tags(&text).map(|m| (m.clone(), tag_name(&text[m]).to_owned())).collect();
@@ -771,7 +771,7 @@ mod tests {
         let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
         let parts = ["[", "]", "(", ")", "](", "\"", " ", "\n", "a", "é", "#", "x y", "\u{a0}", "[a](b)", "](#)"];
         for _ in 0..20_000 {
-            let text: String = (0..next(14)).map(|_| parts[next(parts.len())]).collect();
+            let text: String = crate::test_rng::joined(&mut next, &parts, 14);
             let want: Vec<_> = MD_LINK.find_iter(&text).map(|m| m.range()).collect();
             assert_eq!(md_links(&text).collect::<Vec<_>>(), want, "{text:?}");
         }

@@ -531,7 +531,7 @@ mod tests {
         let mut edited = 0;
         for round in 0..6_000 {
             let opts = if round % 3 == 2 { &nfkc_no_spaces } else { &CleanOptions::default() };
-            let raw: String = (0..next(12)).map(|_| TRICKY[next(TRICKY.len())]).collect();
+            let raw: String = crate::test_rng::joined(&mut next, TRICKY, 12);
             let (mut read_around, mut read_whole) = (Draft::new(&raw), Draft::new(&raw));
             for step in 0..7 {
                 if step % 2 == 0 {

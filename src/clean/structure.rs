@@ -1228,7 +1228,7 @@ mod tests {
         ];
         let mut hits = 0;
         for _ in 0..20_000 {
-            let word: String = (0..next(4)).map(|_| parts[next(parts.len())]).collect();
+            let word: String = crate::test_rng::joined(&mut next, &parts, 4);
             assert_eq!(is_abbreviation(&word), reference(&word), "{word:?}");
             hits += usize::from(reference(&word));
         }
@@ -1280,7 +1280,7 @@ mod tests {
         ];
         let (mut datelines, mut prefixes, mut strong_prefixes) = (0, 0, 0);
         for _ in 0..40_000 {
-            let line: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
+            let line: String = crate::test_rng::joined(&mut next, &parts, 6);
             if DATELINE_LINE.is_match(&line) {
                 datelines += 1;
                 assert!(ends_as_a_date(&line), "{line:?}");
@@ -1466,7 +1466,7 @@ mod tests {
             ["Aleppo", "ALEPPO", " ", "\u{a0}", "’", "—", "İ", "K", "é", "\t", long_space.as_str(), long_word.as_str()];
         let (mut cut, mut refolded) = (0, 0);
         for _ in 0..20_000 {
-            let line: String = (0..next(40)).map(|_| parts[next(parts.len())]).collect();
+            let line: String = crate::test_rng::joined(&mut next, &parts, 40);
             let full = fold(&line);
             let start = FoldedStart::of(&line, 0);
             assert_eq!(start.key(), &full[..floor_char_boundary(&full, FoldedStart::KEY)], "{line:?}");
@@ -1486,7 +1486,7 @@ mod tests {
         let long = "Syrian Army Enters Aleppo ".repeat(6);
         let text = |next: &mut dyn FnMut(usize) -> usize, most: usize| {
             let head = if next(2) == 0 { long.as_str() } else { "" };
-            head.to_owned() + &(0..next(most)).map(|_| parts[next(parts.len())]).collect::<String>()
+            head.to_owned() + &crate::test_rng::joined(next, &parts, most)
         };
         let (mut hits, mut long_hits) = (0, 0);
         for _ in 0..20_000 {

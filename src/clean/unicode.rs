@@ -675,7 +675,7 @@ pub(crate) mod tests {
             "İ", "ß", "\u{1}", "\u{7f}", "~", "!", ".", "12", "x y", &long,
         ];
         for _ in 0..50_000 {
-            let text: String = (0..next(12)).map(|_| parts[next(parts.len())]).collect();
+            let text: String = crate::test_rng::joined(&mut next, &parts, 12);
             assert_eq!(fold(&text), fold_byte_at_a_time(&text), "{text:?}");
         }
     }
@@ -687,7 +687,7 @@ pub(crate) mod tests {
             "a", "B", " ", "  ", "\t", "\n", "\u{a0}", "`", "’", "“", "—", "É", "İ", "ß", "\u{212a}", "\u{3a3}", "x y",
         ];
         for _ in 0..50_000 {
-            let text: String = (0..next(14)).map(|_| parts[next(parts.len())]).collect();
+            let text: String = crate::test_rng::joined(&mut next, &parts, 14);
             let whole = fold(&text);
             for (b, _) in text.char_indices() {
                 assert!(whole.starts_with(&fold(&text[..b])), "{text:?} at {b}");
@@ -724,7 +724,7 @@ pub(crate) mod tests {
         let parts = ["Ã", "©", "â€™", "a", " ", "\n", "é", "€", "ア", "\u{81}", "😀", long_ascii.as_str()];
         let mut found = 0;
         for _ in 0..20_000 {
-            let text: String = (0..next(10)).map(|_| parts[next(parts.len())]).collect();
+            let text: String = crate::test_rng::joined(&mut next, &parts, 10);
             let mut runs = Vec::new();
             for_each_cp1252_run(&text, |run| runs.push(run.to_vec()));
             assert_eq!(runs, walk(&text), "{text:?}");
@@ -794,7 +794,7 @@ pub(crate) mod tests {
         ];
         let (mut seams, mut others_differ) = (0, 0);
         for _ in 0..20_000 {
-            let text: String = (0..next(14)).map(|_| TRICKY[next(TRICKY.len())]).collect();
+            let text: String = crate::test_rng::joined(&mut next, TRICKY, 14);
             for (name, stage) in stages {
                 let whole = stage(&text);
                 for at in (1..text.len()).filter(|&at| text.is_char_boundary(at)) {
@@ -817,7 +817,7 @@ pub(crate) mod tests {
     fn windows_hold_every_changed_range_and_end_at_seams_outside_it() {
         let mut next = crate::test_rng::below(0x1D2C_3B4A_5968_7786);
         for _ in 0..20_000 {
-            let text: String = (0..next(16)).map(|_| TRICKY[next(TRICKY.len())]).collect();
+            let text: String = crate::test_rng::joined(&mut next, TRICKY, 16);
             let bounds: Vec<usize> = (0..=text.len()).filter(|&b| text.is_char_boundary(b)).collect();
             let changed: Vec<Range<usize>> = (0..next(4))
                 .map(|_| {
