@@ -141,6 +141,21 @@ def test_sentences_respect_abbreviations(seeds: dict[str, cd.Cleaned]) -> None:
         assert 0 <= s < e <= len(c.text)
 
 
+def test_sentences_are_character_spans_of_the_cleaned_text() -> None:
+    # Found on first read: counted in characters like every other span, and the same list
+    # each time.
+    c = cd.clean("Título\n\nAl-Fu’a fell. “Gen. Ali” said so. Then Kafraya — quiet.")
+    assert [c.text[s:e] for s, e in c.sentences] == [
+        "Título",
+        "Al-Fu’a fell.",
+        "“Gen. Ali” said so.",
+        "Then Kafraya — quiet.",
+    ]
+    assert c.sentences == c.sentences
+    [batched] = cd.clean_batch([c.raw], workers=1)
+    assert batched.sentences == c.sentences
+
+
 # --- the real data sets -----------------------------------------------------------------
 
 

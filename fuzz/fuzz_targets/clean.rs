@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     for s in c.alignment.segments.iter().filter(|s| s.kept) {
         assert_eq!(&raw[s.raw.clone()], &c.text[s.clean.clone()]);
     }
-    for r in c.paragraphs.iter().chain(&c.sentences) {
+    for r in c.paragraphs.iter().chain(&c.sentences()) {
         assert!(r.start <= r.end && r.end <= c.text.len() && c.text.is_char_boundary(r.start));
     }
     let again = clean(&c.text, DocumentHints::default(), &opts, None);

@@ -5,7 +5,8 @@ change as an :class:`Edit` (raw span, replacement, rule, reason) and offset maps
 (``to_raw``, ``to_clean``: Python ``str`` indices), plus what the text says about itself:
 ``title`` (repeats and site suffixes collapsed), ``published`` (ISO 8601, from the document or
 a dateline, with ``published_span`` in the raw text), ``byline``, ``paragraphs`` and
-``sentences`` (spans of the cleaned text) and ``body`` (the text after the title line).
+``sentences`` (spans of the cleaned text; sentences are found when first read) and ``body``
+(the text after the title line).
 
 The stages, in order (every rule id below can be switched off with ``disable=``):
 

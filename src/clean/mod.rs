@@ -108,8 +108,17 @@ pub struct Cleaned {
     pub byline: Option<String>,
     /// Paragraph spans in the cleaned text (the title line included).
     pub paragraphs: Vec<Range<usize>>,
-    /// Sentence spans in the cleaned text.
-    pub sentences: Vec<Range<usize>>,
+}
+
+impl Cleaned {
+    /// Sentence spans (bytes) in the cleaned text, found when asked for
+    /// ([`structure::sentences`]): a pass over the text that a caller wanting the text alone
+    /// would pay for nothing (a tenth of the cleaning of a news article), and room in every
+    /// result of a batch. Call it before [`Cleaned::into_char_offsets`]; the Python binding
+    /// counts the spans in characters itself.
+    pub fn sentences(&self) -> Vec<Range<usize>> {
+        structure::sentences(&self.text)
+    }
 }
 
 fn keep_enabled(edits: Vec<StageEdit>, disabled: &HashSet<String>) -> Vec<StageEdit> {
@@ -317,11 +326,9 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
         0
     };
     let mut paragraphs = structure::paragraphs(&text);
-    let mut sentences = structure::sentences(&text);
     // A batch keeps every result: room left over in these lists would be a third of its
     // memory (paragraphs reuse the buffer of all lines), each page of it a page fault.
     paragraphs.shrink_to_fit();
-    sentences.shrink_to_fit();
     edits.shrink_to_fit();
     alignment.segments.shrink_to_fit();
     let (published, published_raw) = match hints.published {
@@ -345,7 +352,6 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
         published_raw,
         byline: found.byline,
         paragraphs,
-        sentences,
     }
 }
 
@@ -423,7 +429,7 @@ impl Cleaned {
     pub fn into_char_offsets(mut self, raw: &str) -> Cleaned {
         // Every list of spans is in text order: the lists of each text are walked merged, so
         // each text is counted once.
-        let Cleaned { text, edits, alignment, paragraphs, sentences, body_start, published_raw, .. } = &mut self;
+        let Cleaned { text, edits, alignment, paragraphs, body_start, published_raw, .. } = &mut self;
         let Alignment { segments, raw_len, clean_len } = alignment;
         // In an ASCII text a byte offset is a character offset.
         let (raw_ascii, clean_ascii) = (raw.is_ascii(), text.is_ascii());
@@ -445,8 +451,7 @@ impl Cleaned {
         if !clean_ascii {
             segments_clean.push(clean_len);
             let paragraphs = paragraphs.iter_mut().flat_map(|r| [&mut r.start, &mut r.end]).collect();
-            let sentences = sentences.iter_mut().flat_map(|r| [&mut r.start, &mut r.end]).collect();
-            to_char_offsets_merged(text, &mut [segments_clean, paragraphs, sentences, vec![body_start]]);
+            to_char_offsets_merged(text, &mut [segments_clean, paragraphs, vec![body_start]]);
         }
         self
     }
@@ -500,9 +505,8 @@ mod tests {
             raw.push_str(&format!("\n\nShare this\nParagraph {k}. It ends here. Another starts.\n"));
         }
         let c = clean(&raw, DocumentHints::default(), &CleanOptions::default(), None);
-        assert!(c.edits.len() > 30 && c.sentences.len() > 70 && c.paragraphs.len() > 30);
+        assert!(c.edits.len() > 30 && c.sentences().len() > 70 && c.paragraphs.len() > 30);
         assert_eq!(c.paragraphs.capacity(), c.paragraphs.len());
-        assert_eq!(c.sentences.capacity(), c.sentences.len());
         assert_eq!(c.edits.capacity(), c.edits.len());
         assert_eq!(c.alignment.segments.capacity(), c.alignment.segments.len());
     }

@@ -1165,6 +1165,16 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// [`sentences`] with the spans counted in characters (Python `str` indices).
+pub fn sentences_in_chars(text: &str) -> Vec<Range<usize>> {
+    let mut spans = sentences(text);
+    if !text.is_ascii() {
+        let offsets = spans.iter_mut().flat_map(|r| [&mut r.start, &mut r.end]).collect();
+        crate::text::to_char_offsets_merged(text, &mut [offsets]);
+    }
+    spans
+}
+
 /// Paragraph spans (bytes): the non-blank lines, trimmed.
 pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     lines(text)

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -12,6 +13,7 @@ use crate::clean::boilerplate::{
     BoilerplateProfile, CountsState, LearnParams, LearnedLine, LineCounts, ProfileMatcher, UserRule, line_hash,
 };
 use crate::clean::markup::LinkPolicy;
+use crate::clean::structure::sentences_in_chars;
 use crate::clean::unicode::{NormalForm, fold as fold_text};
 use crate::clean::{CleanOptions, Cleaned, DocumentHints, clean as clean_core};
 use crate::error::Error;
@@ -48,6 +50,14 @@ impl PyEdit {
 pub struct PyCleaned {
     raw: RawText,
     inner: Cleaned,
+    /// Sentence spans (characters), found on first use: see [`Cleaned::sentences`].
+    sentences: OnceLock<Vec<(usize, usize)>>,
+}
+
+impl PyCleaned {
+    fn new(raw: RawText, inner: Cleaned) -> Self {
+        PyCleaned { raw, inner, sentences: OnceLock::new() }
+    }
 }
 
 #[pymethods]
@@ -102,9 +112,13 @@ impl PyCleaned {
     fn paragraphs(&self) -> Vec<(usize, usize)> {
         self.inner.paragraphs.iter().map(|r| (r.start, r.end)).collect()
     }
+    /// Sentence spans, found when first asked for (a pass over the text that most callers
+    /// never need).
     #[getter]
     fn sentences(&self) -> Vec<(usize, usize)> {
-        self.inner.sentences.iter().map(|r| (r.start, r.end)).collect()
+        self.sentences
+            .get_or_init(|| sentences_in_chars(&self.inner.text).into_iter().map(|r| (r.start, r.end)).collect())
+            .clone()
     }
     #[getter]
     fn edits(&self, py: Python<'_>) -> PyResult<Vec<PyEdit>> {
@@ -342,7 +356,7 @@ pub fn clean(
         let (text, hints) = text_and_hints(py, &input)?;
         py.detach(|| clean_text(&text, hints, &opts, matcher.as_ref()))
     };
-    Ok(PyCleaned { raw: input.raw, inner })
+    Ok(PyCleaned::new(input.raw, inner))
 }
 
 /// Cleans many texts or Documents in parallel.
@@ -376,7 +390,7 @@ pub fn clean_batch(
         interrupts.finish(result)?
     };
     // The inputs' UTF-8 goes here; a result keeps the `str` it was given.
-    Ok(cleaned.into_iter().zip(inputs).map(|(inner, input)| PyCleaned { raw: input.raw, inner }).collect())
+    Ok(cleaned.into_iter().zip(inputs).map(|(inner, input)| PyCleaned::new(input.raw, inner)).collect())
 }
 
 /// Boilerplate learned from a corpus.
