@@ -32,6 +32,7 @@ macro_rules! finder {
 }
 
 pub mod boilerplate;
+mod date_prefix;
 pub mod edits;
 pub mod markup;
 pub mod structure;

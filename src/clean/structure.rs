@@ -25,6 +25,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use regex::Regex;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
+use crate::clean::date_prefix::{self, DateParts, Month};
 use crate::clean::edits::StageEdit;
 use crate::clean::markup::plain;
 use crate::clean::unicode::fold;
@@ -190,7 +191,7 @@ static DATELINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| dateline_prefix_patte
 /// [`DATELINE_PREFIX`] with ASCII classes and ASCII case folding: on ASCII text the same
 /// matches and captures, from a far smaller automaton (Unicode `\d`, `\s` and case folding
 /// make the capturing engine's set-up cost most of a FA-KES body's structure stage).
-static DATELINE_PREFIX_ASCII: LazyLock<Regex> = LazyLock::new(|| dateline_prefix_pattern("i-u"));
+pub(crate) static DATELINE_PREFIX_ASCII: LazyLock<Regex> = LazyLock::new(|| dateline_prefix_pattern("i-u"));
 
 fn dateline_prefix_pattern(flags: &str) -> Regex {
     Regex::new(&format!(r"(?{flags})^\s*(?:{DATE_KEYWORD})?{}(?:\s*[,:|-])?\s+", date_pattern()))
@@ -219,13 +220,24 @@ fn fused_dateline(line: &str) -> Option<(usize, String)> {
     if !text_follows || !may_be_strong(&line[..end]) {
         return None;
     }
-    let c = prefix_captures(&line[..end])?;
-    let g = &*PREFIX_GROUPS;
-    let strong = c.get(g.kw).is_some() || c.get(g.wd).is_some() || c.get(g.time).is_some();
+    let prefix = &line[..end];
+    // Read by hand where it can be (ASCII), else by the pattern's captures.
+    let (strong, date) = if let Some(fused) = date_prefix::read(prefix) {
+        (fused.strong, Some(fused.date))
+    } else {
+        let c = prefix_captures(prefix)?;
+        let g = &*PREFIX_GROUPS;
+        (is_strong(&c, g), date_parts(&c, g))
+    };
     if !strong {
         return None;
     }
-    Some((end, iso_of(&c, g)?))
+    Some((end, iso_of_parts(date?)?))
+}
+
+/// Whether a dateline match holds a keyword, a weekday or a time.
+pub(crate) fn is_strong(c: &regex::Captures<'_>, groups: &DateGroups) -> bool {
+    c.get(groups.kw).is_some() || c.get(groups.wd).is_some() || c.get(groups.time).is_some()
 }
 
 /// Whether a [`DATELINE_PREFIX`] match can hold a keyword, a weekday or a time, told without
@@ -365,7 +377,7 @@ fn month_number(name: &str) -> Option<u32> {
 /// The capture groups of a date pattern by index: found by name once per pattern, not at
 /// every use (a name lookup hashes the name).
 #[derive(Debug, PartialEq, Eq)]
-struct DateGroups {
+pub(crate) struct DateGroups {
     kw: usize,
     wd: usize,
     time: usize,
@@ -396,29 +408,49 @@ impl DateGroups {
 static LINE_GROUPS: LazyLock<DateGroups> = LazyLock::new(|| DateGroups::of(&DATELINE_LINE));
 
 /// The groups of [`DATELINE_PREFIX`] and [`DATELINE_PREFIX_ASCII`] (one pattern, two flags).
-static PREFIX_GROUPS: LazyLock<DateGroups> = LazyLock::new(|| DateGroups::of(&DATELINE_PREFIX));
+pub(crate) static PREFIX_GROUPS: LazyLock<DateGroups> = LazyLock::new(|| DateGroups::of(&DATELINE_PREFIX));
+
+/// The date parts of a dateline match of the pattern whose `groups` these are.
+pub(crate) fn date_parts<'h>(c: &regex::Captures<'h>, groups: &DateGroups) -> Option<DateParts<'h>> {
+    let (form, &(y, m, d)) = groups.forms.iter().enumerate().find(|(_, f)| c.get(f.0).is_some())?;
+    let month = c.get(m)?.as_str();
+    Some(DateParts {
+        year: c.get(y)?.as_str(),
+        month: if form < 3 { Month::Name(month) } else { Month::Number(month) },
+        day: c.get(d)?.as_str(),
+        time: c.get(groups.time).map(|t| t.as_str()),
+        ampm: c.get(groups.ampm).map(|a| a.as_str()),
+    })
+}
 
 /// An ISO 8601 date (and time) from a dateline match of the pattern whose `groups` these are.
 fn iso_of(c: &regex::Captures<'_>, groups: &DateGroups) -> Option<String> {
-    let num = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
-    let (form, &(y, m, d)) = groups.forms.iter().enumerate().find(|(_, f)| c.get(f.0).is_some())?;
-    let month = if form < 3 { month_number(c.get(m)?.as_str())? } else { num(m)? };
-    let (y, d) = (num(y)?, num(d)?);
+    iso_of_parts(date_parts(c, groups)?)
+}
+
+/// An ISO 8601 date (and time) from a dateline's parts; `None` if it is not a date.
+fn iso_of_parts(parts: DateParts<'_>) -> Option<String> {
+    let num = |s: &str| s.parse::<u32>().ok();
+    let month = match parts.month {
+        Month::Name(name) => month_number(name)?,
+        Month::Number(n) => num(n)?,
+    };
+    let (y, d) = (num(parts.year)?, num(parts.day)?);
     let date = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, month, d)?;
     // `{:04}` writes what chrono's `%Y` does for the years a dateline holds (four digits).
     let ymd = format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
-    let Some(time) = c.get(groups.time) else { return Some(ymd) };
-    let parts: Vec<u32> = time.as_str().split(':').filter_map(|p| p.parse().ok()).collect();
-    let mut hour = *parts.first()?;
-    if let Some(ampm) = c.get(groups.ampm) {
-        let pm = ampm.as_str().to_ascii_lowercase().starts_with('p');
+    let Some(time) = parts.time else { return Some(ymd) };
+    let parts_of_time: Vec<u32> = time.split(':').filter_map(|p| p.parse().ok()).collect();
+    let mut hour = *parts_of_time.first()?;
+    if let Some(ampm) = parts.ampm {
+        let pm = ampm.to_ascii_lowercase().starts_with('p');
         hour = match (pm, hour) {
             (true, h) if h < 12 => h + 12,
             (false, 12) => 0,
             (_, h) => h,
         };
     }
-    let t = NaiveTime::from_hms_opt(hour, *parts.get(1)?, parts.get(2).copied().unwrap_or(0))?;
+    let t = NaiveTime::from_hms_opt(hour, *parts_of_time.get(1)?, parts_of_time.get(2).copied().unwrap_or(0))?;
     Some(format!("{ymd}T{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()))
 }
 

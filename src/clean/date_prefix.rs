@@ -1,0 +1,410 @@
+//! Reading a dateline fused to the start of a body line by hand, from the text the dateline
+//! pattern matched (`structure::DATELINE_PREFIX`, ASCII): whether it holds a keyword, a
+//! weekday or a time, and its date parts.
+//!
+//! Why: the pattern's captures run the regex crate's capturing engine, which explores the
+//! pattern's alternatives (four date forms, three copies of the month names) byte by byte:
+//! most of the structure stage's cost on a corpus whose articles start with a dateline
+//! (FA-KES). Once the fast automaton has found the match, its parts follow from a few
+//! decisions, because the pattern's alternatives start apart (a keyword, a weekday, a digit,
+//! a month name) and each greedy part is taken whenever it is there. Text this reader does
+//! not read as the pattern does is handed back (`None`) to the capturing engine; a test
+//! compares the two on many random lines.
+
+/// The parts of a date as a dateline pattern captures them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DateParts<'a> {
+    pub year: &'a str,
+    /// A month name (`Dec`, `september`) or number (`12`).
+    pub month: Month<'a>,
+    pub day: &'a str,
+    /// `22:11` or `22:11:53`.
+    pub time: Option<&'a str>,
+    /// `pm`, `a.m.`, in any case.
+    pub ampm: Option<&'a str>,
+}
+
+/// The month of a date: a name or a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Month<'a> {
+    Name(&'a str),
+    Number(&'a str),
+}
+
+/// What a fused dateline says: whether it is strong (a keyword, a weekday or a time in it)
+/// and its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FusedDate<'a> {
+    pub strong: bool,
+    pub date: DateParts<'a>,
+}
+
+/// The keywords of the pattern, in its order.
+const KEYWORDS: [&str; 7] =
+    ["date of publication", "first published", "published", "posted", "last updated", "updated", "last modified"];
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+/// Every month name the pattern takes.
+const MONTH_NAMES: [&str; 24] = [
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+];
+/// The time zones of the pattern (`+03:00` aside), in its order.
+const ZONES: [&str; 6] = ["gmt", "utc", "est", "edt", "cet", "cest"];
+
+/// A cursor over the ASCII bytes of a match.
+struct Reader<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+    fn peek(&self) -> Option<u8> {
+        self.bytes().get(self.at).copied()
+    }
+    /// Whether the text at the cursor starts with `word` in any ASCII case.
+    fn starts_with(&self, word: &str) -> bool {
+        self.bytes().get(self.at..self.at + word.len()).is_some_and(|h| h.eq_ignore_ascii_case(word.as_bytes()))
+    }
+    fn take_byte(&mut self, b: u8) -> bool {
+        let here = self.peek() == Some(b);
+        self.at += usize::from(here);
+        here
+    }
+    /// Skips the pattern's `\s*` (ASCII: tab, line feed, vertical tab, form feed, carriage
+    /// return, space); returns how many bytes.
+    fn skip_space(&mut self) -> usize {
+        let n = self.bytes()[self.at..].iter().take_while(|&&b| matches!(b, b'\t'..=b'\r' | b' ')).count();
+        self.at += n;
+        n
+    }
+    /// The run of bytes from the cursor that `class` accepts, taken.
+    fn take_run(&mut self, class: fn(&u8) -> bool) -> &'a str {
+        let n = self.bytes()[self.at..].iter().take_while(|b| class(b)).count();
+        self.at += n;
+        &self.text[self.at - n..self.at]
+    }
+    /// `(?:st|nd|rd|th)?`.
+    fn skip_ordinal(&mut self) {
+        if ["st", "nd", "rd", "th"].iter().any(|s| self.starts_with(s)) {
+            self.at += 2;
+        }
+    }
+    /// A month name (the whole run of letters: the pattern lets no letter follow one) and
+    /// `\.?`.
+    fn month_name(&mut self) -> Option<&'a str> {
+        let name = self.take_run(u8::is_ascii_alphabetic);
+        if !MONTH_NAMES.iter().any(|m| m.eq_ignore_ascii_case(name)) {
+            return None;
+        }
+        self.take_byte(b'.');
+        Some(name)
+    }
+    /// Exactly `n` digits, not followed by another.
+    fn number(&mut self, n: usize) -> Option<&'a str> {
+        let digits = self.take_run(u8::is_ascii_digit);
+        (digits.len() == n).then_some(digits)
+    }
+}
+
+/// Reads `text`, a whole match of the fused-dateline pattern (ASCII); `None` where it cannot
+/// tell the pattern's reading.
+pub(crate) fn read(text: &str) -> Option<FusedDate<'_>> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let mut r = Reader { text, at: 0 };
+    r.skip_space();
+    // No date form starts as a keyword or a weekday does: where one is, the pattern takes it.
+    let keyword = KEYWORDS.iter().find(|k| r.starts_with(k)).is_some_and(|k| {
+        r.at += k.len();
+        // `(?:\s+(?:on|at))?\s*:?\s*`
+        let before = r.at;
+        if r.skip_space() > 0 && (r.starts_with("on") || r.starts_with("at")) {
+            r.at += 2;
+        } else {
+            r.at = before;
+        }
+        r.skip_space();
+        r.take_byte(b':');
+        r.skip_space();
+        true
+    });
+    let weekday = WEEKDAYS.iter().any(|w| r.starts_with(w));
+    if weekday {
+        // `[a-z]{0,6}\.?,?\s+`
+        r.at += 3;
+        if r.take_run(u8::is_ascii_alphabetic).len() > 6 {
+            return None;
+        }
+        r.take_byte(b'.');
+        r.take_byte(b',');
+        if r.skip_space() == 0 {
+            return None;
+        }
+    }
+    let date = date(&mut r)?;
+    let after_date = r.at;
+    // The greedy time, then without it; the zone and separator after it capture nothing.
+    if let Some((time, ampm)) = time(&mut r) {
+        if ends_in_zone_and_separator(&mut r) {
+            return Some(FusedDate { strong: true, date: DateParts { time: Some(time), ampm, ..date } });
+        }
+    }
+    r.at = after_date;
+    ends_in_zone_and_separator(&mut r).then_some(FusedDate { strong: keyword || weekday, date })
+}
+
+/// One of the four date forms, in the pattern's order: `13 Dec 2016` (an ordinal allowed),
+/// `Dec 13, 2016`, `Jul 012016`, `2016-12-13`.
+fn date<'a>(r: &mut Reader<'a>) -> Option<DateParts<'a>> {
+    let parts = |year, month, day| DateParts { year, month, day, time: None, ampm: None };
+    if r.peek().is_some_and(|b| b.is_ascii_digit()) {
+        let start = r.at;
+        let digits = r.take_run(u8::is_ascii_digit);
+        if digits.len() == 4 && r.take_byte(b'-') {
+            let month = r.number(2)?;
+            r.take_byte(b'-').then_some(())?;
+            let day = r.number(2)?;
+            return Some(parts(&r.text[start..start + 4], Month::Number(month), day));
+        }
+        if digits.len() > 2 {
+            return None;
+        }
+        r.skip_ordinal();
+        (r.skip_space() > 0).then_some(())?;
+        let month = r.month_name()?;
+        r.take_byte(b',');
+        (r.skip_space() > 0).then_some(())?;
+        return Some(parts(r.number(4)?, Month::Name(month), digits));
+    }
+    let month = r.month_name()?;
+    (r.skip_space() > 0).then_some(())?;
+    let digits = r.take_run(u8::is_ascii_digit);
+    match digits.len() {
+        1 | 2 => {
+            r.skip_ordinal();
+            r.take_byte(b',');
+            (r.skip_space() > 0).then_some(())?;
+            Some(parts(r.number(4)?, Month::Name(month), digits))
+        }
+        6 if matches!(&digits[2..4], "19" | "20") => Some(parts(&digits[2..], Month::Name(month), &digits[..2])),
+        _ => None,
+    }
+}
+
+/// `,?\s+(?:at\s+)?` then a time `\d{1,2}:\d{2}(?::\d{2})?` and `(?:\s*[ap]\.?m\.?)?`.
+fn time<'a>(r: &mut Reader<'a>) -> Option<(&'a str, Option<&'a str>)> {
+    r.take_byte(b',');
+    (r.skip_space() > 0).then_some(())?;
+    let before_at = r.at;
+    if r.starts_with("at") {
+        r.at += 2;
+        if r.skip_space() == 0 {
+            r.at = before_at;
+        }
+    }
+    let start = r.at;
+    let hour = r.take_run(u8::is_ascii_digit).len();
+    if !(1..=2).contains(&hour) || !r.take_byte(b':') || r.take_run(u8::is_ascii_digit).len() != 2 {
+        return None;
+    }
+    let minutes_end = r.at;
+    if !(r.take_byte(b':') && r.take_run(u8::is_ascii_digit).len() == 2) {
+        r.at = minutes_end;
+    }
+    let time = &r.text[start..r.at];
+    let time_end = r.at;
+    r.skip_space();
+    let ampm_start = r.at;
+    let ampm = if r.peek().is_some_and(|b| matches!(b | 0x20, b'a' | b'p')) && {
+        r.at += 1;
+        r.take_byte(b'.');
+        r.peek().is_some_and(|b| b | 0x20 == b'm')
+    } {
+        r.at += 1;
+        r.take_byte(b'.');
+        Some(&r.text[ampm_start..r.at])
+    } else {
+        r.at = time_end;
+        None
+    };
+    Some((time, ampm))
+}
+
+/// Whether the rest is `(?:\s*(?:gmt|…|\+\d{2}:?\d{2}))?(?:\s*[,:|-])?\s+` to the end.
+fn ends_in_zone_and_separator(r: &mut Reader<'_>) -> bool {
+    let start = r.at;
+    r.skip_space();
+    let zone = ZONES.iter().find(|z| r.starts_with(z)).map(|z| r.at + z.len()).or_else(|| {
+        let b = r.bytes();
+        let digits = |from: usize| b.get(from..from + 2).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+        let colon = usize::from(b.get(r.at + 3) == Some(&b':'));
+        (r.peek() == Some(b'+') && digits(r.at + 1) && digits(r.at + 3 + colon)).then_some(r.at + 5 + colon)
+    });
+    if let Some(end) = zone {
+        r.at = end;
+        if ends_in_separator(r) {
+            return true;
+        }
+    }
+    r.at = start;
+    ends_in_separator(r)
+}
+
+/// Whether the rest is `(?:\s*[,:|-])?\s+` to the end.
+fn ends_in_separator(r: &mut Reader<'_>) -> bool {
+    let start = r.at;
+    r.skip_space();
+    let separator = matches!(r.peek(), Some(b',' | b':' | b'|' | b'-'));
+    r.at += usize::from(separator);
+    let after = r.at;
+    r.skip_space();
+    r.at == r.text.len() && if separator { r.at > after } else { r.at > start }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::structure::{DATELINE_PREFIX_ASCII, PREFIX_GROUPS, date_parts, is_strong};
+
+    #[test]
+    fn reads_a_fused_dateline_as_the_pattern_captures_it() {
+        let mut next = crate::test_rng::below(0x1F83_D9AB_FB41_BD6B);
+        // The pattern's parts in its order, each often left out or replaced by something near
+        // it that does not belong (a wrong case is right: the pattern ignores case), then a
+        // few random pieces; spaces of every ASCII kind and a non-ASCII one between them.
+        let slots: [&[&str]; 12] = [
+            &["", "", " ", "\t", "\u{a0}"],
+            &[
+                "",
+                "",
+                "Date of publication",
+                "date OF publication",
+                "First published",
+                "Published",
+                "Posted",
+                "Last updated",
+                "UPDATED",
+                "Last modified",
+                "Postedon",
+                "Dated",
+            ],
+            &["", "", " on", " at", " ON", " in", ":", " :", " on:"],
+            &[" ", " ", "  ", "\u{b}", "", "\n"],
+            &[
+                "",
+                "",
+                "",
+                "Tue ",
+                "Wednesday, ",
+                "WED. ",
+                "Sundayyyy ",
+                "Wednesdayy ",
+                "sat,\t",
+                "Mon",
+                "Thu.,  ",
+                "Fri.x ",
+            ],
+            &[
+                "4 ",
+                "13th ",
+                "1st  ",
+                "02 ",
+                "123 ",
+                "Oct ",
+                "oct. ",
+                "Sept. ",
+                "SEPTEMBER ",
+                "jun",
+                "Julyy ",
+                "Mayo ",
+                "2016-12-13",
+                "2016-1-13",
+                "2016-12-133",
+                "19 ",
+            ],
+            &[
+                "October", "oct.", "Sept", "june", "dec", "13", "13th,", "012016", "011916", "012116", "01 2016",
+                "2016", "", "4",
+            ],
+            &[" 2016", ", 2016", "  1999", " 20161", " 16", "", ",\t2016", " 2016-"],
+            &["", "", " 10:30", ", 9:05:59", " at 22:11:53", " at  10:3", " 110:30", ",10:30", " AT 7:00"],
+            &[
+                "", "", " pm", "PM", " a.m.", "p.m", " am.", " amx", " GMT", " cest", "CET", " est", " Estonia",
+                " +03:00", "+0300", " +03:0",
+            ],
+            &["", "", " |", "-", ",", " :", " - "],
+            &[" ", "  ", "", "\t", "\u{a0}", " BEIRUT", " (AFP) ", " é "],
+        ];
+        let noise = ["Syria", " ", "2016", "at", "é", "-", "10:30"];
+        let (mut matched, mut strong, mut timed, mut forms) = (0, 0, 0, [0usize; 2]);
+        for _ in 0..250_000 {
+            let mut line: String = slots.iter().map(|options| options[next(options.len())]).collect();
+            line.push_str(&crate::test_rng::joined(&mut next, &noise, 3));
+            // A text that is not a whole match reads as none.
+            let whole_match = DATELINE_PREFIX_ASCII.find(&line).is_some_and(|m| m.end() == line.len());
+            if !whole_match {
+                assert_eq!(read(&line), None, "{line:?}");
+            }
+            let Some(c) = DATELINE_PREFIX_ASCII.captures(&line) else { continue };
+            let whole = &line[..c.get(0).expect("a match").end()];
+            let g = &*PREFIX_GROUPS;
+            let expected = date_parts(&c, g).map(|date| FusedDate { strong: is_strong(&c, g), date });
+            let got = read(whole);
+            if whole.is_ascii() {
+                assert_eq!(got, expected, "{whole:?}");
+            } else {
+                assert_eq!(got, None, "{whole:?}");
+            }
+            matched += 1;
+            strong += usize::from(expected.is_some_and(|e| e.strong));
+            timed += usize::from(expected.is_some_and(|e| e.date.time.is_some()));
+            forms[usize::from(expected.is_some_and(|e| matches!(e.date.month, Month::Number(_))))] += 1;
+        }
+        assert!(
+            matched > 10_000 && strong > 5_000 && timed > 1_000 && forms[1] > 200,
+            "{matched} {strong} {timed} {forms:?}"
+        );
+    }
+
+    #[test]
+    fn reads_the_forms_of_the_corpus() {
+        for (text, year, day, strong) in [
+            ("Date of publication 4 October 2016 ", "2016", "4", true),
+            ("Wed 05 Apr 2017 ", "2017", "05", true),
+            ("Last updated at Jul 012016 ", "2016", "01", true),
+            ("Posted on December 13, 2016 at 22:11 pm EST - ", "2016", "13", true),
+            ("13 Dec 2016 ", "2016", "13", false),
+            ("2016-12-13 | ", "2016", "13", false),
+        ] {
+            let read = read(text).unwrap_or_else(|| panic!("{text:?}"));
+            assert_eq!((read.date.year, read.date.day, read.strong), (year, day, strong), "{text:?}");
+        }
+        assert_eq!(read("Wed 05 Apr 2017"), None, "no space after it: not a whole match");
+    }
+}
