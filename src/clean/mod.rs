@@ -32,7 +32,7 @@ macro_rules! finder {
 }
 
 pub mod boilerplate;
-mod date_prefix;
+mod date_reader;
 pub mod edits;
 pub mod markup;
 pub mod structure;

@@ -25,7 +25,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use regex::Regex;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-use crate::clean::date_prefix::{self, DateParts, Month};
+use crate::clean::date_reader::{self, DateParts, LineReading, Month};
 use crate::clean::edits::StageEdit;
 use crate::clean::markup::plain;
 use crate::clean::unicode::fold;
@@ -177,7 +177,7 @@ const DATE_KEYWORD: &str = r"(?P<kw>date of publication|first published|publishe
 /// most [`DATELINE_NAME_CHARS`] characters. The bound is checked on the captured name, not in
 /// the pattern: a counted repetition there multiplies the states the lazy DFA builds for each
 /// new line by up to sixty.
-static DATELINE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static DATELINE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)^\s*(?:{DATE_KEYWORD}|(?P<prefix>[^\d\n]+?)[,\s]+)?{}\s*$", date_pattern()))
         .expect("dateline pattern")
 });
@@ -222,7 +222,7 @@ fn fused_dateline(line: &str) -> Option<(usize, String)> {
     }
     let prefix = &line[..end];
     // Read by hand where it can be (ASCII), else by the pattern's captures.
-    let (strong, date) = if let Some(fused) = date_prefix::read(prefix) {
+    let (strong, date) = if let Some(fused) = date_reader::read(prefix) {
         (fused.strong, Some(fused.date))
     } else {
         let c = prefix_captures(prefix)?;
@@ -291,24 +291,44 @@ fn captures<'h>(re: &Regex, h: &'h str) -> Option<regex::Captures<'h>> {
     if re.is_match(h) { re.captures(h) } else { None }
 }
 
-/// [`DATELINE_LINE`]'s captures on `line`. Every date form holds a digit (`\d`, any decimal
-/// digit), and the line must end as a date does: a line without a numeric character, or
-/// ending otherwise, is not tried (the lazy DFA builds states for every new line it reads).
-fn dateline(line: &str) -> Option<regex::Captures<'_>> {
+/// Whether `line` may be a [`DATELINE_LINE`]: every date form holds a digit (`\d`, any
+/// decimal digit), and the line must end as a date does. A line without a numeric character,
+/// or ending otherwise, is not read further (the lazy DFA builds states for every new line
+/// it reads).
+fn may_be_a_dateline(line: &str) -> bool {
     // The cheapest test first; then a long line (a whole article, in some corpora) is ruled
     // out by its first 129 characters, before its digits are looked for.
-    if !ends_as_a_date(line) || has_more_word_chars(line, DATELINE_WORD_CHARS) {
+    ends_as_a_date(line)
+        && !has_more_word_chars(line, DATELINE_WORD_CHARS)
+        && (line.bytes().any(|b| b.is_ascii_digit()) || (!line.is_ascii() && line.chars().any(char::is_numeric)))
+}
+
+/// Whether the name before a dateline's date is short enough. The pattern prefers the
+/// shortest name after which the rest reads as a date: when that one is too long, the pattern
+/// with the bound in it matches nothing either (a test checks the two agree).
+fn is_short_name(name: &str) -> bool {
+    name.chars().nth(DATELINE_NAME_CHARS).is_none()
+}
+
+/// [`DATELINE_LINE`]'s captures on `line`.
+fn dateline(line: &str) -> Option<regex::Captures<'_>> {
+    if !may_be_a_dateline(line) {
         return None;
     }
-    let digit = line.bytes().any(|b| b.is_ascii_digit()) || (!line.is_ascii() && line.chars().any(char::is_numeric));
-    if !digit {
+    captures(&DATELINE_LINE, line).filter(|c| c.name("prefix").is_none_or(|p| is_short_name(p.as_str())))
+}
+
+/// The ISO date of `line` if it is a [`DATELINE_LINE`]: read by hand where it can be (ASCII),
+/// else from the pattern's captures.
+fn dateline_iso(line: &str) -> Option<String> {
+    if !may_be_a_dateline(line) {
         return None;
     }
-    // The pattern prefers the shortest name after which the rest reads as a date: when that
-    // one is too long, the pattern with the bound in it matches nothing either (a test checks
-    // the two agree).
-    captures(&DATELINE_LINE, line)
-        .filter(|c| c.name("prefix").is_none_or(|p| p.as_str().chars().nth(DATELINE_NAME_CHARS).is_none()))
+    match date_reader::read_line(line) {
+        LineReading::Dateline { date, name } => name.is_none_or(is_short_name).then(|| iso_of_parts(date)).flatten(),
+        LineReading::NotADateline => None,
+        LineReading::CannotTell => dateline(line).and_then(|c| iso_of(&c, &LINE_GROUPS)),
+    }
 }
 
 /// [`DATELINE_LINE`] matches no line with more characters than this other than white space
@@ -405,7 +425,7 @@ impl DateGroups {
 }
 
 /// The groups of [`DATELINE_LINE`].
-static LINE_GROUPS: LazyLock<DateGroups> = LazyLock::new(|| DateGroups::of(&DATELINE_LINE));
+pub(crate) static LINE_GROUPS: LazyLock<DateGroups> = LazyLock::new(|| DateGroups::of(&DATELINE_LINE));
 
 /// The groups of [`DATELINE_PREFIX`] and [`DATELINE_PREFIX_ASCII`] (one pattern, two flags).
 pub(crate) static PREFIX_GROUPS: LazyLock<DateGroups> = LazyLock::new(|| DateGroups::of(&DATELINE_PREFIX));
@@ -567,7 +587,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     // after them is the first line once they are gone, and the title then.
     let hint_plain = hints.title.map(|t| plain(t).trim().to_owned()).filter(|t| !t.is_empty());
     let hint = hint_plain.as_deref();
-    let is_dateline = |l: &str| dateline(l).is_some_and(|c| iso_of(&c, &LINE_GROUPS).is_some());
+    let is_dateline = |l: &str| dateline_iso(l).is_some();
     // A dateline or byline that stays (its rule switched off) ends the search: no title.
     let mut kept_meta = false;
     let first = nonempty.iter().copied().take(HEADER_LINES).find(|&k| {
@@ -672,15 +692,13 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
             in_zone = in_zone && kept_in_zone < HEADER_LINES && !reads_as_body(pl);
         }
         if in_zone || before_title {
-            if let Some(c) = dateline(pl) {
-                if let Some(iso) = iso_of(&c, &LINE_GROUPS) {
-                    if found.published.is_none() {
-                        found.published = Some((iso.clone(), spans[k].0..spans[k].1));
-                    }
-                    edits.push(StageEdit::remove(whole_line(text, spans[k]), "dateline", format!("dateline ({iso})")));
-                    removed[k] = true;
-                    continue;
+            if let Some(iso) = dateline_iso(pl) {
+                if found.published.is_none() {
+                    found.published = Some((iso.clone(), spans[k].0..spans[k].1));
                 }
+                edits.push(StageEdit::remove(whole_line(text, spans[k]), "dateline", format!("dateline ({iso})")));
+                removed[k] = true;
+                continue;
             }
             if let Some(name) = byline_name(pl) {
                 edits.push(StageEdit::remove(whole_line(text, spans[k]), "byline", format!("byline: {name}")));
@@ -719,9 +737,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         if cut > 0 {
             let rest_plain = plain(rest);
             let rest_start = FoldedStart::of(&rest_plain, reach);
-            if rest_start.is_one_of(&rest_plain, &title_folds)
-                || dateline(&rest_plain).is_some_and(|c| iso_of(&c, &LINE_GROUPS).is_some())
-            {
+            if rest_start.is_one_of(&rest_plain, &title_folds) || dateline_iso(&rest_plain).is_some() {
                 // A dateline and then the title (or another dateline): the whole line goes.
                 edits.retain(|e| e.range.start != s);
                 edits.push(StageEdit::remove(

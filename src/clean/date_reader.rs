@@ -1,15 +1,16 @@
-//! Reading a dateline fused to the start of a body line by hand, from the text the dateline
-//! pattern matched (`structure::DATELINE_PREFIX`, ASCII): whether it holds a keyword, a
-//! weekday or a time, and its date parts.
+//! Reading datelines by hand, as the dateline patterns of `structure` read them: a whole
+//! header line (`DATELINE_LINE`: `Global Research, December 10, 2016`) and the text a
+//! dateline fused to the start of the body matched (`DATELINE_PREFIX`: `Date of publication
+//! 4 October 2016 `), both in ASCII: their date parts, and whether a fused one holds a
+//! keyword, a weekday or a time.
 //!
-//! Why: the pattern's captures run the regex crate's capturing engine, which explores the
-//! pattern's alternatives (four date forms, three copies of the month names) byte by byte:
-//! most of the structure stage's cost on a corpus whose articles start with a dateline
-//! (FA-KES). Once the fast automaton has found the match, its parts follow from a few
-//! decisions, because the pattern's alternatives start apart (a keyword, a weekday, a digit,
-//! a month name) and each greedy part is taken whenever it is there. Text this reader does
-//! not read as the pattern does is handed back (`None`) to the capturing engine; a test
-//! compares the two on many random lines.
+//! Why: the patterns' captures run the regex crate's capturing engine, which explores their
+//! alternatives (four date forms, three copies of the month names, a name of any length
+//! before the date) byte by byte: most of the structure stage's cost on a corpus whose
+//! articles carry datelines (FA-KES). The parts follow from a few decisions instead, because
+//! the alternatives start apart (a keyword, a weekday, a digit, a month name) and each greedy
+//! part is taken whenever it is there. Text outside ASCII is left to the patterns; tests
+//! compare the readings with the patterns' captures on many random lines.
 
 /// The parts of a date as a dateline pattern captures them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,9 +99,13 @@ impl<'a> Reader<'a> {
     /// Skips the pattern's `\s*` (ASCII: tab, line feed, vertical tab, form feed, carriage
     /// return, space); returns how many bytes.
     fn skip_space(&mut self) -> usize {
-        let n = self.bytes()[self.at..].iter().take_while(|&&b| matches!(b, b'\t'..=b'\r' | b' ')).count();
+        let n = self.bytes()[self.at..].iter().take_while(|&&b| is_space(b)).count();
         self.at += n;
         n
+    }
+    /// Skips `[,\s]*`.
+    fn skip_name_end(&mut self) {
+        self.at += self.bytes()[self.at..].iter().take_while(|&&b| is_name_end(b)).count();
     }
     /// The run of bytes from the cursor that `class` accepts, taken.
     fn take_run(&mut self, class: fn(&u8) -> bool) -> &'a str {
@@ -131,29 +136,100 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Reads `text`, a whole match of the fused-dateline pattern (ASCII); `None` where it cannot
-/// tell the pattern's reading.
+/// How a line reads as a whole-line dateline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineReading<'a> {
+    /// A dateline: its date, and the name before it if there is one.
+    Dateline {
+        date: DateParts<'a>,
+        name: Option<&'a str>,
+    },
+    NotADateline,
+    /// Outside ASCII or more than a line: the pattern must tell.
+    CannotTell,
+}
+
+/// Reads `line` as `DATELINE_LINE` does: `^\s*(?:KEYWORD|NAME[,\s]+)?DATE\s*$`, where the
+/// name is the shortest run without a digit (or line break) after which the rest reads as a
+/// date, and the keyword is tried first, then a name, then neither.
+pub(crate) fn read_line(line: &str) -> LineReading<'_> {
+    if !line.is_ascii() || line.contains('\n') {
+        return LineReading::CannotTell;
+    }
+    let mut r = Reader { text: line, at: 0 };
+    r.skip_space();
+    let start = r.at;
+    if keyword(&mut r) {
+        if let Some((_, date)) = date_to_end(&mut r, at_end) {
+            return LineReading::Dateline { date, name: None };
+        }
+    }
+    let bytes = line.as_bytes();
+    for p in start + 1..bytes.len() {
+        if bytes[p - 1].is_ascii_digit() {
+            break;
+        }
+        // A name ends before a run of commas and spaces; a run is tried from its first byte
+        // after the name's first only (a later one leaves the same text after the run).
+        if is_name_end(bytes[p]) && (p == start + 1 || !is_name_end(bytes[p - 1])) {
+            r.at = p;
+            r.skip_name_end();
+            if let Some((_, date)) = date_to_end(&mut r, at_end) {
+                return LineReading::Dateline { date, name: Some(&line[start..p]) };
+            }
+        }
+    }
+    r.at = start;
+    if let Some((_, date)) = date_to_end(&mut r, at_end) {
+        return LineReading::Dateline { date, name: None };
+    }
+    // Last, the pattern gives back a space of `^\s*` to the name: new only where a comma
+    // follows the spaces (` , 4 Sept 2016`).
+    if start > 0 && bytes.get(start) == Some(&b',') {
+        r.at = start;
+        r.skip_name_end();
+        if let Some((_, date)) = date_to_end(&mut r, at_end) {
+            return LineReading::Dateline { date, name: Some(&line[start - 1..start]) };
+        }
+    }
+    LineReading::NotADateline
+}
+
+/// Reads `text`, a whole match of the fused-dateline pattern (ASCII); `None` if it is not one
+/// or is not ASCII.
 pub(crate) fn read(text: &str) -> Option<FusedDate<'_>> {
     if !text.is_ascii() {
         return None;
     }
     let mut r = Reader { text, at: 0 };
     r.skip_space();
-    // No date form starts as a keyword or a weekday does: where one is, the pattern takes it.
-    let keyword = KEYWORDS.iter().find(|k| r.starts_with(k)).is_some_and(|k| {
-        r.at += k.len();
-        // `(?:\s+(?:on|at))?\s*:?\s*`
-        let before = r.at;
-        if r.skip_space() > 0 && (r.starts_with("on") || r.starts_with("at")) {
-            r.at += 2;
-        } else {
-            r.at = before;
-        }
-        r.skip_space();
-        r.take_byte(b':');
-        r.skip_space();
-        true
-    });
+    let keyword = keyword(&mut r);
+    let ((weekday, timed), date) = date_to_end(&mut r, ends_in_separator)?;
+    Some(FusedDate { strong: keyword || weekday || timed, date })
+}
+
+/// Takes a keyword and what may follow it, `(?:\s+(?:on|at))?\s*:?\s*`, if the text at the
+/// cursor starts with one (no date form starts as a keyword does: where one is, the pattern
+/// takes it).
+fn keyword(r: &mut Reader<'_>) -> bool {
+    let Some(k) = KEYWORDS.iter().find(|k| r.starts_with(k)) else { return false };
+    r.at += k.len();
+    let before = r.at;
+    if r.skip_space() > 0 && (r.starts_with("on") || r.starts_with("at")) {
+        r.at += 2;
+    } else {
+        r.at = before;
+    }
+    r.skip_space();
+    r.take_byte(b':');
+    r.skip_space();
+    true
+}
+
+/// The date pattern from the cursor, then `tail` to the end of the text: an optional weekday,
+/// a date, the greedy time (else none), a zone. With whether a weekday and a time were read.
+fn date_to_end<'a>(r: &mut Reader<'a>, tail: fn(&mut Reader<'_>) -> bool) -> Option<((bool, bool), DateParts<'a>)> {
+    // No date form starts as a weekday does: where one is, the pattern takes it.
     let weekday = WEEKDAYS.iter().any(|w| r.starts_with(w));
     if weekday {
         // `[a-z]{0,6}\.?,?\s+`
@@ -167,16 +243,25 @@ pub(crate) fn read(text: &str) -> Option<FusedDate<'_>> {
             return None;
         }
     }
-    let date = date(&mut r)?;
+    let date = date(r)?;
     let after_date = r.at;
-    // The greedy time, then without it; the zone and separator after it capture nothing.
-    if let Some((time, ampm)) = time(&mut r) {
-        if ends_in_zone_and_separator(&mut r) {
-            return Some(FusedDate { strong: true, date: DateParts { time: Some(time), ampm, ..date } });
+    if let Some((time, ampm)) = time(r) {
+        if ends_in_zone(r, tail) {
+            return Some(((weekday, true), DateParts { time: Some(time), ampm, ..date }));
         }
     }
     r.at = after_date;
-    ends_in_zone_and_separator(&mut r).then_some(FusedDate { strong: keyword || weekday, date })
+    ends_in_zone(r, tail).then_some(((weekday, false), date))
+}
+
+/// The pattern's `[,\s]`.
+fn is_name_end(b: u8) -> bool {
+    b == b',' || is_space(b)
+}
+
+/// The pattern's ASCII `\s`: tab, line feed, vertical tab, form feed, carriage return, space.
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 /// One of the four date forms, in the pattern's order: `13 Dec 2016` (an ordinal allowed),
@@ -256,8 +341,8 @@ fn time<'a>(r: &mut Reader<'a>) -> Option<(&'a str, Option<&'a str>)> {
     Some((time, ampm))
 }
 
-/// Whether the rest is `(?:\s*(?:gmt|…|\+\d{2}:?\d{2}))?(?:\s*[,:|-])?\s+` to the end.
-fn ends_in_zone_and_separator(r: &mut Reader<'_>) -> bool {
+/// Whether the rest is `(?:\s*(?:gmt|…|\+\d{2}:?\d{2}))?` and then `tail` to the end.
+fn ends_in_zone(r: &mut Reader<'_>, tail: fn(&mut Reader<'_>) -> bool) -> bool {
     let start = r.at;
     r.skip_space();
     let zone = ZONES.iter().find(|z| r.starts_with(z)).map(|z| r.at + z.len()).or_else(|| {
@@ -268,12 +353,18 @@ fn ends_in_zone_and_separator(r: &mut Reader<'_>) -> bool {
     });
     if let Some(end) = zone {
         r.at = end;
-        if ends_in_separator(r) {
+        if tail(r) {
             return true;
         }
     }
     r.at = start;
-    ends_in_separator(r)
+    tail(r)
+}
+
+/// Whether the rest is `\s*` to the end.
+fn at_end(r: &mut Reader<'_>) -> bool {
+    r.skip_space();
+    r.at == r.text.len()
 }
 
 /// Whether the rest is `(?:\s*[,:|-])?\s+` to the end.
@@ -290,7 +381,9 @@ fn ends_in_separator(r: &mut Reader<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::structure::{DATELINE_PREFIX_ASCII, PREFIX_GROUPS, date_parts, is_strong};
+    use crate::clean::structure::{
+        DATELINE_LINE, DATELINE_PREFIX_ASCII, LINE_GROUPS, PREFIX_GROUPS, date_parts, is_strong,
+    };
 
     #[test]
     fn reads_a_fused_dateline_as_the_pattern_captures_it() {
@@ -390,6 +483,78 @@ mod tests {
             matched > 10_000 && strong > 5_000 && timed > 1_000 && forms[1] > 200,
             "{matched} {strong} {timed} {forms:?}"
         );
+    }
+
+    #[test]
+    fn reads_a_dateline_line_as_the_pattern_captures_it() {
+        let mut next = crate::test_rng::below(0x3C6E_F372_FE94_F82B);
+        // A name (of words, commas and spaces, or a digit in it), a keyword, or neither; a
+        // date in each form, near-misses and what may follow it.
+        let slots: [&[&str]; 10] = [
+            &["", "", " ", "\t"],
+            &[
+                "",
+                "",
+                "",
+                "Global Research",
+                "Global Research,",
+                "SANA ,  ",
+                "Syria 4",
+                "By AFP",
+                "a",
+                ",",
+                "Posted by x",
+                "Posted",
+                "Published on:",
+                "Last updated at",
+                "Dated",
+                "x\u{b}",
+            ],
+            &[" ", " ", ", ", "  ", "", "\u{c}"],
+            &["", "", "Tue ", "Wednesday, ", "WED. ", "Sundayyyy ", "Wednesdayy ", "Mon", "Fri.x "],
+            &[
+                "4 ",
+                "13th ",
+                "02 ",
+                "123 ",
+                "Oct ",
+                "oct. ",
+                "Sept. ",
+                "SEPTEMBER ",
+                "Julyy ",
+                "2016-12-13",
+                "2016-1-13",
+                "19 ",
+            ],
+            &[
+                "October", "oct.", "Sept", "june", "dec", "13", "13th,", "012016", "011916", "012116", "2016", "", "4",
+                "8,",
+            ],
+            &[" 2016", ", 2016", "  1999", " 20161", " 16", "", " 2016 "],
+            &["", "", " 10:30", ", 9:05:59", " at 22:11:53", " at  10:3", " 110:30", " AT 7:00"],
+            &["", "", " pm", "PM", " a.m.", "p.m", " amx", " GMT", " cest", " Estonia", " +03:00", "+0300", " +03:0"],
+            &["", "", " ", "  \t", " x", ".", " 5"],
+        ];
+        let (mut dated, mut named, mut keyed) = (0, 0, 0);
+        for _ in 0..200_000 {
+            let line: String = slots.iter().map(|options| options[next(options.len())]).collect();
+            let expected = match DATELINE_LINE.captures(&line) {
+                Some(c) => LineReading::Dateline {
+                    date: date_parts(&c, &LINE_GROUPS).expect("a match holds a date form"),
+                    name: c.name("prefix").map(|p| p.as_str()),
+                },
+                None => LineReading::NotADateline,
+            };
+            assert_eq!(read_line(&line), expected, "{line:?}");
+            if let LineReading::Dateline { name, .. } = expected {
+                dated += 1;
+                named += usize::from(name.is_some());
+                keyed += usize::from(DATELINE_LINE.captures(&line).is_some_and(|c| c.name("kw").is_some()));
+            }
+        }
+        assert!(dated > 4_000 && named > 3_000 && keyed > 500, "{dated} {named} {keyed}");
+        assert_eq!(read_line("Syria, 5 Dec\n2016"), LineReading::CannotTell);
+        assert_eq!(read_line("Damas, 5 décembre 2016"), LineReading::CannotTell);
     }
 
     #[test]
