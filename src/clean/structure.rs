@@ -651,13 +651,13 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         .filter(|f| !f.is_empty())
         .collect();
 
-    // Each line's folded start, long enough to tell it from every title form: made here for
-    // title repeats (if there is a title), below for duplicate lines, once per line.
-    let reach = title_folds.iter().map(String::len).max().map_or(0, |n| n + 1);
+    // Each line's folded start: made here for title repeats (if there is a title), below for
+    // duplicate lines, once per line. A start as long as the title would fold a title repeat
+    // once instead of twice, but every other line further.
     let mut starts: Vec<Option<FoldedStart>> = (0..spans.len()).map(|_| None).collect();
     if !title_folds.is_empty() {
         for &k in nonempty.iter().filter(|&&k| Some(k) != title_line) {
-            starts[k] = Some(FoldedStart::of(&plains[k], reach));
+            starts[k] = Some(FoldedStart::of(&plains[k]));
         }
     }
 
@@ -736,7 +736,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
         let rest = &l[cut..];
         if cut > 0 {
             let rest_plain = plain(rest);
-            let rest_start = FoldedStart::of(&rest_plain, reach);
+            let rest_start = FoldedStart::of(&rest_plain);
             if rest_start.is_one_of(&rest_plain, &title_folds) || dateline_iso(&rest_plain).is_some() {
                 // A dateline and then the title (or another dateline): the whole line goes.
                 edits.retain(|e| e.range.start != s);
@@ -803,7 +803,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     let candidates = if candidates.len() < 2 { Vec::new() } else { candidates };
     for &k in &candidates {
         if starts[k].is_none() {
-            starts[k] = Some(FoldedStart::of(compared(k), reach));
+            starts[k] = Some(FoldedStart::of(compared(k)));
         }
     }
     let key = |k: usize| starts[k].as_ref().expect("every candidate has its folded start").key();
@@ -861,12 +861,12 @@ impl FoldedStart {
     /// Bytes of the fold in the key, at most.
     const KEY: usize = 32;
 
-    /// `line`'s folded start: the fold of its first `reach` bytes, a key and a half at least.
-    /// The fold of a prefix is a prefix of the fold. A prefix that folds to less than a key
-    /// (much whitespace, or characters that fold away) is not enough: the whole line is
-    /// folded then.
-    fn of(line: &str, reach: usize) -> FoldedStart {
-        let cut = floor_char_boundary(line, reach.max(Self::KEY + Self::KEY / 2));
+    /// `line`'s folded start: the fold of its first key and a half of bytes. The fold of a
+    /// prefix is a prefix of the fold. A prefix that folds to less than a key (much
+    /// whitespace, or characters that fold away) is not enough: the whole line is folded
+    /// then.
+    fn of(line: &str) -> FoldedStart {
+        let cut = floor_char_boundary(line, Self::KEY + Self::KEY / 2);
         let folded = fold(&line[..cut]);
         if cut == line.len() || folded.len() >= Self::KEY {
             FoldedStart { folded, whole: cut == line.len() }
@@ -1526,7 +1526,7 @@ mod tests {
         for _ in 0..20_000 {
             let line: String = crate::test_rng::joined(&mut next, &parts, 40);
             let full = fold(&line);
-            let start = FoldedStart::of(&line, 0);
+            let start = FoldedStart::of(&line);
             assert_eq!(start.key(), &full[..floor_char_boundary(&full, FoldedStart::KEY)], "{line:?}");
             assert!(!start.whole || start.folded == full, "{line:?}");
             cut += usize::from(!start.whole);
@@ -1551,8 +1551,7 @@ mod tests {
             let targets: Vec<String> = (0..next(3)).map(|_| fold(&text(&mut next, 3))).collect();
             let line = text(&mut next, 4);
             let expected = targets.contains(&fold(&line));
-            let reach = targets.iter().map(String::len).max().map_or(0, |n| n + 1);
-            let start = FoldedStart::of(&line, reach);
+            let start = FoldedStart::of(&line);
             assert_eq!(start.is_one_of(&line, &targets), expected, "{line:?} {targets:?}");
             hits += usize::from(expected);
             long_hits += usize::from(expected && !start.whole);
