@@ -528,18 +528,25 @@ fn printable_ascii_prefix(bytes: &[u8]) -> usize {
     if !bytes.first().is_some_and(|&b| simple(b)) {
         return 0;
     }
+    // A whole chunk without an early exit inside, so that the test vectorises.
+    let all_simple = |chunk: &[u8]| {
+        chunk.iter().fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(0x20) >= 0x5F) | u8::from(b == b'`')) == 0
+    };
     let mut chunks = bytes.chunks_exact(32);
     let mut done = 0;
     for chunk in &mut chunks {
-        // A whole chunk without an early exit inside, so that the test vectorises.
-        let outside =
-            chunk.iter().fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(0x20) >= 0x5F) | u8::from(b == b'`'));
-        if outside != 0 {
+        if !all_simple(chunk) {
             return done + chunk.iter().position(|&b| !simple(b)).unwrap_or(chunk.len());
         }
         done += 32;
     }
-    done + chunks.remainder().iter().position(|&b| !simple(b)).unwrap_or(chunks.remainder().len())
+    let rest = chunks.remainder();
+    // The last 32 bytes as one more chunk (overlapping the one before) rather than the rest a
+    // byte at a time.
+    if !rest.is_empty() && bytes.len() >= 32 && all_simple(&bytes[bytes.len() - 32..]) {
+        return bytes.len();
+    }
+    done + rest.iter().position(|&b| !simple(b)).unwrap_or(rest.len())
 }
 
 /// A character's matching form before lowercasing: quote, apostrophe and dash variants become
@@ -664,6 +671,26 @@ pub(crate) mod tests {
             push_folded(&mut buf, &mut space, c);
         }
         buf
+    }
+
+    #[test]
+    fn the_printable_ascii_prefix_is_found_as_a_byte_loop_finds_it() {
+        let mut next = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
+        let simple = |b: u8| b.wrapping_sub(0x20) < 0x5F && b != b'`';
+        // Runs around every chunk length, ended by each kind of byte that ends one.
+        let (mut ended, mut whole) = (0, 0);
+        for _ in 0..20_000 {
+            let mut bytes: Vec<u8> = (0..next(100)).map(|_| b"aZ ~!0"[next(6)]).collect();
+            if next(3) > 0 {
+                let at = next(bytes.len() + 1);
+                bytes.insert(at, [b'`', b'\n', 0x7F, 0xC3, 0x1F][next(5)]);
+            }
+            let expected = bytes.iter().position(|&b| !simple(b)).unwrap_or(bytes.len());
+            assert_eq!(printable_ascii_prefix(&bytes), expected, "{bytes:?}");
+            ended += usize::from(expected < bytes.len() && expected % 32 != 0);
+            whole += usize::from(expected == bytes.len() && bytes.len() > 32);
+        }
+        assert!(ended > 5_000 && whole > 2_000, "{ended} {whole}");
     }
 
     #[test]
