@@ -340,7 +340,24 @@ const DATELINE_WORD_CHARS: usize = 128;
 
 /// Whether `line` has more than `n` characters other than white space and commas.
 fn has_more_word_chars(line: &str, n: usize) -> bool {
-    line.chars().filter(|&c| !c.is_whitespace() && c != ',').nth(n).is_some()
+    // A character is a byte at least; in ASCII, exactly one.
+    if line.len() <= n {
+        return false;
+    }
+    // Bytes while they are ASCII, where white space is tab to carriage return, and space.
+    let mut words = 0;
+    for &b in line.as_bytes() {
+        if !b.is_ascii() {
+            return line.chars().filter(|&c| !c.is_whitespace() && c != ',').nth(n).is_some();
+        }
+        if !matches!(b, b'\t'..=b'\r' | b' ' | b',') {
+            words += 1;
+            if words > n {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Whether `line` (trailing spaces aside) ends as [`date_pattern`] can: with a digit, a time's
@@ -527,13 +544,17 @@ fn alnum(s: &str) -> String {
 
 /// Splits a site suffix off a title: `Title - Site Name` → (`Title`, suffix byte offset).
 fn site_suffix(title: &str) -> Option<usize> {
+    const SEPARATORS: [&str; 5] = [" | ", " - ", " – ", " — ", " :: "];
+    // Reverse searchers built once: `str::rfind` builds one on every call.
+    static LAST: LazyLock<Vec<memchr::memmem::FinderRev<'static>>> =
+        LazyLock::new(|| SEPARATORS.iter().map(memchr::memmem::FinderRev::new).collect());
     // Every separator holds one of these bytes (`–` and `—` start with 0xE2): most titles
     // have none, and are not searched five times.
     if !title.bytes().any(|b| matches!(b, b'|' | b'-' | b':' | 0xE2)) {
         return None;
     }
-    for sep in [" | ", " - ", " – ", " — ", " :: "] {
-        if let Some(at) = title.rfind(sep) {
+    for (sep, last) in SEPARATORS.iter().zip(LAST.iter()) {
+        if let Some(at) = last.rfind(title.as_bytes()) {
             let suffix = &title[at + sep.len()..];
             let n = words_up_to(suffix, 7);
             if (1..=6).contains(&n) && words_up_to(&title[..at], 2) >= 2 && !ends_sentence(suffix) {
@@ -1533,6 +1554,21 @@ mod tests {
             assert_eq!(byline_name(line).as_deref(), Some(name), "{line:?}");
         }
         assert!(byline_name("Posters on the wall by the door").is_none());
+    }
+
+    #[test]
+    fn word_characters_are_counted_as_characters() {
+        let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
+        let parts = ["a", "Zz", " ", ",", "\t", "\u{b}", "\r", "\u{1c}", "\u{a0}", "é", "\u{2003}", "’", "12"];
+        let mut more = 0;
+        for _ in 0..20_000 {
+            let line = crate::test_rng::joined(&mut next, &parts, 30);
+            let n = next(40);
+            let expected = line.chars().filter(|&c| !c.is_whitespace() && c != ',').nth(n).is_some();
+            assert_eq!(has_more_word_chars(&line, n), expected, "{line:?} {n}");
+            more += usize::from(expected);
+        }
+        assert!((3_000..17_000).contains(&more), "{more}");
     }
 
     #[test]
