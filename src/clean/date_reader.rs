@@ -385,13 +385,65 @@ mod tests {
         DATELINE_LINE, DATELINE_PREFIX_ASCII, LINE_GROUPS, PREFIX_GROUPS, date_parts, is_strong,
     };
 
+    /// The date pattern's parts from the weekday on, each with near misses (a wrong case is
+    /// right: the patterns ignore case): the slots both tests below draw a date from.
+    const DATE_SLOTS: [&[&str]; 6] = [
+        &[
+            "",
+            "",
+            "",
+            "Tue ",
+            "Wednesday, ",
+            "WED. ",
+            "Sundayyyy ",
+            "Wednesdayy ",
+            "sat,\t",
+            "Mon",
+            "Thu.,  ",
+            "Fri.x ",
+        ],
+        &[
+            "4 ",
+            "13th ",
+            "1st  ",
+            "02 ",
+            "123 ",
+            "Oct ",
+            "oct. ",
+            "Sept. ",
+            "SEPTEMBER ",
+            "jun",
+            "Julyy ",
+            "Mayo ",
+            "2016-12-13",
+            "2016-1-13",
+            "2016-12-133",
+            "19 ",
+        ],
+        &[
+            "October", "oct.", "Sept", "june", "dec", "13", "13th,", "012016", "011916", "012116", "01 2016", "2016",
+            "", "4", "8,",
+        ],
+        &[" 2016", ", 2016", "  1999", " 20161", " 16", "", ",\t2016", " 2016-", " 2016 "],
+        &["", "", " 10:30", ", 9:05:59", " at 22:11:53", " at  10:3", " 110:30", ",10:30", " AT 7:00"],
+        &[
+            "", "", " pm", "PM", " a.m.", "p.m", " am.", " amx", " GMT", " cest", "CET", " est", " Estonia", " +03:00",
+            "+0300", " +03:0",
+        ],
+    ];
+
+    /// A line of one draw from each slot.
+    fn draw(next: &mut dyn FnMut(usize) -> usize, slots: &[&[&str]]) -> String {
+        slots.iter().map(|options| options[next(options.len())]).collect()
+    }
+
     #[test]
     fn reads_a_fused_dateline_as_the_pattern_captures_it() {
         let mut next = crate::test_rng::below(0x1F83_D9AB_FB41_BD6B);
-        // The pattern's parts in its order, each often left out or replaced by something near
-        // it that does not belong (a wrong case is right: the pattern ignores case), then a
-        // few random pieces; spaces of every ASCII kind and a non-ASCII one between them.
-        let slots: [&[&str]; 12] = [
+        // Spaces, a keyword and what may follow it, a date, then a separator, what comes
+        // after the dateline and a few random pieces; spaces of every ASCII kind and a
+        // non-ASCII one between them.
+        let head: [&[&str]; 4] = [
             &["", "", " ", "\t", "\u{a0}"],
             &[
                 "",
@@ -409,55 +461,13 @@ mod tests {
             ],
             &["", "", " on", " at", " ON", " in", ":", " :", " on:"],
             &[" ", " ", "  ", "\u{b}", "", "\n"],
-            &[
-                "",
-                "",
-                "",
-                "Tue ",
-                "Wednesday, ",
-                "WED. ",
-                "Sundayyyy ",
-                "Wednesdayy ",
-                "sat,\t",
-                "Mon",
-                "Thu.,  ",
-                "Fri.x ",
-            ],
-            &[
-                "4 ",
-                "13th ",
-                "1st  ",
-                "02 ",
-                "123 ",
-                "Oct ",
-                "oct. ",
-                "Sept. ",
-                "SEPTEMBER ",
-                "jun",
-                "Julyy ",
-                "Mayo ",
-                "2016-12-13",
-                "2016-1-13",
-                "2016-12-133",
-                "19 ",
-            ],
-            &[
-                "October", "oct.", "Sept", "june", "dec", "13", "13th,", "012016", "011916", "012116", "01 2016",
-                "2016", "", "4",
-            ],
-            &[" 2016", ", 2016", "  1999", " 20161", " 16", "", ",\t2016", " 2016-"],
-            &["", "", " 10:30", ", 9:05:59", " at 22:11:53", " at  10:3", " 110:30", ",10:30", " AT 7:00"],
-            &[
-                "", "", " pm", "PM", " a.m.", "p.m", " am.", " amx", " GMT", " cest", "CET", " est", " Estonia",
-                " +03:00", "+0300", " +03:0",
-            ],
-            &["", "", " |", "-", ",", " :", " - "],
-            &[" ", "  ", "", "\t", "\u{a0}", " BEIRUT", " (AFP) ", " é "],
         ];
+        let tail: [&[&str]; 2] =
+            [&["", "", " |", "-", ",", " :", " - "], &[" ", "  ", "", "\t", "\u{a0}", " BEIRUT", " (AFP) ", " é "]];
         let noise = ["Syria", " ", "2016", "at", "é", "-", "10:30"];
         let (mut matched, mut strong, mut timed, mut forms) = (0, 0, 0, [0usize; 2]);
         for _ in 0..250_000 {
-            let mut line: String = slots.iter().map(|options| options[next(options.len())]).collect();
+            let mut line = draw(&mut next, &head) + &draw(&mut next, &DATE_SLOTS) + &draw(&mut next, &tail);
             line.push_str(&crate::test_rng::joined(&mut next, &noise, 3));
             // A text that is not a whole match reads as none.
             let whole_match = DATELINE_PREFIX_ASCII.find(&line).is_some_and(|m| m.end() == line.len());
@@ -488,9 +498,9 @@ mod tests {
     #[test]
     fn reads_a_dateline_line_as_the_pattern_captures_it() {
         let mut next = crate::test_rng::below(0x3C6E_F372_FE94_F82B);
-        // A name (of words, commas and spaces, or a digit in it), a keyword, or neither; a
-        // date in each form, near-misses and what may follow it.
-        let slots: [&[&str]; 10] = [
+        // Spaces, then a name (of words, commas and spaces, or a digit in it), a keyword or
+        // neither, then a date and what may end the line.
+        let head: [&[&str]; 3] = [
             &["", "", " ", "\t"],
             &[
                 "",
@@ -511,33 +521,11 @@ mod tests {
                 "x\u{b}",
             ],
             &[" ", " ", ", ", "  ", "", "\u{c}"],
-            &["", "", "Tue ", "Wednesday, ", "WED. ", "Sundayyyy ", "Wednesdayy ", "Mon", "Fri.x "],
-            &[
-                "4 ",
-                "13th ",
-                "02 ",
-                "123 ",
-                "Oct ",
-                "oct. ",
-                "Sept. ",
-                "SEPTEMBER ",
-                "Julyy ",
-                "2016-12-13",
-                "2016-1-13",
-                "19 ",
-            ],
-            &[
-                "October", "oct.", "Sept", "june", "dec", "13", "13th,", "012016", "011916", "012116", "2016", "", "4",
-                "8,",
-            ],
-            &[" 2016", ", 2016", "  1999", " 20161", " 16", "", " 2016 "],
-            &["", "", " 10:30", ", 9:05:59", " at 22:11:53", " at  10:3", " 110:30", " AT 7:00"],
-            &["", "", " pm", "PM", " a.m.", "p.m", " amx", " GMT", " cest", " Estonia", " +03:00", "+0300", " +03:0"],
-            &["", "", " ", "  \t", " x", ".", " 5"],
         ];
+        let tail: [&[&str]; 1] = [&["", "", " ", "  \t", " x", ".", " 5"]];
         let (mut dated, mut named, mut keyed) = (0, 0, 0);
         for _ in 0..200_000 {
-            let line: String = slots.iter().map(|options| options[next(options.len())]).collect();
+            let line = draw(&mut next, &head) + &draw(&mut next, &DATE_SLOTS) + &draw(&mut next, &tail);
             let expected = match DATELINE_LINE.captures(&line) {
                 Some(c) => LineReading::Dateline {
                     date: date_parts(&c, &LINE_GROUPS).expect("a match holds a date form"),
