@@ -319,7 +319,9 @@ fn may_start_a_disclaimer(plain: &str) -> bool {
         return false;
     }
     let rest = &b[3..];
-    let space = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    // ASCII white space as folding has it (`char::is_whitespace`): tab to carriage return
+    // (the vertical tab too), and space.
+    let space = rest.iter().take_while(|c| matches!(c, b'\t'..=b'\r' | b' ')).count();
     match (rest.first(), rest.get(space)) {
         (Some(c), _) if !c.is_ascii() => true,
         (_, Some(c)) if space > 0 => !c.is_ascii() || matches!(c.to_ascii_lowercase(), b'v' | b'o' | b'c'),
@@ -677,7 +679,7 @@ mod tests {
             let line = [
                 pick(&mut next, &["", "", "Disclaimer: ", "DISC", "x "]),
                 pick(&mut next, &["The", "the", "THE", "They", "Thé", "Dis"]),
-                pick(&mut next, &[" ", "  ", "\t", "\u{a0}", "\u{2003} ", " \u{a0}", "", "-", "’"]),
+                pick(&mut next, &[" ", "  ", "\t", "\u{b}", "\u{a0}", "\u{2003} ", " \u{a0}", "", "-", "’"]),
                 pick(&mut next, &["views", "Views", "opinions", "OPINIONS", "contents", "Contents", "cats", "’views"]),
                 pick(
                     &mut next,

@@ -112,11 +112,11 @@ pub struct Cleaned {
 }
 
 impl Cleaned {
-    /// Sentence spans (bytes) in the cleaned text, found when asked for
+    /// Sentence spans in the cleaned text, in bytes, found when asked for
     /// ([`structure::sentences`]): a pass over the text that a caller wanting the text alone
     /// would pay for nothing (a tenth of the cleaning of a news article), and room in every
-    /// result of a batch. Call it before [`Cleaned::into_char_offsets`]; the Python binding
-    /// counts the spans in characters itself.
+    /// result of a batch. In bytes also after [`Cleaned::into_char_offsets`]:
+    /// [`structure::sentences_in_chars`] counts them in characters (as the Python binding does).
     pub fn sentences(&self) -> Vec<Range<usize>> {
         structure::sentences(&self.text)
     }
