@@ -167,6 +167,19 @@ pub fn floor_char_boundary(text: &str, byte: usize) -> usize {
     at
 }
 
+/// Whether ASCII byte `b` is white space as `char::is_whitespace` and the regex crate's `\s`
+/// have it: tab to carriage return, and space. Unlike `u8::is_ascii_whitespace`, the vertical
+/// tab counts.
+///
+/// # Examples
+/// ```
+/// assert!(copydesk::text::is_white_space_byte(0x0B) && !0x0Bu8.is_ascii_whitespace());
+/// assert!(!copydesk::text::is_white_space_byte(b','));
+/// ```
+pub fn is_white_space_byte(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
 /// Converts byte offsets of one text into character offsets, fastest when the offsets come in
 /// increasing order (each conversion counts only the bytes since the previous one); an offset
 /// behind the previous one counts again from the start. No index to build: for converting

@@ -319,9 +319,8 @@ fn may_start_a_disclaimer(plain: &str) -> bool {
         return false;
     }
     let rest = &b[3..];
-    // ASCII white space as folding has it (`char::is_whitespace`): tab to carriage return
-    // (the vertical tab too), and space.
-    let space = rest.iter().take_while(|c| matches!(c, b'\t'..=b'\r' | b' ')).count();
+    // White space as folding has it (the vertical tab too).
+    let space = rest.iter().take_while(|&&c| crate::text::is_white_space_byte(c)).count();
     match (rest.first(), rest.get(space)) {
         (Some(c), _) if !c.is_ascii() => true,
         (_, Some(c)) if space > 0 => !c.is_ascii() || matches!(c.to_ascii_lowercase(), b'v' | b'o' | b'c'),

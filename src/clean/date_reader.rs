@@ -12,6 +12,8 @@
 //! part is taken whenever it is there. Text outside ASCII is left to the patterns; tests
 //! compare the readings with the patterns' captures on many random lines.
 
+use crate::text::is_white_space_byte;
+
 /// The parts of a date as a dateline pattern captures them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct DateParts<'a> {
@@ -96,10 +98,9 @@ impl<'a> Reader<'a> {
         self.at += usize::from(here);
         here
     }
-    /// Skips the pattern's `\s*` (ASCII: tab, line feed, vertical tab, form feed, carriage
-    /// return, space); returns how many bytes.
+    /// Skips the pattern's `\s*` (in ASCII); returns how many bytes.
     fn skip_space(&mut self) -> usize {
-        let n = self.bytes()[self.at..].iter().take_while(|&&b| is_space(b)).count();
+        let n = self.bytes()[self.at..].iter().take_while(|&&b| is_white_space_byte(b)).count();
         self.at += n;
         n
     }
@@ -256,12 +257,7 @@ fn date_to_end<'a>(r: &mut Reader<'a>, tail: fn(&mut Reader<'_>) -> bool) -> Opt
 
 /// The pattern's `[,\s]`.
 fn is_name_end(b: u8) -> bool {
-    b == b',' || is_space(b)
-}
-
-/// The pattern's ASCII `\s`: tab, line feed, vertical tab, form feed, carriage return, space.
-fn is_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | b' ')
+    b == b',' || is_white_space_byte(b)
 }
 
 /// One of the four date forms, in the pattern's order: `13 Dec 2016` (an ordinal allowed),

@@ -29,7 +29,7 @@ use crate::clean::date_reader::{self, DateParts, LineReading, Month};
 use crate::clean::edits::StageEdit;
 use crate::clean::markup::plain;
 use crate::clean::unicode::fold;
-use crate::text::floor_char_boundary;
+use crate::text::{floor_char_boundary, is_white_space_byte};
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// Byte spans of the lines of `text`, without their `\n`.
@@ -78,8 +78,6 @@ fn words(s: &str) -> usize {
 /// a long line to its end. The words of `str::split_whitespace`, counted from a mask of the
 /// spaces of each 8 bytes of ASCII (that iterator decodes every character).
 fn words_up_to(s: &str, cap: usize) -> usize {
-    // ASCII white space as `char::is_whitespace` has it: tab to carriage return, and space.
-    let is_space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
     let bytes = s.as_bytes();
     let (mut n, mut after_space, mut i) = (0, true, 0);
     while i < bytes.len() && n < cap {
@@ -94,7 +92,7 @@ fn words_up_to(s: &str, cap: usize) -> usize {
             }
         }
         let (space, len) = if bytes[i].is_ascii() {
-            (is_space(bytes[i]), 1)
+            (is_white_space_byte(bytes[i]), 1)
         } else {
             let c = s[i..].chars().next().expect("a character starts here");
             (c.is_whitespace(), c.len_utf8())
@@ -310,11 +308,8 @@ fn is_short_name(name: &str) -> bool {
     name.chars().nth(DATELINE_NAME_CHARS).is_none()
 }
 
-/// [`DATELINE_LINE`]'s captures on `line`.
-fn dateline(line: &str) -> Option<regex::Captures<'_>> {
-    if !may_be_a_dateline(line) {
-        return None;
-    }
+/// [`DATELINE_LINE`]'s captures on a line that [`may_be_a_dateline`], with a short name.
+fn dateline_captures(line: &str) -> Option<regex::Captures<'_>> {
     captures(&DATELINE_LINE, line).filter(|c| c.name("prefix").is_none_or(|p| is_short_name(p.as_str())))
 }
 
@@ -327,7 +322,7 @@ fn dateline_iso(line: &str) -> Option<String> {
     match date_reader::read_line(line) {
         LineReading::Dateline { date, name } => name.is_none_or(is_short_name).then(|| iso_of_parts(date)).flatten(),
         LineReading::NotADateline => None,
-        LineReading::CannotTell => dateline(line).and_then(|c| iso_of(&c, &LINE_GROUPS)),
+        LineReading::CannotTell => dateline_captures(line).and_then(|c| iso_of(&c, &LINE_GROUPS)),
     }
 }
 
@@ -344,13 +339,13 @@ fn has_more_word_chars(line: &str, n: usize) -> bool {
     if line.len() <= n {
         return false;
     }
-    // Bytes while they are ASCII, where white space is tab to carriage return, and space.
+    // A byte at a time while the line is ASCII.
     let mut words = 0;
     for &b in line.as_bytes() {
         if !b.is_ascii() {
             return line.chars().filter(|&c| !c.is_whitespace() && c != ',').nth(n).is_some();
         }
-        if !matches!(b, b'\t'..=b'\r' | b' ' | b',') {
+        if !(is_white_space_byte(b) || b == b',') {
             words += 1;
             if words > n {
                 return true;
@@ -1336,6 +1331,11 @@ mod tests {
         for a in ABBREVIATIONS {
             assert!(is_abbreviation(a) && is_abbreviation(&a.to_uppercase()), "{a}");
         }
+    }
+
+    /// [`DATELINE_LINE`]'s captures on `line`, as the structure stage takes them.
+    fn dateline(line: &str) -> Option<regex::Captures<'_>> {
+        may_be_a_dateline(line).then(|| dateline_captures(line)).flatten()
     }
 
     /// [`DATELINE_PREFIX`]'s captures at the start of `line`, as the structure stage takes them.
