@@ -107,6 +107,8 @@ pub struct Draft<'a> {
     /// The ranges of the current text written since [`Draft::take_changed`] (all of it at
     /// first), sorted and apart: where a stage that found nothing then may find something.
     changed: Vec<Range<usize>>,
+    /// How many times the text was written (see [`Draft::writes`]).
+    writes: u64,
 }
 
 impl<'a> Draft<'a> {
@@ -119,7 +121,26 @@ impl<'a> Draft<'a> {
             pieces,
             at_checkpoint: None,
             changed: std::iter::once(0..raw.len()).collect(),
+            writes: 0,
         }
+    }
+
+    /// How many times edits were applied to the text: while it stays the same, so does the
+    /// text. (A write can leave the text as it was: equal counts mean equal texts, not the
+    /// other way round.)
+    ///
+    /// # Examples
+    /// ```
+    /// use copydesk::clean::edits::{Draft, StageEdit};
+    /// let mut d = Draft::new("a  b");
+    /// let before = d.writes();
+    /// d.apply(Vec::new());
+    /// assert_eq!(d.writes(), before);
+    /// d.apply(vec![StageEdit::remove(1..2, "space", "x")]);
+    /// assert_ne!(d.writes(), before);
+    /// ```
+    pub fn writes(&self) -> u64 {
+        self.writes
     }
 
     /// The ranges of the current text written since the last call (all of it, the first
@@ -277,6 +298,7 @@ impl<'a> Draft<'a> {
         self.changed.extend(moves.into_iter().map(|(_, new)| new));
         coalesce(&mut self.changed);
         let earlier = std::mem::replace(&mut self.current, text);
+        self.writes += 1;
         if self.at_checkpoint.is_none() {
             self.at_checkpoint = Some(earlier);
         }

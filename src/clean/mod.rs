@@ -365,6 +365,9 @@ struct RoundState {
     published_raw: Option<Range<usize>>,
     /// The lines the line stage left alone.
     untouched: UntouchedLines,
+    /// The draft's [`Draft::writes`] and the title flag just after the last layout: while
+    /// both are the same, the text is layout's own output.
+    laid_out: Option<(u64, bool)>,
 }
 
 /// One round of every stage. What the structure stage finds in a later round only fills
@@ -377,7 +380,7 @@ fn stages(
     state: &mut RoundState,
     round: usize,
 ) {
-    let RoundState { found, published_raw, untouched } = state;
+    let RoundState { found, published_raw, untouched, laid_out } = state;
     early_stages(draft, opts);
     let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source, untouched), &opts.disabled);
     draft.apply(edits);
@@ -420,8 +423,16 @@ fn stages(
     if removed_markup {
         character_stages(draft, opts);
     }
-    let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
-    draft.apply(edits);
+    // Layout finds nothing in its own output (`layout_finds_nothing_in_its_own_output`): in a
+    // round whose earlier stages wrote nothing, the verification round of most texts, it is
+    // not run again. Only with all its rules on: a part of its edits is not its output.
+    let layout_key = (draft.writes(), found.title_in_text);
+    if *laid_out != Some(layout_key) {
+        let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
+        draft.apply(edits);
+    }
+    let all_layout_rules = !structure::LAYOUT_RULES.iter().any(|r| opts.disabled.contains(*r));
+    *laid_out = all_layout_rules.then(|| (draft.writes(), found.title_in_text));
 }
 
 impl Cleaned {

@@ -1073,6 +1073,9 @@ pub fn dedupe_overlaps(edits: &mut Vec<StageEdit>) {
     });
 }
 
+/// The rule ids of [`layout`]'s edits.
+pub const LAYOUT_RULES: [&str; 2] = ["whitespace", "broken-line"];
+
 /// Layout: trim lines, collapse space runs, join broken paragraphs, keep at most one blank
 /// line between paragraphs, no blank lines at the ends. `keep_first` protects the first line
 /// (a title) from being joined.
@@ -1735,6 +1738,30 @@ mod tests {
         let out = apply(text, layout(text, true));
         assert_eq!(out, "Title\n\nAleppo Falls again and boldAleppo Falls bold");
         assert!(layout(&out, true).is_empty());
+    }
+
+    #[test]
+    fn layout_finds_nothing_in_its_own_output() {
+        // What lets `clean` skip layout in a round whose earlier stages changed nothing: its
+        // input is then its own output. Lines of words in both cases, ending in letters or
+        // not, separated by every kind of line break and blank line, with space runs and
+        // white space outside ASCII.
+        let mut next = crate::test_rng::below(0xBB67_AE85_84CA_A73B);
+        let parts = [
+            "word", "Word", "aleppo", " ", "  ", "\n", "\n\n", "\n \n", "\n\n\n", ".", "9", "\t", "\u{a0}", "\u{2003}",
+            "\r", "\u{85}", "\u{2028}", "é", "É", "\u{200b}", "\u{b}",
+        ];
+        for round in 0..100_000 {
+            let kinds = if round % 2 == 0 { 11 } else { parts.len() };
+            let text: String = (0..next(40)).map(|_| parts[next(kinds)]).collect();
+            for title_first in [false, true] {
+                let edits = layout(&text, title_first);
+                assert!(edits.iter().all(|e| LAYOUT_RULES.contains(&e.rule.as_ref())), "{edits:?}");
+                let out = apply(&text, edits);
+                let again = layout(&out, title_first);
+                assert!(again.is_empty(), "{text:?} -> {out:?} -> {again:?}");
+            }
+        }
     }
 
     #[test]
