@@ -39,6 +39,7 @@ pub mod structure;
 pub mod unicode;
 
 use std::collections::HashSet;
+use std::hash::Hasher;
 use std::ops::Range;
 
 use crate::clean::boilerplate::{ProfileMatcher, UserRule, builtin_match_plain};
@@ -47,6 +48,7 @@ use crate::clean::markup::LinkPolicy;
 use crate::clean::structure::{Hints, lines, whole_line};
 use crate::clean::unicode::NormalForm;
 use crate::text::to_char_offsets_merged;
+use rustc_hash::FxHasher;
 
 /// Options of [`clean`].
 #[derive(Debug, Clone)]
@@ -135,14 +137,35 @@ fn keep_enabled(edits: Vec<StageEdit>, disabled: &HashSet<String>) -> Vec<StageE
 struct UntouchedLines {
     /// The text of the round that saw them.
     text: String,
-    /// `(hash, start, end)` of each line, sorted.
+    /// `(key, start, end)` of each line ([`UntouchedLines::key`]), sorted.
     lines: Vec<(u64, usize, usize)>,
 }
 
 impl UntouchedLines {
-    fn contains(&self, line: &str, hash: u64) -> bool {
-        let from = self.lines.partition_point(|l| l.0 < hash);
-        self.lines[from..].iter().take_while(|l| l.0 == hash).any(|&(_, s, e)| &self.text[s..e] == line)
+    /// Lines with one key compared, at most: a text made of lines that share their length
+    /// and both ends costs a few comparisons per line, not one per line before it.
+    const SAME_KEY: usize = 8;
+
+    /// A line's key: its length and its first and last eight bytes, hashed. Read in a few
+    /// instructions whatever the line's length; lines with one key are told apart by their
+    /// text, and few news lines share their length and both ends but for repeats.
+    fn key(line: &str) -> u64 {
+        let b = line.as_bytes();
+        let word = |w: &[u8]| w.iter().fold(0u64, |acc, &x| acc << 8 | u64::from(x));
+        let mut h = FxHasher::default();
+        h.write_usize(b.len());
+        h.write_u64(word(&b[..b.len().min(8)]));
+        h.write_u64(word(&b[b.len().saturating_sub(8)..]));
+        h.finish()
+    }
+
+    fn contains(&self, line: &str, key: u64) -> bool {
+        let from = self.lines.partition_point(|l| l.0 < key);
+        self.lines[from..]
+            .iter()
+            .take_while(|l| l.0 == key)
+            .take(Self::SAME_KEY)
+            .any(|&(_, s, e)| &self.text[s..e] == line)
     }
 }
 
@@ -163,9 +186,9 @@ fn line_rules(
         if line.trim().is_empty() {
             continue;
         }
-        let hash = xxhash_rust::xxh3::xxh3_64(line.as_bytes());
-        if untouched.contains(line, hash) {
-            now.push((hash, s, e));
+        let key = UntouchedLines::key(line);
+        if untouched.contains(line, key) {
+            now.push((key, s, e));
             continue;
         }
         let before = edits.len();
@@ -176,7 +199,7 @@ fn line_rules(
             line_rule(text, (s, e), opts, learned, group, &mut edits);
         }
         if edits.len() == before {
-            now.push((hash, s, e));
+            now.push((key, s, e));
         }
     }
     now.sort_unstable();
@@ -507,6 +530,28 @@ where
 mod tests {
     use super::*;
     use crate::clean::unicode::NormalForm;
+
+    #[test]
+    fn untouched_lines_are_told_apart_by_their_text() {
+        // Twenty lines with one key (one length, the same first and last eight bytes).
+        let line = |k: usize| format!("Aleppo: line {k:02} of the report ends here.");
+        let text: String = (0..20).map(|k| line(k) + "\n").collect();
+        let mut lines: Vec<(u64, usize, usize)> = structure::lines(&text)
+            .into_iter()
+            .filter(|&(s, e)| s < e)
+            .map(|(s, e)| (UntouchedLines::key(&text[s..e]), s, e))
+            .collect();
+        lines.sort_unstable();
+        let key = UntouchedLines::key(&line(0));
+        assert!(lines.iter().all(|l| l.0 == key));
+        let memo = UntouchedLines { text, lines };
+        // A line not among them, with their key, is never found.
+        assert!(!memo.contains(&line(20), key) && !memo.contains(&line(99), key));
+        // Those within the comparisons allowed are.
+        let found = (0..20).filter(|&k| memo.contains(&line(k), key)).count();
+        assert!(found >= UntouchedLines::SAME_KEY, "{found}");
+        assert_ne!(UntouchedLines::key("Aleppo"), UntouchedLines::key("Aleppo "));
+    }
 
     #[test]
     fn a_result_keeps_no_room_beyond_its_lists() {
