@@ -5,8 +5,10 @@
 //!   comment widgets, "Back to top", copyright and disclaimer blocks, "Read more", subscribe
 //!   prompts, tag lists, "The original source of this article is …"). Each rule is a regex
 //!   matched against the whole *folded* line ([`fold`]: lowercase, quotes/dashes/spaces
-//!   folded), all compiled into one `RegexSet`. Users add rules of their own ([`UserRule`]),
-//!   matched against the line as it stands, and may disable built-in ones by id.
+//!   folded), all compiled into one `RegexSet`; their automaton, walked over a line's first
+//!   folded bytes, rules most lines out before that (`rule_starts`). Users add rules of
+//!   their own ([`UserRule`]), matched against the line as it stands, and may disable
+//!   built-in ones by id.
 //! * [`BoilerplateProfile`]: learned from a corpus. Every document contributes the set of
 //!   its folded lines (hashed with XXH3) to counts per group (its source, or the whole
 //!   corpus); a line that recurs in at least `min_docs` documents and `min_share` of its
@@ -162,8 +164,8 @@ struct AnywhereRule {
     needle: &'static str,
     max_len: usize,
     reason: &'static str,
-    /// A word of the needle: a line without it (in any ASCII case) cannot match, and is not
-    /// folded whole for this rule.
+    /// A word of the needle: a line without it in any ASCII case (nor the Kelvin sign, if the
+    /// word has a `k`) cannot match, and is not folded whole for this rule.
     word: &'static str,
 }
 
@@ -184,7 +186,7 @@ const ANYWHERE_RULES: [AnywhereRule; 3] = [
         reason: "copyright line",
         word: "rights",
     },
-    AnywhereRule { id: "click-here", needle: "click here", max_len: 120, reason: "click-here prompt", word: "here" },
+    AnywhereRule { id: "click-here", needle: "click here", max_len: 120, reason: "click-here prompt", word: "click" },
 ];
 
 static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
@@ -196,12 +198,17 @@ static BUILTIN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
 /// on a corpus's first lines, and to run). A non-ASCII character of a pattern (`©`, `…`)
 /// becomes the byte `\xFF`, which no ASCII line holds, as no ASCII line holds the character.
 static BUILTIN_SET_ASCII: LazyLock<regex::bytes::RegexSet> = LazyLock::new(|| {
-    let ascii = |pattern: &str| -> String {
-        pattern.chars().map(|c| if c.is_ascii() { c.to_string() } else { r"\xFF".to_owned() }).collect()
-    };
-    regex::bytes::RegexSet::new(BUILTIN_RULES.iter().map(|r| format!("(?-u){}", ascii(r.pattern))))
+    regex::bytes::RegexSet::new(BUILTIN_RULES.iter().map(|r| ascii_pattern(r.pattern)))
         .expect("built-in boilerplate patterns compile")
 });
+
+/// A built-in pattern for [`BUILTIN_SET_ASCII`]: ASCII classes, and `\xFF` for each character
+/// outside ASCII.
+pub(crate) fn ascii_pattern(pattern: &str) -> String {
+    let ascii: String =
+        pattern.chars().map(|c| if c.is_ascii() { c.to_string() } else { r"\xFF".to_owned() }).collect();
+    format!("(?-u){ascii}")
+}
 
 /// Every built-in rule as `(id, pattern, reason)`: the [`BUILTIN_RULES`] (patterns over the
 /// start of the folded line, `^…`), then the anywhere rules (`ANYWHERE_RULES`), whose pattern (unanchored)
@@ -215,8 +222,9 @@ pub fn rule_list() -> Vec<(&'static str, String, &'static str)> {
 pub(crate) fn compile_patterns() {
     LazyLock::force(&BUILTIN_SET);
     LazyLock::force(&BUILTIN_SET_ASCII);
-    LazyLock::force(&ANYWHERE_WORDS);
     LazyLock::force(&ANYWHERE_FINDERS);
+    LazyLock::force(&ANYWHERE_WORDS);
+    crate::clean::rule_starts::compile_patterns();
 }
 
 /// The built-in rule matching a line, if any (`disabled` lists rule ids switched off).
@@ -224,19 +232,39 @@ pub fn builtin_match(line: &str, disabled: &HashSet<String>) -> Option<BuiltinRu
     builtin_match_plain(&crate::clean::markup::plain(line), disabled)
 }
 
-/// Case-insensitive (ASCII) searches for each [`AnywhereRule::word`], built once: the regex
-/// engine's vectorised prefilter scans a long line faster than a loop over one letter.
-static ANYWHERE_WORDS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    ANYWHERE_RULES
-        .iter()
-        .map(|r| Regex::new(&format!("(?i-u){}", regex::escape(r.word))).expect("a plain word compiles"))
-        .collect()
-});
+/// Whether a line may fold to a text holding rule `i`'s [`AnywhereRule::word`], given the line
+/// with its ASCII letters lowercased: it holds the word, or the Kelvin sign if the word has
+/// a `k` (the one character outside ASCII whose fold is an ASCII letter alone; `İ` folds to
+/// `i` and a combining dot, which no word has).
+fn has_anywhere_word(lowercased: &[u8], i: usize) -> bool {
+    ANYWHERE_WORDS[i].find(lowercased).is_some()
+        || (ANYWHERE_RULES[i].word.contains('k') && finder!("\u{212A}".as_bytes()).find(lowercased).is_some())
+}
 
-/// Whether `line` holds rule `i`'s `word` in any ASCII case (only ASCII letters fold to ASCII
-/// letters other than `k`, which no word has).
-fn has_anywhere_word(line: &str, i: usize) -> bool {
-    ANYWHERE_WORDS[i].is_match(line)
+/// Searchers for each [`AnywhereRule::word`], built once.
+static ANYWHERE_WORDS: LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+    LazyLock::new(|| ANYWHERE_RULES.iter().map(|r| memchr::memmem::Finder::new(r.word)).collect());
+
+thread_local! {
+    /// A buffer for a line with its ASCII letters lowercased, reused from line to line.
+    static LOWERCASED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The [`ANYWHERE_RULES`] that may match `plain` (trimmed, no longer than [`MAX_RULE_LEN`]) by
+/// their words, among those `candidate` says may by length and switches.
+fn anywhere_words(plain: &str, candidate: [bool; ANYWHERE_RULES.len()]) -> [bool; ANYWHERE_RULES.len()] {
+    if !candidate.contains(&true) {
+        return candidate;
+    }
+    LOWERCASED.with(|buf| {
+        let mut owned = Vec::new();
+        let mut borrowed = buf.try_borrow_mut();
+        let buf = borrowed.as_deref_mut().unwrap_or(&mut owned);
+        buf.clear();
+        buf.extend_from_slice(plain.as_bytes());
+        buf.make_ascii_lowercase();
+        std::array::from_fn(|i| candidate[i] && has_anywhere_word(buf, i))
+    })
 }
 
 /// Searchers for the [`ANYWHERE_RULES`] needles, built once.
@@ -260,10 +288,15 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
     // The anywhere rules that may match: cheap tests first (a long line counts its own
     // length). A short line is folded whole anyway; a long one only if it has a rule's word.
     // A flag per rule, not a list: this runs for every line.
-    let mut anywhere: [bool; ANYWHERE_RULES.len()] = std::array::from_fn(|i| {
-        let rule = &ANYWHERE_RULES[i];
-        !disabled.contains(rule.id) && (!long || (plain.len() <= rule.max_len && has_anywhere_word(plain, i)))
-    });
+    let mut anywhere = anywhere_words(
+        plain,
+        std::array::from_fn(|i| {
+            let rule = &ANYWHERE_RULES[i];
+            !disabled.contains(rule.id) && (!long || plain.len() <= rule.max_len)
+        }),
+    );
+    // Most lines are ruled out by their first few bytes, before the window is folded.
+    let may_match_rule = may_match_rule && crate::clean::rule_starts::may_start_a_rule(plain, cut);
     if !may_match_rule && !anywhere.contains(&true) {
         return None;
     }
@@ -594,6 +627,195 @@ impl ProfileMatcher {
 mod tests {
     use super::*;
 
+    /// [`builtin_match_plain`] without its shortcuts: the window folded and searched on every
+    /// line, every anywhere rule looked for in every line's whole fold.
+    fn builtin_match_everywhere(plain: &str, disabled: &HashSet<String>) -> Option<BuiltinRule> {
+        let plain = plain.trim();
+        if plain.is_empty() || plain.len() > 3 * MAX_RULE_LEN {
+            return None;
+        }
+        let cut = floor_char_boundary(plain, WINDOW + 64);
+        let long = cut < plain.len();
+        let may_match_rule = !long
+            || plain.len() <= LONGEST_SHORT_RULE
+            || (plain.len() <= MAX_RULE_LEN && may_start_a_disclaimer(plain));
+        let head = fold(&plain[..cut]);
+        let window = &head[..floor_char_boundary(&head, WINDOW)];
+        let whole = cut == plain.len() && window.len() == head.len();
+        let folded_len = if cut == plain.len() { head.len() } else { plain.len() };
+        let applies = |r: &BuiltinRule| {
+            folded_len <= r.max_len && (whole || !r.pattern.ends_with('$')) && !disabled.contains(r.id)
+        };
+        let matches: Vec<usize> = if window.is_ascii() {
+            BUILTIN_SET_ASCII.matches(window.as_bytes()).into_iter().collect()
+        } else {
+            BUILTIN_SET.matches(window).into_iter().collect()
+        };
+        if let Some(hit) = matches.into_iter().map(|i| BUILTIN_RULES[i]).find(applies).filter(|_| may_match_rule) {
+            return Some(hit);
+        }
+        let folded = fold(plain);
+        ANYWHERE_RULES
+            .iter()
+            .find(|r| {
+                !disabled.contains(r.id)
+                    && (!long || plain.len() <= r.max_len)
+                    && folded_len <= r.max_len
+                    && folded.len() <= r.max_len
+                    && folded.contains(r.needle)
+            })
+            .map(|r| BuiltinRule { id: r.id, pattern: r.needle, max_len: r.max_len, reason: r.reason })
+    }
+
+    #[test]
+    fn built_in_rules_match_as_without_shortcuts() {
+        let mut next = crate::test_rng::below(0x9B05_688C_2B3E_6C1F);
+        // Starts of every rule, near misses, the anywhere needles and their words, and what
+        // folding acts on: case, white space of every kind, curly quotes, the backtick, the
+        // Kelvin sign, characters outside ASCII.
+        let pieces = [
+            "share",
+            "Share this",
+            "tweet",
+            "print",
+            "email",
+            "comments",
+            "Facebook Comments",
+            "12 comments",
+            "leave a reply",
+            "comment on",
+            "our facebook page",
+            "Back to top",
+            "button",
+            "home",
+            "next post",
+            "skip to main content",
+            "Read More",
+            "continue reading",
+            "see also",
+            "related",
+            "related stories",
+            "don't miss",
+            "don’t miss",
+            "subscribe",
+            "sign up",
+            "follow",
+            "on twitter",
+            "like us on facebook",
+            "click here",
+            "Click Here",
+            "clic\u{212A} here",
+            "become a member of",
+            "donate",
+            "please support",
+            "as an amazon associate",
+            "we may earn a commission when",
+            "disclosure: this",
+            "copyright",
+            "©",
+            "(c) 2016",
+            "(c)2016",
+            "all rights reserved",
+            "ALL RIGHTS RESERVED",
+            "rights",
+            "copyrighted",
+            "this site contains copyrighted material the use of which has not always been",
+            "disclaimer:",
+            "the views expressed in this",
+            "the opinions expressed here",
+            "the contents of this article are of sole responsibility",
+            "the original source of this article is",
+            "first published on",
+            "originally published by",
+            "source: http://x.org/a",
+            "source : www.x",
+            "for media inquiries",
+            "contact us",
+            "write to us at",
+            "tags:",
+            "tags syria",
+            "in-depth report:",
+            "region:",
+            "theme",
+            "advertisement",
+            "ads",
+            "ad",
+            "loading...",
+            "loading…",
+            "photo:",
+            "file photo |",
+            "image via",
+            "photograph courtesy of",
+            "we use cookies",
+            "by continuing to use this site",
+            "download our app",
+            "watch video",
+            "play video",
+            "The",
+            "the",
+            "army",
+            "Aleppo",
+            "said",
+            "on",
+            "the",
+            "a",
+            "in",
+            "it",
+            "1",
+            "2016",
+            ".",
+            ":",
+            "!",
+            "|",
+            "-",
+            "—",
+            " ",
+            " ",
+            " ",
+            "  ",
+            "\t",
+            "\u{a0}",
+            "\u{2003}",
+            "\n",
+            "`",
+            "’",
+            "“",
+            "é",
+            "İ",
+            "K",
+            "ẞ",
+            "\u{1c}",
+            "x",
+        ];
+        let filler = "Government forces advanced on the eastern districts of the city on Tuesday. ";
+        let (mut hits, mut misses, mut long) = (0, 0, 0);
+        let none = HashSet::new();
+        let some: HashSet<String> = ["copyright", "share-widget"].into_iter().map(str::to_owned).collect();
+        for round in 0..150_000 {
+            let mut line = String::new();
+            for _ in 0..next(9) {
+                let piece = pieces[next(pieces.len())];
+                match next(4) {
+                    0 => line.push_str(&piece.to_uppercase()),
+                    1 => line.push_str(&piece.to_lowercase()),
+                    _ => line.push_str(piece),
+                }
+            }
+            // Lines past the rules' limits and the window: 240, 304, 500 and 3,000 bytes.
+            if next(5) == 0 {
+                let n = [3, 4, 6, 40][next(4)];
+                let at = if next(2) == 0 { 0 } else { line.len() };
+                line.insert_str(at, &filler.repeat(n));
+                long += 1;
+            }
+            let disabled = if round % 7 == 0 { &some } else { &none };
+            let expected = builtin_match_everywhere(&line, disabled);
+            assert_eq!(builtin_match_plain(&line, disabled).map(|r| r.id), expected.map(|r| r.id), "{line:?}");
+            if expected.is_some() { hits += 1 } else { misses += 1 }
+        }
+        assert!(hits > 20_000 && misses > 20_000 && long > 20_000, "{hits} {misses} {long}");
+    }
+
     #[test]
     fn the_ascii_rule_set_matches_as_the_unicode_one_on_ascii_lines() {
         let mut next = crate::test_rng::below(0x2B7D_91C3_4E06_A5F8);
@@ -774,12 +996,18 @@ mod tests {
             }
         }
         for rule in &ANYWHERE_RULES {
-            assert!(rule.needle.contains(rule.word) && !rule.word.contains('k'), "{}", rule.needle);
+            assert!(rule.needle.contains(rule.word), "{}", rule.needle);
         }
-        assert!(has_anywhere_word("All Rights Reserved", 1) && !has_anywhere_word("All Rights Reserved", 0));
-        assert!(has_anywhere_word("COPYRIGHTED material", 0) && has_anywhere_word("CopyRighted", 0));
-        assert!(!has_anywhere_word("Copyright 2016, the right side", 0));
-        assert!(!has_anywhere_word("Copyright 2016, the right side", 1));
+        let words = |line: &str| anywhere_words(line, [true; ANYWHERE_RULES.len()]);
+        assert_eq!(words("All Rights Reserved"), [false, true, false]);
+        assert_eq!(words("COPYRIGHTED material"), [true, false, false]);
+        assert_eq!(words("CopyRighted, all RIGHTS; CLICK"), [true, true, true]);
+        assert_eq!(words("Copyright 2016, the right side; clic"), [false, false, false]);
+        // The Kelvin sign folds to `k`.
+        assert_eq!(words("Clic\u{212A} here"), [false, false, true]);
+        assert!(builtin_match("Clic\u{212A} here", &HashSet::new()).is_some_and(|r| r.id == "click-here"));
+        assert_eq!(anywhere_words("All rights reserved", [false, true, true]), [false, true, false]);
+        assert_eq!(anywhere_words("All rights reserved", [false, false, true]), [false, false, false]);
     }
 
     #[test]

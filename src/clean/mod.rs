@@ -35,6 +35,7 @@ pub mod boilerplate;
 mod date_reader;
 pub mod edits;
 pub mod markup;
+mod rule_starts;
 pub mod structure;
 pub mod unicode;
 
