@@ -286,7 +286,7 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
     let may_match_rule =
         !long || plain.len() <= LONGEST_SHORT_RULE || (plain.len() <= MAX_RULE_LEN && may_start_a_disclaimer(plain));
     // The anywhere rules that may match: cheap tests first (a long line counts its own
-    // length). A short line is folded whole anyway; a long one only if it has a rule's word.
+    // length), then the rule's word; the line is folded whole only for a rule that passes.
     // A flag per rule, not a list: this runs for every line.
     let mut anywhere = anywhere_words(
         plain,
@@ -627,8 +627,9 @@ impl ProfileMatcher {
 mod tests {
     use super::*;
 
-    /// [`builtin_match_plain`] without its shortcuts: the window folded and searched on every
-    /// line, every anywhere rule looked for in every line's whole fold.
+    /// [`builtin_match_plain`] without its first-bytes walk and word searches: the window
+    /// folded and searched on every line, every anywhere rule looked for in every line's
+    /// whole fold. (Its tests of long lines, which have tests of their own, are kept.)
     fn builtin_match_everywhere(plain: &str, disabled: &HashSet<String>) -> Option<BuiltinRule> {
         let plain = plain.trim();
         if plain.is_empty() || plain.len() > 3 * MAX_RULE_LEN {
