@@ -73,8 +73,10 @@ fn walk(bytes: &[u8], cache: &mut Cache) -> Option<bool> {
             space = fed > 0;
             continue;
         }
-        let folded = if b == b'`' { b'\'' } else { b.to_ascii_lowercase() };
-        for byte in [b' ', folded].into_iter().skip(usize::from(!std::mem::take(&mut space))) {
+        let folded = [b' ', if b == b'`' { b'\'' } else { b.to_ascii_lowercase() }];
+        // The due space, if any, then the byte.
+        let out = if std::mem::take(&mut space) { &folded[..] } else { &folded[1..] };
+        for &byte in out {
             if fed == WINDOW {
                 return end(dfa, cache, state);
             }
