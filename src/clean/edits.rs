@@ -208,6 +208,10 @@ impl<'a> Draft<'a> {
     /// where the same text stands after it, a range that an edit cuts into grown to the whole
     /// replacement.
     pub fn apply_carrying(&mut self, edits: Vec<StageEdit>, carried: &mut [Range<usize>]) {
+        // Most stages find nothing in most texts.
+        if edits.is_empty() {
+            return;
+        }
         let old = std::mem::take(&mut self.pieces);
         // Current-text range of each piece.
         let mut ranges = Vec::with_capacity(old.len());
