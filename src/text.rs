@@ -54,14 +54,27 @@ fn is_lead_byte(b: u8) -> bool {
 }
 
 /// Characters in `bytes`: its length less its continuation bytes (`0b10xx_xxxx`, below
-/// `-0x40` as an `i8`), counted 32 at a time in a loop the compiler vectorises.
+/// `-0x40` as an `i8`). Counted 32 at a time into 32 byte-wide counters, summed every 255
+/// blocks (before a counter can overflow): a loop the compiler vectorises, with no sum
+/// across a vector in it.
 fn count_chars(bytes: &[u8]) -> usize {
     #[allow(clippy::cast_possible_wrap)] // the sign bit is the test
     let continuation = |b: u8| u8::from((b as i8) < -0x40);
     let mut blocks = bytes.chunks_exact(32);
     let mut count = 0;
-    for block in &mut blocks {
-        count += usize::from(block.iter().fold(0u8, |n, &b| n + continuation(b)));
+    loop {
+        let mut counters = [0u8; 32];
+        let mut taken = 0;
+        for block in blocks.by_ref().take(255) {
+            for (n, &b) in counters.iter_mut().zip(block) {
+                *n += continuation(b);
+            }
+            taken += 1;
+        }
+        count += counters.iter().map(|&n| usize::from(n)).sum::<usize>();
+        if taken < 255 {
+            break;
+        }
     }
     let tail: usize = blocks.remainder().iter().map(|&b| usize::from(continuation(b))).sum();
     bytes.len() - count - tail
@@ -261,6 +274,22 @@ pub fn to_char_offsets_merged(text: &str, lists: &mut [Vec<&mut usize>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_are_counted_in_texts_of_every_length() {
+        // Past 255 blocks of 32 bytes the byte-wide counters are summed and start again: texts
+        // of mostly continuation bytes (`€` is one lead and two), around and past that length.
+        for text in ["€", "a€", "é", "𝔸b"] {
+            for repeats in [0, 1, 31, 2_700, 2_730, 2_731, 5_500, 11_000] {
+                let long = text.repeat(repeats);
+                for cut in [0, 1, 2, 3] {
+                    let bytes = &long.as_bytes()[..long.len().saturating_sub(cut)];
+                    let expected = bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+                    assert_eq!(count_chars(bytes), expected, "{text:?} x {repeats} less {cut}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn ascii_is_identity() {
