@@ -314,6 +314,29 @@ def test_explain_and_html() -> None:
     assert "<del" in html and "back-to-top" in html
 
 
+def test_offsets_count_characters_where_text_is_not_ascii() -> None:
+    # Offsets are counted in characters when first asked for, from the result's byte offsets:
+    # every accessor must count them, and the HTML view must cut the raw text where they say.
+    raw = (
+        "Syria’s army — “advance” in Aleppo\n\nTue Dec 13, 2016 22:11:53\n\n"
+        "Évacuation: the army’s advance went on, a source told RIA Novosti on Friday.\n"
+        "Back to top\nThe town’s people left — all of them, said the source today.\n"
+    )
+    for c in (cd.clean(raw), cd.clean_batch([raw, raw], workers=1)[1]):
+        check_invariants(c)
+        assert c.text.startswith("Syria’s army — “advance” in Aleppo\n\nÉvacuation")
+        assert c.body == c.text[c.body_start :] and c.body.startswith("Évacuation")
+        start, end = c.published_span
+        assert raw[start:end] == "Tue Dec 13, 2016 22:11:53"
+        assert [c.text[s:e][:5] for s, e in c.paragraphs] == ["Syria", "Évacu", "The t"]
+        (s, e) = c.span_to_raw(c.text.index("RIA"), c.text.index("RIA") + 3)
+        assert raw[s:e] == "RIA" and c.span_to_clean(s, e) == (c.text.index("RIA"), c.text.index("RIA") + 3)
+        html = c._repr_html_()
+        removed = [e for e in c.edits if e.rule == "back-to-top"]
+        assert removed and f">{removed[0].original}</del>" in html
+        shown = html.split("</div>", 1)[1]  # after the title
+        assert shown.count("’") == raw.count("’") and "more characters" not in html
+
 def test_unicode_line_separators() -> None:
     # found by the fuzzer: a multi-byte space before a sentence end broke sentence splitting
     raw = "*******\x12*\u2029<\x7fB.BB.*"

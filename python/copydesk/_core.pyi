@@ -258,7 +258,12 @@ class Edit:
 
 @final
 class Cleaned:
-    """A cleaned text, its edits and offset maps back to the raw text."""
+    """A cleaned text, its edits and offset maps back to the raw text.
+
+    Offsets are character offsets (``str`` indices). They are counted when one is first
+    asked for (edits, maps, spans), not during ``clean_batch``: a caller wanting the text
+    alone does not pay for them.
+    """
 
     @property
     def text(self) -> str: ...

@@ -459,16 +459,40 @@ fn stages(
     *laid_out = all_layout_rules.then(|| (draft.writes(), found.title_in_text));
 }
 
+/// A result's offsets counted in characters (Python `str` indices) instead of bytes: what
+/// [`Cleaned::char_offsets`] gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharOffsets {
+    /// Each edit's raw span, in the order of [`Cleaned::edits`].
+    pub edits: Vec<Range<usize>>,
+    /// The offset maps.
+    pub alignment: Alignment,
+    /// Paragraph spans in the cleaned text.
+    pub paragraphs: Vec<Range<usize>>,
+    /// Where the body starts in the cleaned text.
+    pub body_start: usize,
+    /// The raw span of the dateline the date came from.
+    pub published_raw: Option<Range<usize>>,
+}
+
 impl Cleaned {
-    /// The same result with every offset counted in characters (Python `str` indices)
-    /// instead of bytes; `raw` is the text that was cleaned.
-    pub fn into_char_offsets(mut self, raw: &str) -> Cleaned {
+    /// Every offset of the result counted in characters (Python `str` indices) instead of
+    /// bytes; `raw` is the text that was cleaned. Apart from the result: the Python binding
+    /// makes them when an offset is first asked for, as most callers want the text alone.
+    pub fn char_offsets(&self, raw: &str) -> CharOffsets {
+        let mut offsets = CharOffsets {
+            edits: self.edits.iter().map(|e| e.raw.clone()).collect(),
+            alignment: self.alignment.clone(),
+            paragraphs: self.paragraphs.clone(),
+            body_start: self.body_start,
+            published_raw: self.published_raw.clone(),
+        };
         // Every list of spans is in text order: the lists of each text are walked merged, so
         // each text is counted once.
-        let Cleaned { text, edits, alignment, paragraphs, body_start, published_raw, .. } = &mut self;
+        let CharOffsets { edits, alignment, paragraphs, body_start, published_raw } = &mut offsets;
         let Alignment { segments, raw_len, clean_len } = alignment;
         // In an ASCII text a byte offset is a character offset.
-        let (raw_ascii, clean_ascii) = (raw.is_ascii(), text.is_ascii());
+        let (raw_ascii, clean_ascii) = (raw.is_ascii(), self.text.is_ascii());
         let (mut segments_raw, mut segments_clean) = (Vec::new(), Vec::new());
         for Segment { raw, clean, .. } in segments.iter_mut() {
             if !raw_ascii {
@@ -480,15 +504,26 @@ impl Cleaned {
         }
         if !raw_ascii {
             segments_raw.push(raw_len);
-            let edits_raw = edits.iter_mut().flat_map(|Edit { raw, .. }| [&mut raw.start, &mut raw.end]).collect();
+            let edits_raw = edits.iter_mut().flat_map(|r| [&mut r.start, &mut r.end]).collect();
             let published = published_raw.iter_mut().flat_map(|r| [&mut r.start, &mut r.end]).collect();
             to_char_offsets_merged(raw, &mut [edits_raw, segments_raw, published]);
         }
         if !clean_ascii {
             segments_clean.push(clean_len);
             let paragraphs = paragraphs.iter_mut().flat_map(|r| [&mut r.start, &mut r.end]).collect();
-            to_char_offsets_merged(text, &mut [segments_clean, paragraphs, vec![body_start]]);
+            to_char_offsets_merged(&self.text, &mut [segments_clean, paragraphs, vec![body_start]]);
         }
+        offsets
+    }
+
+    /// The same result with every offset counted in characters ([`Cleaned::char_offsets`]).
+    pub fn into_char_offsets(mut self, raw: &str) -> Cleaned {
+        let CharOffsets { edits, alignment, paragraphs, body_start, published_raw } = self.char_offsets(raw);
+        for (edit, span) in self.edits.iter_mut().zip(edits) {
+            edit.raw = span;
+        }
+        (self.alignment, self.paragraphs, self.body_start, self.published_raw) =
+            (alignment, paragraphs, body_start, published_raw);
         self
     }
 }

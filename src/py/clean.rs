@@ -15,10 +15,14 @@ use crate::clean::boilerplate::{
 use crate::clean::markup::LinkPolicy;
 use crate::clean::structure::sentences_in_chars;
 use crate::clean::unicode::{NormalForm, fold as fold_text};
-use crate::clean::{CleanOptions, Cleaned, DocumentHints, clean as clean_core};
+use crate::clean::{CharOffsets, CleanOptions, Cleaned, DocumentHints, clean as clean_core};
 use crate::error::Error;
 use crate::py::input::{Input, RawText, input_of, inputs_of};
 use crate::py::parallel::{Interrupts, workers as make_workers};
+
+/// A segment of the alignment as Python sees it: `(clean_start, clean_end, raw_start,
+/// raw_end, kept)`.
+type SegmentTuple = (usize, usize, usize, usize, bool);
 
 /// One change from raw to cleaned text (character offsets into the raw text).
 #[pyclass(frozen, get_all, name = "Edit", module = "copydesk._core")]
@@ -49,14 +53,27 @@ impl PyEdit {
 #[pyclass(frozen, name = "Cleaned", module = "copydesk._core")]
 pub struct PyCleaned {
     raw: RawText,
+    /// The result, its offsets in bytes.
     inner: Cleaned,
+    /// Its offsets in characters, counted when one is first asked for: most callers want the
+    /// text alone, and counting them is a twentieth of the cleaning of a news article.
+    offsets: OnceLock<CharOffsets>,
     /// Sentence spans (characters), found on first use: see [`Cleaned::sentences`].
     sentences: OnceLock<Vec<(usize, usize)>>,
 }
 
 impl PyCleaned {
     fn new(raw: RawText, inner: Cleaned) -> Self {
-        PyCleaned { raw, inner, sentences: OnceLock::new() }
+        PyCleaned { raw, inner, offsets: OnceLock::new(), sentences: OnceLock::new() }
+    }
+
+    /// The result's offsets in characters.
+    fn offsets(&self, py: Python<'_>) -> PyResult<&CharOffsets> {
+        if let Some(offsets) = self.offsets.get() {
+            return Ok(offsets);
+        }
+        let raw = self.raw.text(py)?;
+        Ok(self.offsets.get_or_init(|| self.inner.char_offsets(&raw)))
     }
 }
 
@@ -97,20 +114,20 @@ impl PyCleaned {
         self.inner.published.as_deref()
     }
     #[getter]
-    fn published_span(&self) -> Option<(usize, usize)> {
-        self.inner.published_raw.as_ref().map(|r| (r.start, r.end))
+    fn published_span(&self, py: Python<'_>) -> PyResult<Option<(usize, usize)>> {
+        Ok(self.offsets(py)?.published_raw.as_ref().map(|r| (r.start, r.end)))
     }
     #[getter]
     fn byline(&self) -> Option<&str> {
         self.inner.byline.as_deref()
     }
     #[getter]
-    fn body_start(&self) -> usize {
-        self.inner.body_start
+    fn body_start(&self, py: Python<'_>) -> PyResult<usize> {
+        Ok(self.offsets(py)?.body_start)
     }
     #[getter]
-    fn paragraphs(&self) -> Vec<(usize, usize)> {
-        self.inner.paragraphs.iter().map(|r| (r.start, r.end)).collect()
+    fn paragraphs(&self, py: Python<'_>) -> PyResult<Vec<(usize, usize)>> {
+        Ok(self.offsets(py)?.paragraphs.iter().map(|r| (r.start, r.end)).collect())
     }
     /// Sentence spans, found when first asked for (a pass over the text that most callers
     /// never need).
@@ -122,54 +139,53 @@ impl PyCleaned {
     }
     #[getter]
     fn edits(&self, py: Python<'_>) -> PyResult<Vec<PyEdit>> {
-        let chars: Vec<char> =
-            if self.inner.edits.is_empty() { Vec::new() } else { self.raw.text(py)?.chars().collect() };
+        let raw = if self.inner.edits.is_empty() { Cow::Borrowed("") } else { self.raw.text(py)? };
         Ok(self
             .inner
             .edits
             .iter()
-            .map(|e| PyEdit {
-                raw_start: e.raw.start,
-                raw_end: e.raw.end,
+            .zip(&self.offsets(py)?.edits)
+            .map(|(e, chars)| PyEdit {
+                raw_start: chars.start,
+                raw_end: chars.end,
                 replacement: e.replacement.clone(),
                 rule: e.rule.to_string(),
                 reason: e.reason.to_string(),
-                original: chars[e.raw.start.min(chars.len())..e.raw.end.min(chars.len())].iter().collect(),
+                original: raw.get(e.raw.clone()).unwrap_or_default().to_owned(),
             })
             .collect())
     }
     /// The raw offset of cleaned offset `i`.
     #[pyo3(signature = (i, /, *, end=false))]
-    fn to_raw(&self, i: usize, end: bool) -> usize {
-        self.inner.alignment.to_raw(i, end)
+    fn to_raw(&self, py: Python<'_>, i: usize, end: bool) -> PyResult<usize> {
+        Ok(self.offsets(py)?.alignment.to_raw(i, end))
     }
     /// The cleaned offset of raw offset `j`.
     #[pyo3(signature = (j, /, *, end=false))]
-    fn to_clean(&self, j: usize, end: bool) -> usize {
-        self.inner.alignment.to_clean(j, end)
+    fn to_clean(&self, py: Python<'_>, j: usize, end: bool) -> PyResult<usize> {
+        Ok(self.offsets(py)?.alignment.to_clean(j, end))
     }
     /// The raw span of cleaned span `[start, end)`.
-    fn span_to_raw(&self, start: usize, end: usize) -> (usize, usize) {
-        (
-            self.inner.alignment.to_raw(start, false),
-            self.inner.alignment.to_raw(end, true).max(self.inner.alignment.to_raw(start, false)),
-        )
+    fn span_to_raw(&self, py: Python<'_>, start: usize, end: usize) -> PyResult<(usize, usize)> {
+        let alignment = &self.offsets(py)?.alignment;
+        let from = alignment.to_raw(start, false);
+        Ok((from, alignment.to_raw(end, true).max(from)))
     }
     /// The cleaned span of raw span `[start, end)`.
-    fn span_to_clean(&self, start: usize, end: usize) -> (usize, usize) {
-        (
-            self.inner.alignment.to_clean(start, false),
-            self.inner.alignment.to_clean(end, true).max(self.inner.alignment.to_clean(start, false)),
-        )
+    fn span_to_clean(&self, py: Python<'_>, start: usize, end: usize) -> PyResult<(usize, usize)> {
+        let alignment = &self.offsets(py)?.alignment;
+        let from = alignment.to_clean(start, false);
+        Ok((from, alignment.to_clean(end, true).max(from)))
     }
     /// The alignment as `(clean_start, clean_end, raw_start, raw_end, kept)` segments.
-    fn segments(&self) -> Vec<(usize, usize, usize, usize, bool)> {
-        self.inner
+    fn segments(&self, py: Python<'_>) -> PyResult<Vec<SegmentTuple>> {
+        Ok(self
+            .offsets(py)?
             .alignment
             .segments
             .iter()
             .map(|s| (s.clean.start, s.clean.end, s.raw.start, s.raw.end, s.kept))
-            .collect()
+            .collect())
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let id = self.raw.document().map_or_else(String::new, |d| format!("doc_id={:?}, ", d.id));
@@ -193,8 +209,8 @@ impl PyCleaned {
     }
     /// The cleaned text after the title line.
     #[getter]
-    fn body(&self) -> String {
-        self.inner.text.chars().skip(self.inner.body_start).collect()
+    fn body(&self) -> &str {
+        &self.inner.text[self.inner.body_start..]
     }
     /// What cleaning removed or replaced, one dict per edit (rule, reason, offsets, text).
     fn explain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
@@ -213,13 +229,14 @@ impl PyCleaned {
     }
     /// The raw text with removals struck through and the rule on hover.
     fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
-        let raw: Vec<char> = self.raw.text(py)?.chars().collect();
+        let raw = self.raw.text(py)?;
+        // Edits' raw spans in bytes (the result's own offsets).
         let esc = |from: usize, to: usize| -> String {
-            let s: String = raw[from.min(raw.len())..to.min(raw.len())].iter().collect();
-            html_escape::encode_text(&s).into_owned()
+            html_escape::encode_text(&raw[from.min(raw.len())..to.min(raw.len())]).into_owned()
         };
         let attr = |s: &str| html_escape::encode_double_quoted_attribute(s).into_owned();
-        let limit = 200_000.min(raw.len());
+        // The first 200,000 characters are shown.
+        let limit = raw.char_indices().nth(200_000).map_or(raw.len(), |(at, _)| at);
         let mut out = String::from(
             "<div class=\"copydesk-cleaned\" style=\"white-space:pre-wrap;font-family:ui-sans-serif,system-ui;line-height:1.45\">",
         );
@@ -252,7 +269,7 @@ impl PyCleaned {
         }
         out.push_str(&esc(pos, limit));
         if limit < raw.len() {
-            out.push_str(&format!("<p>… {} more characters</p>", raw.len() - limit));
+            out.push_str(&format!("<p>… {} more characters</p>", raw[limit..].chars().count()));
         }
         out.push_str("</div>");
         Ok(out)
@@ -328,10 +345,6 @@ fn text_and_hints<'a>(py: Python<'a>, input: &'a Input) -> PyResult<(Cow<'a, str
     Ok((input.text(py)?, hints))
 }
 
-fn clean_text(text: &str, hints: DocumentHints<'_>, opts: &CleanOptions, matcher: Option<&ProfileMatcher>) -> Cleaned {
-    clean_core(text, hints, opts, matcher).into_char_offsets(text)
-}
-
 /// Cleans one text or Document.
 #[pyfunction]
 #[pyo3(signature = (text, /, *, profile=None, urls="keep", emails="keep", form="NFC", disable=None, rules=None))]
@@ -354,7 +367,7 @@ pub fn clean(
     let matcher = profile.map(|p| ProfileMatcher::new(&p.inner));
     let inner = {
         let (text, hints) = text_and_hints(py, &input)?;
-        py.detach(|| clean_text(&text, hints, &opts, matcher.as_ref()))
+        py.detach(|| clean_core(&text, hints, &opts, matcher.as_ref()))
     };
     Ok(PyCleaned::new(input.raw, inner))
 }
@@ -384,7 +397,7 @@ pub fn clean_batch(
             inputs.iter().map(|input| text_and_hints(py, input)).collect::<PyResult<_>>()?;
         let result = py.detach(|| {
             let clean_job =
-                |(text, hints): &(Cow<'_, str>, DocumentHints<'_>)| clean_text(text, *hints, &opts, matcher.as_ref());
+                |(text, hints): &(Cow<'_, str>, DocumentHints<'_>)| clean_core(text, *hints, &opts, matcher.as_ref());
             workers.map_chunks(&jobs, 64, clean_job, interrupts.checkpoint())
         });
         interrupts.finish(result)?
