@@ -174,15 +174,15 @@ impl UntouchedLines {
 /// link-only and URL-only lines.
 fn line_rules(
     text: &str,
+    spans: &[(usize, usize)],
     opts: &CleanOptions,
     learned: Option<&ProfileMatcher>,
     group: Option<&str>,
     untouched: &mut UntouchedLines,
 ) -> Vec<StageEdit> {
-    let spans = lines(text);
     let mut edits = Vec::new();
     let mut now = Vec::with_capacity(spans.len());
-    for &(s, e) in &spans {
+    for &(s, e) in spans {
         let line = &text[s..e];
         if line.trim().is_empty() {
             continue;
@@ -342,7 +342,8 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
             break;
         }
     }
-    let RoundState { found, published_raw, .. } = state;
+    let RoundState { found, published_raw, mut lines, .. } = state;
+    let mut paragraphs = structure::paragraphs_of_lines(draft.text(), lines.of(&draft));
     let (text, mut edits, mut alignment) = draft.finish();
     let title_in_text = found.title_in_text && !text.is_empty();
     let body_start = if title_in_text {
@@ -350,7 +351,6 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
     } else {
         0
     };
-    let mut paragraphs = structure::paragraphs(&text);
     // A batch keeps every result: room left over in these lists would be a third of its
     // memory (paragraphs reuse the buffer of all lines), each page of it a page fault.
     paragraphs.shrink_to_fit();
@@ -380,6 +380,25 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
     }
 }
 
+/// The lines of the draft's text ([`lines`]), split again only once the text is written:
+/// the line stage, structure, layout and the paragraphs often read one text.
+#[derive(Debug, Default)]
+struct LinesOfDraft {
+    /// The draft's [`Draft::writes`] when `spans` were split, if they were.
+    writes: Option<u64>,
+    spans: Vec<(usize, usize)>,
+}
+
+impl LinesOfDraft {
+    fn of(&mut self, draft: &Draft<'_>) -> &[(usize, usize)] {
+        if self.writes != Some(draft.writes()) {
+            self.spans = lines(draft.text());
+            self.writes = Some(draft.writes());
+        }
+        &self.spans
+    }
+}
+
 /// What rounds carry to the next.
 #[derive(Debug, Default)]
 struct RoundState {
@@ -392,6 +411,8 @@ struct RoundState {
     /// The draft's [`Draft::writes`] and the title flag just after the last layout: while
     /// both are the same, the text is layout's own output.
     laid_out: Option<(u64, bool)>,
+    /// The lines of the draft's text.
+    lines: LinesOfDraft,
 }
 
 /// One round of every stage. What the structure stage finds in a later round only fills
@@ -404,9 +425,10 @@ fn stages(
     state: &mut RoundState,
     round: usize,
 ) {
-    let RoundState { found, published_raw, untouched, laid_out } = state;
+    let RoundState { found, published_raw, untouched, laid_out, lines } = state;
     early_stages(draft, opts);
-    let edits = keep_enabled(line_rules(draft.text(), opts, learned, hints.source, untouched), &opts.disabled);
+    let spans = lines.of(draft);
+    let edits = keep_enabled(line_rules(draft.text(), spans, opts, learned, hints.source, untouched), &opts.disabled);
     draft.apply(edits);
     let structure_hints = Hints {
         title: hints.title,
@@ -414,7 +436,7 @@ fn stages(
         keeps_bylines: opts.disabled.contains("byline"),
         keeps_datelines: opts.disabled.contains("dateline"),
     };
-    let (edits, now) = structure::structure(draft.text(), structure_hints);
+    let (edits, now) = structure::structure_of_lines(draft.text(), lines.of(draft), structure_hints);
     if published_raw.is_none() {
         *published_raw = now.published.as_ref().map(|(_, span)| {
             let a = draft.alignment();
@@ -452,7 +474,10 @@ fn stages(
     // not run again. Only with all its rules on: a part of its edits is not its output.
     let layout_key = (draft.writes(), found.title_in_text);
     if *laid_out != Some(layout_key) {
-        let edits = keep_enabled(structure::layout(draft.text(), found.title_in_text), &opts.disabled);
+        let edits = keep_enabled(
+            structure::layout_of_lines(draft.text(), lines.of(draft), found.title_in_text),
+            &opts.disabled,
+        );
         draft.apply(edits);
     }
     let all_layout_rules = !structure::LAYOUT_RULES.iter().any(|r| opts.disabled.contains(*r));
@@ -566,6 +591,20 @@ where
 mod tests {
     use super::*;
     use crate::clean::unicode::NormalForm;
+
+    #[test]
+    fn the_lines_of_a_draft_are_split_again_once_it_is_written() {
+        let mut draft = Draft::new("Title\n\nBody line\nShare this");
+        let mut lines = LinesOfDraft::default();
+        assert_eq!(lines.of(&draft), [(0, 5), (6, 6), (7, 16), (17, 27)]);
+        draft.apply(Vec::new());
+        assert_eq!(lines.of(&draft), [(0, 5), (6, 6), (7, 16), (17, 27)]);
+        draft.apply(vec![StageEdit::remove(16..27, "share-widget", "share")]);
+        assert_eq!(lines.of(&draft), [(0, 5), (6, 6), (7, 16)]);
+        draft.apply(vec![StageEdit::replace(0..5, "A\nB", "x", "x")]);
+        assert_eq!(lines.of(&draft), structure::lines(draft.text()));
+        assert_eq!(lines.of(&draft), [(0, 1), (2, 3), (4, 4), (5, 14)]);
+    }
 
     #[test]
     fn untouched_lines_are_told_apart_by_their_text() {

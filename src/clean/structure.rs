@@ -609,7 +609,12 @@ fn folded_prefix_end(line: &str, target: &str) -> Option<usize> {
 /// Title, title repeats and site suffix, datelines, bylines, section labels, duplicate
 /// lines and repeated captions.
 pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
-    let spans = lines(text);
+    structure_of_lines(text, &lines(text), hints)
+}
+
+/// [`structure`] of `text` split into `spans` ([`lines`] of `text`), which the caller may
+/// already hold.
+pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     // Each line's plain form and matching form, computed once.
     let plains: Vec<Cow<'_, str>> = spans.iter().map(|&(s, e)| plain(&text[s..e])).collect();
     let mut edits: Vec<StageEdit> = Vec::new();
@@ -809,7 +814,7 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     // A tag list fused into running text ("… continue. Tags Syria Free Syrian Army … The").
     // Only lines holding `Tag` can hold one: found in one search of the whole text, not one
     // per line.
-    for k in lines_holding(text, &spans, finder!(b"Tag")) {
+    for k in lines_holding(text, spans, finder!(b"Tag")) {
         if removed[k] {
             continue;
         }
@@ -1080,7 +1085,11 @@ pub const LAYOUT_RULES: [&str; 2] = ["whitespace", "broken-line"];
 /// line between paragraphs, no blank lines at the ends. `keep_first` protects the first line
 /// (a title) from being joined.
 pub fn layout(text: &str, title_first: bool) -> Vec<StageEdit> {
-    let spans = lines(text);
+    layout_of_lines(text, &lines(text), title_first)
+}
+
+/// [`layout`] of `text` split into `spans` ([`lines`] of `text`).
+pub(crate) fn layout_of_lines(text: &str, spans: &[(usize, usize)], title_first: bool) -> Vec<StageEdit> {
     let content: Vec<(usize, usize)> = spans
         .iter()
         .filter_map(|&(s, e)| {
@@ -1264,8 +1273,14 @@ pub fn sentences_in_chars(text: &str) -> Vec<Range<usize>> {
 
 /// Paragraph spans (bytes): the non-blank lines, trimmed.
 pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
-    lines(text)
-        .into_iter()
+    paragraphs_of_lines(text, &lines(text))
+}
+
+/// [`paragraphs`] of `text` split into `spans` ([`lines`] of `text`).
+pub(crate) fn paragraphs_of_lines(text: &str, spans: &[(usize, usize)]) -> Vec<Range<usize>> {
+    spans
+        .iter()
+        .copied()
         .filter_map(|(s, e)| {
             let l = &text[s..e];
             let t = l.trim();
