@@ -329,13 +329,15 @@ def test_offsets_count_characters_where_text_is_not_ascii() -> None:
         start, end = c.published_span
         assert raw[start:end] == "Tue Dec 13, 2016 22:11:53"
         assert [c.text[s:e][:5] for s, e in c.paragraphs] == ["Syria", "Évacu", "The t"]
-        (s, e) = c.span_to_raw(c.text.index("RIA"), c.text.index("RIA") + 3)
-        assert raw[s:e] == "RIA" and c.span_to_clean(s, e) == (c.text.index("RIA"), c.text.index("RIA") + 3)
+        at = c.text.index("RIA")
+        (s, e) = c.span_to_raw(at, at + 3)
+        assert raw[s:e] == "RIA" and c.span_to_clean(s, e) == (at, at + 3)
         html = c._repr_html_()
         removed = [e for e in c.edits if e.rule == "back-to-top"]
         assert removed and f">{removed[0].original}</del>" in html
         shown = html.split("</div>", 1)[1]  # after the title
         assert shown.count("’") == raw.count("’") and "more characters" not in html
+
 
 def test_unicode_line_separators() -> None:
     # found by the fuzzer: a multi-byte space before a sentence end broke sentence splitting
