@@ -339,6 +339,33 @@ def test_offsets_count_characters_where_text_is_not_ascii() -> None:
         assert shown.count("’") == raw.count("’") and "more characters" not in html
 
 
+def test_a_batch_of_str_is_read_a_part_at_a_time_as_each_alone() -> None:
+    # The UTF-8 of a batch's `str`s is made for a part of the batch at a time (a thousand or
+    # so) and released after it: texts outside ASCII, one with a lone surrogate, ASCII ones,
+    # and Documents, across several parts, each cleaned as it is alone.
+    texts: list[str | cd.Document] = []
+    for k in range(2_600):
+        if k % 7 == 0:
+            texts.append(f"Title {k}\n\nThe army’s advance, “day {k}”, went on.\nBack to top")
+        elif k % 7 == 1:
+            texts.append(f"Title {k}\n\nPlain text {k} here, long enough.\nShare this")
+        elif k == 2_050:
+            texts.append(f"Title {k}\n\nA lone \ud800 surrogate, “quoted”.")
+        elif k % 7 == 2:
+            texts.append(cd.Document(f"Fua’a {k}\n\nKafraya’s people left.", id=str(k)))
+        else:
+            texts.append(f"Syria’s {k}\n\nÉvacuation {k}: the army’s advance went on today.")
+    batch = cd.clean_batch(texts, workers=1)
+    assert len(batch) == len(texts)
+    for k in [0, 1, 2, 3, 1_023, 1_024, 1_025, 2_047, 2_048, 2_050, 2_599]:
+        assert batch[k] == cd.clean(texts[k]), k
+        check_invariants(batch[k])
+    # A lone surrogate is repaired one for one (offsets stay those of the `str`).
+    assert batch[2_050].raw == texts[2_050].replace("\ud800", "\ufffd")  # type: ignore[union-attr]
+    assert "\ufffd surrogate" in batch[2_050].text and batch[1_025].raw is texts[1_025]
+    assert [c.text for c in cd.clean_batch(texts, workers=2)] == [c.text for c in batch]
+
+
 def test_unicode_line_separators() -> None:
     # found by the fuzzer: a multi-byte space before a sentence end broke sentence splitting
     raw = "*******\x12*\u2029<\x7fB.BB.*"

@@ -17,7 +17,7 @@ use crate::clean::structure::sentences_in_chars;
 use crate::clean::unicode::{NormalForm, fold as fold_text};
 use crate::clean::{CharOffsets, CleanOptions, Cleaned, DocumentHints, clean as clean_core};
 use crate::error::Error;
-use crate::py::input::{Input, RawText, input_of, inputs_of};
+use crate::py::input::{Input, RawText, input_of, inputs_of, unencoded_inputs_of};
 use crate::py::parallel::{Interrupts, workers as make_workers};
 
 /// A segment of the alignment as Python sees it: `(clean_start, clean_end, raw_start,
@@ -387,24 +387,39 @@ pub fn clean_batch(
     rules: Option<&Bound<'_, PyAny>>,
     workers: Option<i64>,
 ) -> PyResult<Vec<PyCleaned>> {
-    let inputs = inputs_of(texts, "texts")?;
+    let mut inputs = unencoded_inputs_of(texts, "texts")?;
     let opts = options(form, urls, emails, disable, rules)?;
     let matcher = profile.map(|p| ProfileMatcher::new(&p.inner));
     let workers = make_workers(workers.unwrap_or(-1))?;
     let mut interrupts = Interrupts::default();
-    let cleaned = {
-        let jobs: Vec<(Cow<'_, str>, DocumentHints<'_>)> =
-            inputs.iter().map(|input| text_and_hints(py, input)).collect::<PyResult<_>>()?;
-        let result = py.detach(|| {
-            let clean_job =
-                |(text, hints): &(Cow<'_, str>, DocumentHints<'_>)| clean_core(text, *hints, &opts, matcher.as_ref());
-            workers.map_chunks(&jobs, 64, clean_job, interrupts.checkpoint())
-        });
-        interrupts.finish(result)?
-    };
-    // The inputs' UTF-8 goes here; a result keeps the `str` it was given.
+    let total = inputs.len();
+    let mut cleaned = Vec::with_capacity(total);
+    let clean_job =
+        |(text, hints): &(Cow<'_, str>, DocumentHints<'_>)| clean_core(text, *hints, &opts, matcher.as_ref());
+    // A part of the inputs at a time holds its UTF-8 (a `str`'s, encoded for the part and
+    // released after it): a batch of a million `str`s holds a part's copies, not a million.
+    for (k, part) in inputs.chunks_mut(ENCODED_AT_ONCE).enumerate() {
+        for input in part.iter_mut() {
+            input.encode(py)?;
+        }
+        let result = {
+            let jobs: Vec<(Cow<'_, str>, DocumentHints<'_>)> =
+                part.iter().map(|input| text_and_hints(py, input)).collect::<PyResult<_>>()?;
+            let mut checkpoint = interrupts.checkpoint();
+            let done_before = k * ENCODED_AT_ONCE;
+            py.detach(|| workers.map_chunks(&jobs, 64, clean_job, |done, _| checkpoint(done_before + done, total)))
+        };
+        for input in part.iter_mut() {
+            input.release();
+        }
+        cleaned.extend(interrupts.part(result)?);
+    }
+    // A result keeps the `str` it was given.
     Ok(cleaned.into_iter().zip(inputs).map(|(inner, input)| PyCleaned::new(input.raw, inner)).collect())
 }
+
+/// Inputs of [`clean_batch`] whose UTF-8 is held at a time.
+const ENCODED_AT_ONCE: usize = 1024;
 
 /// Boilerplate learned from a corpus.
 #[pyclass(frozen, name = "BoilerplateProfile", module = "copydesk._core")]

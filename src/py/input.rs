@@ -48,23 +48,47 @@ impl RawText {
 }
 
 /// An item of a call with its text: the UTF-8 of a non-ASCII `str` is held here for the time
-/// of the call.
+/// of the call (or of the part of a batch that reads it, see [`Input::encode`]).
 pub struct Input {
     /// The item.
     pub raw: RawText,
     /// The UTF-8 of a non-ASCII [`RawText::Str`].
     utf8: Option<Py<PyBytes>>,
+    /// A non-ASCII [`RawText::Str`] whose UTF-8 is not made (or was released).
+    unencoded: bool,
 }
 
 impl Input {
     fn of(raw: RawText) -> Input {
-        Input { raw, utf8: None }
+        Input { raw, utf8: None, unencoded: false }
     }
 
-    /// The item's text.
+    /// Makes the UTF-8 of a non-ASCII `str` (a `str` with lone surrogates becomes its repaired
+    /// copy instead), held until [`Input::release`].
+    pub fn encode(&mut self, py: Python<'_>) -> PyResult<()> {
+        if let (true, RawText::Str(s)) = (self.unencoded, &self.raw) {
+            let s = s.bind(py);
+            match s.encode_utf8() {
+                Ok(utf8) => self.utf8 = Some(utf8.unbind()),
+                Err(_) => self.raw = RawText::Repaired(text_of(s, &String::new)?),
+            }
+            self.unencoded = false;
+        }
+        Ok(())
+    }
+
+    /// Drops the UTF-8 that [`Input::encode`] made.
+    pub fn release(&mut self) {
+        if self.utf8.take().is_some() {
+            self.unencoded = true;
+        }
+    }
+
+    /// The item's text (a non-ASCII `str` not encoded is encoded for this use alone).
     pub fn text<'a>(&'a self, py: Python<'a>) -> PyResult<Cow<'a, str>> {
         match (&self.raw, &self.utf8) {
             (_, Some(utf8)) => Ok(Cow::Borrowed(encoded_str(utf8.as_bytes(py))?)),
+            (RawText::Str(s), None) if self.unencoded => Ok(Cow::Owned(utf8_of(s.bind(py))?)),
             (RawText::Str(s), None) => Ok(Cow::Borrowed(s.bind(py).to_str()?)),
             (RawText::Repaired(t), None) => Ok(Cow::Borrowed(t)),
             (RawText::Document(d), None) => Ok(Cow::Borrowed(&d.text)),
@@ -72,9 +96,20 @@ impl Input {
     }
 }
 
-/// The items of a batch argument; `what` names the argument in a `TypeError` (e.g.
-/// `"texts"`).
+/// The items of a batch argument, every `str` encoded; `what` names the argument in a
+/// `TypeError` (e.g. `"texts"`).
 pub fn inputs_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Input>> {
+    let mut inputs = unencoded_inputs_of(obj, what)?;
+    for input in &mut inputs {
+        input.encode(obj.py())?;
+    }
+    Ok(inputs)
+}
+
+/// The items of a batch argument, the non-ASCII `str`s not encoded yet: a batch encodes
+/// (and releases) them a part at a time ([`Input::encode`]), so that it does not hold a copy
+/// of every text at once.
+pub fn unencoded_inputs_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Input>> {
     if let Ok(store) = obj.cast::<PyCorpusStore>() {
         return Ok(store.get().docs.iter().cloned().map(|d| Input::of(RawText::Document(d))).collect());
     }
@@ -91,7 +126,7 @@ pub fn inputs_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Input>> {
     })?;
     let mut inputs = Vec::new();
     for (i, item) in iter.enumerate() {
-        inputs.push(input_of(item?, &|| format!("{what}[{i}]"))?);
+        inputs.push(unencoded_input_of(item?, &|| format!("{what}[{i}]"))?);
         // Millions of texts take a while: let Ctrl-C through before the batch starts.
         if i % 4096 == 4095 {
             obj.py().check_signals()?;
@@ -102,15 +137,22 @@ pub fn inputs_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Input>> {
 
 /// One item: a `Document` or a `str`; `what` names it in a `TypeError`.
 pub fn input_of(obj: Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<Input> {
+    let py = obj.py();
+    let mut input = unencoded_input_of(obj, what)?;
+    input.encode(py)?;
+    Ok(input)
+}
+
+/// [`input_of`], a non-ASCII `str` not encoded yet.
+fn unencoded_input_of(obj: Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<Input> {
     if let Ok(doc) = obj.cast::<PyDocument>() {
         return Ok(Input::of(RawText::Document(doc.get().inner.clone())));
     }
     match obj.cast_into::<PyString>() {
-        Ok(s) if is_ascii(&s)? => Ok(Input::of(RawText::Str(s.unbind()))),
-        Ok(s) => Ok(match s.encode_utf8() {
-            Ok(utf8) => Input { raw: RawText::Str(s.unbind()), utf8: Some(utf8.unbind()) },
-            Err(_) => Input::of(RawText::Repaired(text_of(&s, what)?)),
-        }),
+        Ok(s) => {
+            let ascii = is_ascii(&s)?;
+            Ok(Input { raw: RawText::Str(s.unbind()), utf8: None, unencoded: !ascii })
+        }
         Err(e) => {
             let obj = e.into_inner();
             Err(PyTypeError::new_err(format!("{} is a {}, expected str or Document", what(), type_name(&obj))))

@@ -60,8 +60,13 @@ impl Interrupts {
     }
 
     /// The batch's result, with an interruption turned back into the Python exception.
-    pub fn finish<T>(self, result: Result<T>) -> PyResult<T> {
-        match (result, self.pending) {
+    pub fn finish<T>(mut self, result: Result<T>) -> PyResult<T> {
+        self.part(result)
+    }
+
+    /// [`Interrupts::finish`] for one part of a batch run in parts: an error ends the batch.
+    pub fn part<T>(&mut self, result: Result<T>) -> PyResult<T> {
+        match (result, self.pending.take()) {
             (Err(Error::Interrupted), Some(err)) => Err(err),
             (result, _) => Ok(result?),
         }
