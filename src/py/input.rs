@@ -1,8 +1,9 @@
 //! Batch inputs from Python: a `Corpus`, a `CorpusStore`, or any iterable of `Document`s or
 //! `str`s. A corpus's documents are shared. An ASCII `str` is its own UTF-8 and is read in
-//! place; any other is encoded to UTF-8 for the time of the call, not read from the UTF-8
-//! form Python makes of it when asked: Python keeps that form for as long as the `str`
-//! lives, half again a corpus's memory once every text has been cleaned.
+//! place; any other is encoded to UTF-8 for the time of the call (or of the part of a batch
+//! that reads it: [`unencoded_inputs_of`]), not read from the UTF-8 form Python makes of it
+//! when asked: Python keeps that form for as long as the `str` lives, half again a corpus's
+//! memory once every text has been cleaned.
 
 use std::borrow::Cow;
 use std::sync::Arc;
