@@ -72,8 +72,13 @@ impl PyCleaned {
         if let Some(offsets) = self.offsets.get() {
             return Ok(offsets);
         }
-        let raw = self.raw.text(py)?;
-        Ok(self.offsets.get_or_init(|| self.inner.char_offsets(&raw)))
+        Ok(self.offsets_in(&self.raw.text(py)?))
+    }
+
+    /// [`PyCleaned::offsets`], `raw` being the raw text (read once by a caller that needs it
+    /// too: a non-ASCII `str` is encoded again on every read).
+    fn offsets_in(&self, raw: &str) -> &CharOffsets {
+        self.offsets.get_or_init(|| self.inner.char_offsets(raw))
     }
 }
 
@@ -139,12 +144,15 @@ impl PyCleaned {
     }
     #[getter]
     fn edits(&self, py: Python<'_>) -> PyResult<Vec<PyEdit>> {
-        let raw = if self.inner.edits.is_empty() { Cow::Borrowed("") } else { self.raw.text(py)? };
+        if self.inner.edits.is_empty() {
+            return Ok(Vec::new());
+        }
+        let raw = self.raw.text(py)?;
         Ok(self
             .inner
             .edits
             .iter()
-            .zip(&self.offsets(py)?.edits)
+            .zip(&self.offsets_in(&raw).edits)
             .map(|(e, chars)| PyEdit {
                 raw_start: chars.start,
                 raw_end: chars.end,
