@@ -195,7 +195,7 @@ pub fn utf8_of(s: &Bound<'_, PyString>) -> PyResult<String> {
 
 /// What Python's UTF-8 encoder wrote, as a `str`: it writes valid UTF-8, so this is a check,
 /// not a repair (the standard check, which reads ASCII a word at a time; a lossy read goes a
-/// byte at a time, a tenth of the cost of cleaning a generated article).
+/// byte at a time, a twentieth of the cost of cleaning a generated article).
 fn encoded_str(utf8: &[u8]) -> PyResult<&str> {
     std::str::from_utf8(utf8)
         .map_err(|e| PyValueError::new_err(format!("Python's UTF-8 encoder wrote invalid UTF-8: {e}")))
