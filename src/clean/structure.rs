@@ -28,7 +28,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use crate::clean::date_reader::{self, DateParts, LineReading, Month};
 use crate::clean::edits::StageEdit;
 use crate::clean::markup::plain;
-use crate::clean::unicode::fold;
+use crate::clean::unicode::{fold, fold_key};
 use crate::text::{floor_char_boundary, is_white_space_byte};
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
@@ -685,20 +685,14 @@ pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hi
     }
     found.title_in_text = title_line.is_some();
     found.title.clone_from(&title);
-    let title_folds: Vec<String> = [title.as_deref(), hint, title_line.map(|k| line(k).trim())]
-        .into_iter()
-        .flatten()
-        .map(|t| fold(&plain(t)))
-        .filter(|f| !f.is_empty())
-        .collect();
+    let title_folds = TitleFolds::of([title.as_deref(), hint, title_line.map(|k| line(k).trim())]);
 
-    // Each line's folded start: made here for title repeats (if there is a title), below for
-    // duplicate lines, once per line. A start as long as the title would fold a title repeat
-    // once instead of twice, but every other line further.
-    let mut starts: Vec<Option<FoldedStart>> = (0..spans.len()).map(|_| None).collect();
-    if !title_folds.is_empty() {
+    // Each line's fold key: made here for title repeats (if there is a title), below for
+    // duplicate lines, once per line.
+    let mut keys: Vec<Option<u64>> = vec![None; spans.len()];
+    if !title_folds.folds.is_empty() {
         for &k in nonempty.iter().filter(|&&k| Some(k) != title_line) {
-            starts[k] = Some(FoldedStart::of(&plains[k]));
+            keys[k] = Some(fold_key(&plains[k]));
         }
     }
 
@@ -721,7 +715,7 @@ pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hi
             continue;
         }
         let l = line(k);
-        if starts[k].as_ref().is_some_and(|start| start.is_one_of(&plains[k], &title_folds)) {
+        if keys[k].is_some_and(|key| title_folds.holds(&plains[k], key)) {
             edits.push(StageEdit::remove(whole_line(text, spans[k]), "title-repeat", "the title again"));
             removed[k] = true;
             continue;
@@ -777,8 +771,8 @@ pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hi
         let rest = &l[cut..];
         if cut > 0 {
             let rest_plain = plain(rest);
-            let rest_start = FoldedStart::of(&rest_plain);
-            if rest_start.is_one_of(&rest_plain, &title_folds) || dateline_iso(&rest_plain).is_some() {
+            let rest_key = fold_key(&rest_plain);
+            if title_folds.holds(&rest_plain, rest_key) || dateline_iso(&rest_plain).is_some() {
                 // A dateline and then the title (or another dateline): the whole line goes.
                 edits.retain(|e| e.range.start != s);
                 edits.push(StageEdit::remove(
@@ -790,11 +784,13 @@ pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hi
             } else {
                 // What duplicate checks below compare is the line as it will be.
                 fused_rest = Some((k, rest_plain.into_owned()));
-                starts[k] = Some(rest_start);
+                keys[k] = Some(rest_key);
             }
         }
         // Only a title with words can be told apart from the text it is fused into.
-        for t in title_folds.iter().filter(|t| !removed[k] && t.chars().filter(|c| c.is_alphanumeric()).count() >= 4) {
+        for t in
+            title_folds.folds.iter().filter(|t| !removed[k] && t.chars().filter(|c| c.is_alphanumeric()).count() >= 4)
+        {
             if let Some(end) = folded_prefix_end(rest, t) {
                 let tail = &rest[end..];
                 let skip = tail.len() - tail.trim_start_matches(['.', ':', ' ', '-', '|']).len();
@@ -834,8 +830,7 @@ pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hi
     }
 
     // Duplicate lines and repeated captions, compared in their folded form. Lines with the
-    // same fold start the same: only a line sharing its folded start with another is folded
-    // whole.
+    // same fold have the same fold key: only a line sharing its key with another is folded.
     let compared = |k: usize| match &fused_rest {
         Some((f, rest)) if *f == k => rest.as_str(),
         _ => &plains[k],
@@ -843,22 +838,19 @@ pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hi
     let candidates: Vec<usize> = nonempty.iter().copied().filter(|&k| Some(k) != title_line && !removed[k]).collect();
     let candidates = if candidates.len() < 2 { Vec::new() } else { candidates };
     for &k in &candidates {
-        if starts[k].is_none() {
-            starts[k] = Some(FoldedStart::of(compared(k)));
+        if keys[k].is_none() {
+            keys[k] = Some(fold_key(compared(k)));
         }
     }
-    let key = |k: usize| starts[k].as_ref().expect("every candidate has its folded start").key();
-    let mut lines_with: FxHashMap<&str, usize> = FxHashMap::with_capacity_and_hasher(candidates.len(), FxBuildHasher);
+    let key = |k: usize| keys[k].expect("every candidate has its fold key");
+    let mut lines_with: FxHashMap<u64, usize> = FxHashMap::with_capacity_and_hasher(candidates.len(), FxBuildHasher);
     for &k in &candidates {
         *lines_with.entry(key(k)).or_default() += 1;
     }
-    let may_repeat: Vec<usize> = candidates.iter().copied().filter(|&k| lines_with[key(k)] > 1).collect();
+    let may_repeat: Vec<usize> = candidates.iter().copied().filter(|&k| lines_with[&key(k)] > 1).collect();
     drop(lines_with);
     // `(line, its fold)` of the lines that may repeat another.
-    let folded: Vec<(usize, String)> = may_repeat
-        .into_iter()
-        .map(|k| (k, starts[k].take().expect("every candidate has its folded start").into_fold(compared(k))))
-        .collect();
+    let folded: Vec<(usize, String)> = may_repeat.into_iter().map(|k| (k, fold(compared(k)))).collect();
     let mut counts: HashMap<Folded<'_>, usize, BuildHasherDefault<Prehashed>> =
         HashMap::with_capacity_and_hasher(folded.len(), BuildHasherDefault::default());
     for (_, f) in &folded {
@@ -891,48 +883,25 @@ pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hi
     (edits, found)
 }
 
-/// The start of a line's fold: lines with the same fold have the same [`FoldedStart::key`].
-struct FoldedStart {
-    /// The fold of the line's first bytes (the whole fold if `whole`).
-    folded: String,
-    whole: bool,
+/// The folds of the title's forms (its text, the document's title field, the title line),
+/// and their fold keys.
+struct TitleFolds {
+    folds: Vec<String>,
+    keys: Vec<u64>,
 }
 
-impl FoldedStart {
-    /// Bytes of the fold in the key, at most.
-    const KEY: usize = 32;
-
-    /// `line`'s folded start: the fold of its first key and a half of bytes. The fold of a
-    /// prefix is a prefix of the fold. A prefix that folds to less than a key (much
-    /// whitespace, or characters that fold away) is not enough: the whole line is folded
-    /// then.
-    fn of(line: &str) -> FoldedStart {
-        let cut = floor_char_boundary(line, Self::KEY + Self::KEY / 2);
-        let folded = fold(&line[..cut]);
-        if cut == line.len() || folded.len() >= Self::KEY {
-            FoldedStart { folded, whole: cut == line.len() }
-        } else {
-            FoldedStart { folded: fold(line), whole: true }
-        }
+impl TitleFolds {
+    fn of<'a>(titles: impl IntoIterator<Item = Option<&'a str>>) -> TitleFolds {
+        let folds: Vec<String> =
+            titles.into_iter().flatten().map(|t| fold(&plain(t))).filter(|f| !f.is_empty()).collect();
+        let keys = folds.iter().map(|f| fold_key(f)).collect();
+        TitleFolds { folds, keys }
     }
 
-    /// Whether the fold of `line` (whose start this is) is one of `targets` (folded). A start
-    /// that no target begins with rules the line out.
-    fn is_one_of(&self, line: &str, targets: &[String]) -> bool {
-        if self.whole {
-            return targets.contains(&self.folded);
-        }
-        targets.iter().any(|t| t.starts_with(self.folded.as_str())) && targets.contains(&fold(line))
-    }
-
-    /// The whole fold of `line` (whose start this is).
-    fn into_fold(self, line: &str) -> String {
-        if self.whole { self.folded } else { fold(line) }
-    }
-
-    /// The fold's first [`Self::KEY`] bytes (cut at a character boundary), or all of it.
-    fn key(&self) -> &str {
-        &self.folded[..floor_char_boundary(&self.folded, Self::KEY)]
+    /// Whether the fold of `line`, whose [`fold_key`] is `key`, is one of the title's. A key
+    /// that no title has rules the line out unfolded.
+    fn holds(&self, line: &str, key: u64) -> bool {
+        self.keys.contains(&key) && self.folds.contains(&fold(line))
     }
 }
 
@@ -1296,6 +1265,7 @@ pub(crate) fn paragraphs_of_lines(text: &str, spans: &[(usize, usize)]) -> Vec<R
 mod tests {
     use super::*;
     use crate::clean::edits::Draft;
+    use crate::clean::unicode::FOLD_KEY_BYTES;
 
     fn apply(text: &str, edits: Vec<StageEdit>) -> String {
         let mut d = Draft::new(text);
@@ -1590,48 +1560,29 @@ mod tests {
     }
 
     #[test]
-    fn a_folded_start_is_the_start_of_the_fold() {
-        let mut next = crate::test_rng::below(0x0F1D_2C3B_4A59_6877);
-        let long_space = " ".repeat(70);
-        let long_word = "Aleppo".repeat(12);
-        let parts =
-            ["Aleppo", "ALEPPO", " ", "\u{a0}", "’", "—", "İ", "K", "é", "\t", long_space.as_str(), long_word.as_str()];
-        let (mut cut, mut refolded) = (0, 0);
-        for _ in 0..20_000 {
-            let line: String = crate::test_rng::joined(&mut next, &parts, 40);
-            let full = fold(&line);
-            let start = FoldedStart::of(&line);
-            assert_eq!(start.key(), &full[..floor_char_boundary(&full, FoldedStart::KEY)], "{line:?}");
-            assert!(!start.whole || start.folded == full, "{line:?}");
-            cut += usize::from(!start.whole);
-            refolded += usize::from(start.whole && line.len() > 2 * FoldedStart::KEY);
-        }
-        assert!(cut > 1_000 && refolded > 100, "{cut} {refolded}");
-    }
-
-    #[test]
-    fn a_folded_start_tells_title_repeats_as_the_whole_fold_does() {
+    fn title_folds_tell_title_repeats_as_the_whole_fold_does() {
         let mut next = crate::test_rng::below(0x51D0_4E2B_8A37_C6F9);
-        let parts = ["Aleppo", "aleppo", "ALEPPO", " ", "  ", "\u{a0}", "’", "'", "—", "-", "Ǆ", "İ", "K", "x", "\t"];
-        // Half the lines and titles start with the same long text: lines whose start alone
+        let parts =
+            ["Aleppo", "aleppo", "ALEPPO", " ", "  ", "\u{a0}", "’", "'", "—", "-", "Ǆ", "İ", "K", "x", "\t", "*"];
+        // Half the lines and titles start with the same long text: lines whose key alone
         // cannot tell them apart.
         let long = "Syrian Army Enters Aleppo ".repeat(6);
         let text = |next: &mut dyn FnMut(usize) -> usize, most: usize| {
             let head = if next(2) == 0 { long.as_str() } else { "" };
             head.to_owned() + &crate::test_rng::joined(next, &parts, most)
         };
-        let (mut hits, mut long_hits) = (0, 0);
+        let (mut hits, mut long_hits, mut same_key) = (0, 0, 0);
         for _ in 0..20_000 {
-            let targets: Vec<String> = (0..next(3)).map(|_| fold(&text(&mut next, 3))).collect();
+            let titles: Vec<String> = (0..next(3)).map(|_| text(&mut next, 3)).collect();
+            let title_folds = TitleFolds::of(titles.iter().map(|t| Some(t.as_str())));
             let line = text(&mut next, 4);
-            let expected = targets.contains(&fold(&line));
-            let start = FoldedStart::of(&line);
-            assert_eq!(start.is_one_of(&line, &targets), expected, "{line:?} {targets:?}");
+            let expected = title_folds.folds.contains(&fold(&line));
+            assert_eq!(title_folds.holds(&line, fold_key(&line)), expected, "{line:?} {titles:?}");
             hits += usize::from(expected);
-            long_hits += usize::from(expected && !start.whole);
-            assert_eq!(start.into_fold(&line), fold(&line), "{line:?}");
+            long_hits += usize::from(expected && line.len() > 2 * FOLD_KEY_BYTES);
+            same_key += usize::from(!expected && title_folds.keys.contains(&fold_key(&line)));
         }
-        assert!(hits > 500 && long_hits > 100, "{hits} {long_hits}");
+        assert!(hits > 500 && long_hits > 100 && same_key > 100, "{hits} {long_hits} {same_key}");
     }
 
     #[test]

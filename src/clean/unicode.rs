@@ -29,6 +29,7 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick, is_nfkc_quick};
 
 use crate::clean::edits::StageEdit;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Unicode normalisation form applied to the cleaned text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -630,6 +631,57 @@ pub fn fold_into(text: &str, out: &mut String) {
     }
 }
 
+/// Bytes of the letters and digits of a fold that its [`fold_key`] reads, at most.
+pub(crate) const FOLD_KEY_BYTES: usize = 24;
+
+/// Each ASCII byte's lowercase form if it is a letter or digit, else 0.
+static ASCII_KEY_BYTE: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut b: u8 = 0;
+    while b < 128 {
+        if b.is_ascii_alphanumeric() {
+            table[b as usize] = b.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
+/// A key of `text`'s fold, made without folding or allocating: a hash of the first
+/// [`FOLD_KEY_BYTES`] bytes of the letters and digits of [`fold`]`(text)`. Folding maps each
+/// character on its own and only adds or drops spaces, so the key is a function of the fold:
+/// texts with one fold have one key. Texts whose folds differ can share a key; the caller
+/// compares their folds then.
+pub fn fold_key(text: &str) -> u64 {
+    // Room for a chunk of eight, or two letters of four bytes, past the bound.
+    let mut key = [0u8; FOLD_KEY_BYTES + 8];
+    let mut len = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && len < FOLD_KEY_BYTES {
+        // Eight ASCII bytes at a time, each written and kept only if a letter or digit: no
+        // branch per byte.
+        if let Some(chunk) = bytes.get(i..i + 8).filter(|c| c.is_ascii()) {
+            for &b in chunk {
+                let lower = ASCII_KEY_BYTE[usize::from(b)];
+                key[len] = lower;
+                len += usize::from(lower != 0);
+            }
+            i += 8;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("char boundary");
+        i += c.len_utf8();
+        // As `push_folded` maps it.
+        for lower in fold_char(c).to_lowercase() {
+            if lower.is_alphanumeric() {
+                len += lower.encode_utf8(&mut key[len..]).len();
+            }
+        }
+    }
+    xxh3_64(&key[..len.min(FOLD_KEY_BYTES)])
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -922,6 +974,51 @@ pub(crate) mod tests {
         }
         assert_eq!(fold("Two  Spaces "), "two spaces");
         assert_eq!(fold(" `Tick` "), "'tick'");
+    }
+
+    #[test]
+    fn a_fold_key_is_the_key_of_the_fold() {
+        let mut next = crate::test_rng::below(0x2B7E_1516_28AE_D2A6);
+        let long = "Syrian Army Enters Aleppo ".repeat(2);
+        let parts = [
+            "Aleppo",
+            "ALEPPO",
+            "aleppo",
+            " ",
+            "  ",
+            "\u{a0}",
+            "\t",
+            "’",
+            "'",
+            "`",
+            "—",
+            "-",
+            "İ",
+            "K",
+            "Ǆ",
+            "é",
+            "E\u{301}",
+            "ΣΑ",
+            "٣",
+            "x",
+            "7",
+            ".",
+            long.as_str(),
+        ];
+        let (mut long_keys, mut short_keys) = (0, 0);
+        for _ in 0..20_000 {
+            let text = crate::test_rng::joined(&mut next, &parts, 12);
+            let folded = fold(&text);
+            assert_eq!(fold_key(&text), fold_key(&folded), "{text:?}");
+            let letters = folded.chars().filter(|c| c.is_alphanumeric()).map(char::len_utf8).sum::<usize>();
+            long_keys += usize::from(letters > FOLD_KEY_BYTES);
+            short_keys += usize::from(letters > 0 && letters < FOLD_KEY_BYTES);
+        }
+        assert!(long_keys > 1_000 && short_keys > 1_000, "{long_keys} {short_keys}");
+        // Letters and digits tell keys apart; case, spaces, quotes and dashes do not.
+        assert_ne!(fold_key("Aleppo falls"), fold_key("Aleppo fall"));
+        assert_ne!(fold_key("Army 7"), fold_key("Army 8"));
+        assert_eq!(fold_key("Syria’s  ALEPPO — now"), fold_key("syria's aleppo - now"));
     }
 
     #[test]
