@@ -27,7 +27,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::clean::unicode::fold;
 use crate::error::{Error, Result};
-use crate::text::floor_char_boundary;
+use crate::text::{floor_char_boundary, trimmed};
 
 /// A built-in boilerplate rule.
 ///
@@ -273,7 +273,7 @@ static ANYWHERE_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> =
 
 /// [`builtin_match`] of a line whose Markdown is already taken out ([`crate::clean::markup::plain`]).
 pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<BuiltinRule> {
-    let plain = plain.trim();
+    let plain = trimmed(plain);
     // The longest line any rule removes; the folded form is never longer than the line.
     if plain.is_empty() || plain.len() > 3 * MAX_RULE_LEN {
         return None;

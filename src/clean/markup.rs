@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::clean::edits::StageEdit;
+use crate::text::{is_blank, trimmed, trimmed_start};
 
 /// What to do with URLs and e-mail addresses inside the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -432,7 +433,7 @@ pub fn links(text: &str, urls: LinkPolicy, emails: LinkPolicy) -> Vec<StageEdit>
 
 /// Whether a trimmed line is a leaked JSON array or object.
 fn is_json_line(line: &str) -> bool {
-    let t = line.trim();
+    let t = trimmed(line);
     if t.len() < 16 {
         return false;
     }
@@ -521,11 +522,11 @@ pub fn serialisations(text: &str, lines: &[(usize, usize)]) -> Vec<StageEdit> {
     let mut edits = Vec::new();
     for &(start, end) in lines {
         let line = &text[start..end];
-        if line.trim().is_empty() {
+        if is_blank(line) {
             continue;
         }
         // The dump pattern starts (after spaces) with one of these bytes.
-        let lead = line.trim_start().as_bytes().first().copied().unwrap_or(b' ');
+        let lead = trimmed_start(line).as_bytes().first().copied().unwrap_or(b' ');
         if matches!(lead, b's' | b'a' | b'o' | b'i' | b'f' | b'b' | b'[') && PHP_DUMP_LINE.is_match(line) {
             edits.push(StageEdit::remove(start..end, "leaked-var-dump", "leaked PHP var_dump output"));
         } else if is_json_line(line) {
@@ -587,7 +588,7 @@ pub fn is_link_only(line: &str) -> bool {
 
 /// Whether a line is only a URL.
 pub fn is_url_only(line: &str) -> bool {
-    let t = line.trim();
+    let t = trimmed(line);
     // The match must start the line, where the pattern's literal start must stand.
     let head = t.as_bytes().get(..4).unwrap_or_default();
     if !(head.eq_ignore_ascii_case(b"http") || head.eq_ignore_ascii_case(b"www.")) {
@@ -603,7 +604,7 @@ pub fn is_image_name(line: &str) -> bool {
         return false;
     }
     // A match is one token (no inner space) with a `.` or a `_`: test that before the regex.
-    let t = line.trim();
+    let t = trimmed(line);
     if t.is_empty() || t.contains(char::is_whitespace) || !t.contains(['.', '_']) {
         return false;
     }

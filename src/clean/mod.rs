@@ -48,7 +48,7 @@ use crate::clean::edits::{Alignment, Draft, Edit, Segment, StageEdit};
 use crate::clean::markup::LinkPolicy;
 use crate::clean::structure::{Hints, lines, whole_line};
 use crate::clean::unicode::NormalForm;
-use crate::text::to_char_offsets_merged;
+use crate::text::{is_blank, to_char_offsets_merged};
 use rustc_hash::FxHasher;
 
 /// Options of [`clean`].
@@ -184,7 +184,7 @@ fn line_rules(
     let mut now = Vec::with_capacity(spans.len());
     for &(s, e) in spans {
         let line = &text[s..e];
-        if line.trim().is_empty() {
+        if is_blank(line) {
             continue;
         }
         let key = UntouchedLines::key(line);

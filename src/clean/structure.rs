@@ -29,7 +29,7 @@ use crate::clean::date_reader::{self, DateParts, LineReading, Month};
 use crate::clean::edits::StageEdit;
 use crate::clean::markup::plain;
 use crate::clean::unicode::{fold, fold_key};
-use crate::text::{floor_char_boundary, is_white_space_byte};
+use crate::text::{floor_char_boundary, is_blank, is_white_space_byte, trimmed, trimmed_start};
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// Byte spans of the lines of `text`, without their `\n`.
@@ -137,7 +137,7 @@ fn header_end(plain_lines: &[Cow<'_, str>]) -> usize {
         if reads_as_body(line) {
             return k;
         }
-        if !line.trim().is_empty() {
+        if !is_blank(line) {
             seen += 1;
             if seen > HEADER_LINES {
                 return k;
@@ -620,7 +620,7 @@ pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hi
     let mut edits: Vec<StageEdit> = Vec::new();
     let mut removed = vec![false; spans.len()];
     let mut found = Found::default();
-    let nonempty: Vec<usize> = (0..spans.len()).filter(|&k| !text[spans[k].0..spans[k].1].trim().is_empty()).collect();
+    let nonempty: Vec<usize> = (0..spans.len()).filter(|&k| !is_blank(&text[spans[k].0..spans[k].1])).collect();
     let line = |k: usize| &text[spans[k].0..spans[k].1];
 
     // Title: the first line if it is the title (or looks like one), else the hint. Datelines
@@ -1063,11 +1063,11 @@ pub(crate) fn layout_of_lines(text: &str, spans: &[(usize, usize)], title_first:
         .iter()
         .filter_map(|&(s, e)| {
             let l = &text[s..e];
-            let t = l.trim();
+            let t = trimmed(l);
             if t.is_empty() {
                 return None;
             }
-            let lead = l.len() - l.trim_start().len();
+            let lead = l.len() - trimmed_start(l).len();
             Some((s + lead, s + lead + t.len()))
         })
         .collect();
@@ -1252,9 +1252,9 @@ pub(crate) fn paragraphs_of_lines(text: &str, spans: &[(usize, usize)]) -> Vec<R
         .copied()
         .filter_map(|(s, e)| {
             let l = &text[s..e];
-            let t = l.trim();
+            let t = trimmed(l);
             (!t.is_empty()).then(|| {
-                let lead = l.len() - l.trim_start().len();
+                let lead = l.len() - trimmed_start(l).len();
                 s + lead..s + lead + t.len()
             })
         })
