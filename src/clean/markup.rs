@@ -154,7 +154,14 @@ pub fn html(text: &str) -> Vec<StageEdit> {
     edits
 }
 
+/// [`plain`] of a line of a text whose [`has_markdown`] is `text_has_markdown`. A line of a
+/// text without Markdown is its own plain form: one search of the text, not one per line.
+pub fn plain_in(line: &str, text_has_markdown: bool) -> std::borrow::Cow<'_, str> {
+    if text_has_markdown { plain(line) } else { std::borrow::Cow::Borrowed(line) }
+}
+
 /// Whether `text` holds `](`, `**` or `__`: the trigger of every Markdown rule (one scan).
+/// What a line holds, its text holds too (a pair ending a line is no pair in either).
 pub fn has_markdown(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr3_iter(b']', b'*', b'_', bytes).any(|k| match (bytes[k], bytes.get(k + 1)) {
@@ -617,6 +624,24 @@ pub fn is_image_name(line: &str) -> bool {
 mod tests {
     use super::*;
     use crate::clean::edits::Draft;
+
+    #[test]
+    fn a_line_of_a_text_without_markdown_is_its_own_plain_form() {
+        let mut next = crate::test_rng::below(0xBB67_AE85_84CA_A73B);
+        let parts = ["Aleppo", " ", "\n", "]", "(", "*", "_", "[", "[Home](/)", "**x**", "__", "’", "|", "#)"];
+        let (mut with, mut without) = (0, 0);
+        for _ in 0..20_000 {
+            let text = crate::test_rng::joined(&mut next, &parts, 10);
+            let any = has_markdown(&text);
+            for line in text.split('\n') {
+                assert_eq!(plain_in(line, any), plain(line), "{text:?}");
+                assert!(any || !is_link_only(line), "{text:?}");
+            }
+            with += usize::from(any);
+            without += usize::from(!any && (text.contains(['*', '_']) || text.contains("](")));
+        }
+        assert!(with > 5_000 && without > 1_000, "{with} {without}");
+    }
 
     #[test]
     fn base64_blobs_are_what_the_pattern_finds() {

@@ -182,6 +182,9 @@ fn line_rules(
 ) -> Vec<StageEdit> {
     let mut edits = Vec::new();
     let mut now = Vec::with_capacity(spans.len());
+    // Whether the text holds Markdown, found when a line first needs its plain form: a later
+    // round reads few lines.
+    let mut any_markdown = None;
     for &(s, e) in spans {
         let line = &text[s..e];
         if is_blank(line) {
@@ -197,7 +200,8 @@ fn line_rules(
         let taken = dumps.iter().any(|d| d.range.start == s);
         edits.extend(dumps);
         if !taken {
-            line_rule(text, (s, e), opts, learned, group, &mut edits);
+            let any_markdown = *any_markdown.get_or_insert_with(|| markup::has_markdown(text));
+            line_rule(text, (s, e), any_markdown, opts, learned, group, &mut edits);
         }
         if edits.len() == before {
             now.push((key, s, e));
@@ -210,10 +214,12 @@ fn line_rules(
     edits
 }
 
-/// The first line rule that removes line `(s, e)`, if any, pushed onto `edits`.
+/// The first line rule that removes line `(s, e)`, if any, pushed onto `edits`;
+/// `any_markdown` is [`markup::has_markdown`] of `text`.
 fn line_rule(
     text: &str,
     (s, e): (usize, usize),
+    any_markdown: bool,
     opts: &CleanOptions,
     learned: Option<&ProfileMatcher>,
     group: Option<&str>,
@@ -221,7 +227,7 @@ fn line_rule(
 ) {
     let line = &text[s..e];
     let range = whole_line(text, (s, e));
-    let plain = markup::plain(line);
+    let plain = markup::plain_in(line, any_markdown);
     if let Some(rule) = builtin_match_plain(&plain, &opts.disabled) {
         edits.push(StageEdit::remove(range, rule.id, rule.reason));
     } else if let Some(rule) = opts.rules.iter().find(|r| r.pattern.is_match(line)) {
@@ -234,7 +240,7 @@ fn line_rule(
         ));
     } else if markup::is_image_name(&plain) {
         edits.push(StageEdit::remove(range, "image-file-name", format!("image file name {:?}", line.trim())));
-    } else if markup::is_link_only(line) {
+    } else if any_markdown && markup::is_link_only(line) {
         edits.push(StageEdit::remove(range, "link-only-line", "a line of navigation links"));
     } else if markup::is_url_only(&plain) {
         edits.push(StageEdit::remove(range, "url-line", "a line holding only a URL"));

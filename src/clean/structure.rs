@@ -27,7 +27,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::clean::date_reader::{self, DateParts, LineReading, Month};
 use crate::clean::edits::StageEdit;
-use crate::clean::markup::plain;
+use crate::clean::markup::{has_markdown, plain, plain_in};
 use crate::clean::unicode::{fold, fold_key};
 use crate::text::{floor_char_boundary, is_blank, is_white_space_byte, trimmed, trimmed_start};
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -616,7 +616,8 @@ pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
 /// already hold.
 pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
     // Each line's plain form and matching form, computed once.
-    let plains: Vec<Cow<'_, str>> = spans.iter().map(|&(s, e)| plain(&text[s..e])).collect();
+    let any_markdown = has_markdown(text);
+    let plains: Vec<Cow<'_, str>> = spans.iter().map(|&(s, e)| plain_in(&text[s..e], any_markdown)).collect();
     let mut edits: Vec<StageEdit> = Vec::new();
     let mut removed = vec![false; spans.len()];
     let mut found = Found::default();
