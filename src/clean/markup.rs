@@ -593,16 +593,29 @@ pub fn is_link_only(line: &str) -> bool {
     rest.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•' | '-' | '/' | '>' | '»' | '*'))
 }
 
-/// Whether a line is only a URL.
+/// Whether a line is only a URL: what [`URL`] finds at its start, then nothing but ASCII
+/// punctuation. Read without the pattern, which costs a search forward and one back for
+/// each such line: the scheme (`http://`, `https://` or `www.`, in any case, the `s` also
+/// `ſ`, which case-folds to it), then a run free of white space and `<>"()[]`.
 pub fn is_url_only(line: &str) -> bool {
     let t = trimmed(line);
-    // The match must start the line, where the pattern's literal start must stand.
-    let head = t.as_bytes().get(..4).unwrap_or_default();
-    if !(head.eq_ignore_ascii_case(b"http") || head.eq_ignore_ascii_case(b"www.")) {
+    let b = t.as_bytes();
+    let starts = |prefix: &[u8]| b.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix));
+    let scheme = if starts(b"https://") {
+        8
+    } else if starts(b"http://") {
+        7
+    } else if starts(b"http") && t[4..].starts_with("\u{17F}://") {
+        "http\u{17F}://".len()
+    } else if starts(b"www.") {
+        4
+    } else {
         return false;
-    }
-    URL.find(t)
-        .is_some_and(|m| m.start() == 0 && t[m.end()..].trim_matches(|c: char| c.is_ascii_punctuation()).is_empty())
+    };
+    let rest = &t[scheme..];
+    let run = rest.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '(' | ')' | '[' | ']'));
+    let run = run.unwrap_or(rest.len());
+    run > 0 && rest[run..].bytes().all(|b| b.is_ascii_punctuation())
 }
 
 /// Whether a line is only an image file name (`13950827000687_photoi`, `IMG_2016.jpg`).
@@ -624,6 +637,56 @@ pub fn is_image_name(line: &str) -> bool {
 mod tests {
     use super::*;
     use crate::clean::edits::Draft;
+
+    #[test]
+    fn a_url_line_is_what_the_url_pattern_finds_at_its_start() {
+        let by_pattern = |line: &str| {
+            let t = line.trim();
+            URL.find(t).is_some_and(|m| {
+                m.start() == 0 && t[m.end()..].trim_matches(|c: char| c.is_ascii_punctuation()).is_empty()
+            })
+        };
+        let mut next = crate::test_rng::below(0x510E_527F_ADE6_82D1);
+        let parts = [
+            "http://",
+            "https://",
+            "HTTPS://",
+            "Http://",
+            "www.",
+            "WWW.",
+            "http\u{17F}://",
+            "HTTP\u{17F}://",
+            "http:/",
+            "x.com",
+            "/",
+            " ",
+            "\u{a0}",
+            "\t",
+            ")",
+            "(",
+            ".",
+            "!",
+            ",",
+            "é",
+            "<",
+            ">",
+            "\"",
+            "[",
+            "]",
+            "’",
+            "\u{2028}",
+            "a",
+        ];
+        let (mut urls, mut not_urls) = (0, 0);
+        for _ in 0..50_000 {
+            let line = crate::test_rng::joined(&mut next, &parts, 7);
+            let expected = by_pattern(&line);
+            assert_eq!(is_url_only(&line), expected, "{line:?}");
+            urls += usize::from(expected);
+            not_urls += usize::from(!expected && URL.is_match(&line));
+        }
+        assert!(urls > 2_000 && not_urls > 2_000, "{urls} {not_urls}");
+    }
 
     #[test]
     fn a_line_of_a_text_without_markdown_is_its_own_plain_form() {
