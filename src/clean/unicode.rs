@@ -632,7 +632,7 @@ pub fn fold_into(text: &str, out: &mut String) {
 }
 
 /// Bytes of the letters and digits of a fold that its [`fold_key`] reads, at most.
-pub(crate) const FOLD_KEY_BYTES: usize = 24;
+pub(crate) const FOLD_KEY_BYTES: usize = 16;
 
 /// Each ASCII byte's lowercase form if it is a letter or digit, else 0.
 static ASCII_KEY_BYTE: [u8; 128] = {
