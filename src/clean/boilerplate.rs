@@ -295,8 +295,10 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
             !disabled.contains(rule.id) && (!long || plain.len() <= rule.max_len)
         }),
     );
-    // Most lines are ruled out by their first few bytes, before the window is folded.
-    let may_match_rule = may_match_rule && crate::clean::rule_starts::may_start_a_rule(plain, cut);
+    // Most lines are ruled out by their first few bytes, before the window is folded; the
+    // walk names the rules that match (`None`: it cannot tell, the rule set's search does).
+    let starts = if may_match_rule { crate::clean::rule_starts::rules_at_start(plain, cut) } else { Some(0) };
+    let may_match_rule = starts != Some(0);
     if !may_match_rule && !anywhere.contains(&true) {
         return None;
     }
@@ -309,10 +311,14 @@ pub fn builtin_match_plain(plain: &str, disabled: &HashSet<String>) -> Option<Bu
         let applies = |r: &BuiltinRule| {
             folded_len <= r.max_len && (whole || !r.pattern.ends_with('$')) && !disabled.contains(r.id)
         };
-        let hit = if window.is_ascii() {
-            BUILTIN_SET_ASCII.matches(window.as_bytes()).iter().map(|i| BUILTIN_RULES[i]).find(applies)
-        } else {
-            BUILTIN_SET.matches(window).iter().map(|i| BUILTIN_RULES[i]).find(applies)
+        let hit = match starts {
+            Some(rules) => {
+                (0..BUILTIN_RULES.len()).filter(|i| rules >> i & 1 == 1).map(|i| BUILTIN_RULES[i]).find(applies)
+            }
+            None if window.is_ascii() => {
+                BUILTIN_SET_ASCII.matches(window.as_bytes()).iter().map(|i| BUILTIN_RULES[i]).find(applies)
+            }
+            None => BUILTIN_SET.matches(window).iter().map(|i| BUILTIN_RULES[i]).find(applies),
         };
         if hit.is_some() {
             return hit;

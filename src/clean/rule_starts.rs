@@ -1,15 +1,16 @@
-//! Whether a line can start as a built-in boilerplate rule, told from its first bytes.
+//! Which built-in boilerplate rules a line starts as, told by walking their automaton.
 //!
 //! The rules ([`BUILTIN_RULES`]) are anchored at the start of the folded line, so the lazy
 //! DFA of all of them, walked over the line's fold a byte at a time, is dead after a few bytes
 //! on almost every line: a paragraph starting "The army" is no rule once "the a" is read.
-//! Walking it here, while folding, spares most lines the fold of the rules' whole window and
-//! the search of the rule set. A line the walk cannot rule out goes to that search as before.
+//! Walking it here, while folding, spares most lines the fold of the rules' whole window; the
+//! match states met on the way name the rules that match, so the rule set's search (a second
+//! automaton, its states built anew in each process) runs only where the walk cannot tell.
 //!
-//! Only ASCII is folded here (lowercase, white space runs to one space, the backtick to an
-//! apostrophe, as [`fold`] does); the walk stops at the first other byte. Up to there it is
-//! the walk of the rules' ASCII automaton, which agrees with the Unicode one on ASCII
-//! bytes, over the very bytes the search would read.
+//! Characters are folded here as [`fold`] folds them (lowercase, white space runs to one
+//! space, quotes and dashes to ASCII); the walk stops at the first character whose fold is
+//! not ASCII. Up to there it is the walk of the rules' ASCII automaton, which agrees with the
+//! Unicode one on ASCII bytes, over the very bytes the search would read.
 //!
 //! [`fold`]: crate::clean::unicode::fold
 
@@ -21,7 +22,11 @@ use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 
 use crate::clean::boilerplate::{BUILTIN_RULES, WINDOW, ascii_pattern};
+use crate::clean::unicode::fold_char;
 use crate::text::is_white_space_byte;
+
+// A rule is a bit of a `u32`.
+const _: () = assert!(BUILTIN_RULES.len() <= 32);
 
 /// The built-in rules' lazy DFA, as the ASCII rule set has them (every match, anchored).
 static RULES_DFA: LazyLock<DFA> = LazyLock::new(|| {
@@ -44,60 +49,91 @@ pub(crate) fn compile_patterns() {
     LazyLock::force(&RULES_DFA);
 }
 
-/// `false` when no built-in rule's pattern matches the start of `plain` (a line's plain form,
-/// trimmed): the window of its fold that [`crate::clean::boilerplate::builtin_match_plain`]
-/// searches (the fold of its first `cut` bytes, at most [`WINDOW`] bytes of it) holds no
-/// match of any pattern. `true` when one may, or when the walk cannot tell (a byte outside
-/// ASCII before the automaton is dead, a cache that gives up).
-pub(crate) fn may_start_a_rule(plain: &str, cut: usize) -> bool {
+/// The built-in rules (bit `i` for [`BUILTIN_RULES`]`[i]`) whose pattern matches the window of
+/// `plain`'s fold (`plain` a line's plain form, trimmed) that
+/// [`crate::clean::boilerplate::builtin_match_plain`] reads: the fold of its first `cut`
+/// bytes, at most [`WINDOW`] bytes of it. As the rule set's search of that window finds them
+/// (every pattern is anchored at the start), read by the walk instead. `None` where the walk
+/// cannot tell: a character whose fold is not ASCII before the automaton is dead, or a cache
+/// that gives up.
+pub(crate) fn rules_at_start(plain: &str, cut: usize) -> Option<u32> {
     CACHE.with(|cache| match cache.try_borrow_mut() {
-        Ok(mut cache) => walk(&plain.as_bytes()[..cut], &mut cache).unwrap_or(true),
+        Ok(mut cache) => walk(&plain[..cut], &mut cache),
         // Not reentered in practice; if it were, the search decides.
-        Err(_) => true,
+        Err(_) => None,
     })
 }
 
-/// The walk: `Some(false)` once the automaton is dead with no match seen, `Some(true)` at a
-/// match, `None` where it cannot tell.
-fn walk(bytes: &[u8], cache: &mut Cache) -> Option<bool> {
+/// The walk: the rules matched once the automaton is dead or the window read.
+fn walk(text: &str, cache: &mut Cache) -> Option<u32> {
     let dfa = &*RULES_DFA;
     let mut state = dfa.start_state(cache, &start::Config::new().anchored(Anchored::Yes)).ok()?;
+    let mut matched = 0;
     let mut fed = 0;
     let mut space = false;
-    for &b in bytes {
-        if !b.is_ascii() {
-            return None;
-        }
-        if is_white_space_byte(b) {
-            // A space is folded in only before what follows it.
-            space = fed > 0;
-            continue;
-        }
-        let folded = [b' ', if b == b'`' { b'\'' } else { b.to_ascii_lowercase() }];
-        // The due space, if any, then the byte.
-        let out = if std::mem::take(&mut space) { &folded[..] } else { &folded[1..] };
-        for &byte in out {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // What the fold makes of the character at `i`: a space, or ASCII bytes (up to two: a
+        // lowercase form of two characters).
+        let mut folded = [0u8; 2];
+        let folded: &[u8] = if bytes[i].is_ascii() {
+            let b = bytes[i];
+            i += 1;
+            if is_white_space_byte(b) {
+                // A space is folded in only before what follows it.
+                space = fed > 0;
+                continue;
+            }
+            folded[0] = if b == b'`' { b'\'' } else { b.to_ascii_lowercase() };
+            &folded[..1]
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            i += c.len_utf8();
+            let mapped = fold_char(c);
+            if mapped == ' ' {
+                space = fed > 0;
+                continue;
+            }
+            let mut n = 0;
+            for lower in mapped.to_lowercase() {
+                if !lower.is_ascii() || n == folded.len() {
+                    return None;
+                }
+                folded[n] = lower as u8;
+                n += 1;
+            }
+            &folded[..n]
+        };
+        // The due space, if any, then the bytes.
+        let due: &[u8] = if std::mem::take(&mut space) { b" " } else { b"" };
+        for &byte in due.iter().chain(folded) {
             if fed == WINDOW {
-                return end(dfa, cache, state);
+                return end(dfa, cache, state, matched);
             }
             state = dfa.next_state(cache, state, byte).ok()?;
             fed += 1;
             if state.is_match() {
-                return Some(true);
+                matched |= patterns(dfa, cache, state);
             }
             if state.is_dead() {
-                return Some(false);
+                return Some(matched);
             }
             if state.is_quit() {
                 return None;
             }
         }
     }
-    end(dfa, cache, state)
+    end(dfa, cache, state, matched)
 }
 
-/// The end of the window: a match there, or none at all.
-fn end(dfa: &DFA, cache: &mut Cache, state: regex_automata::hybrid::LazyStateID) -> Option<bool> {
+/// The patterns a match state holds, as bits.
+fn patterns(dfa: &DFA, cache: &Cache, state: regex_automata::hybrid::LazyStateID) -> u32 {
+    (0..dfa.match_len(cache, state)).fold(0, |bits, k| bits | 1 << dfa.match_pattern(cache, state, k).as_usize())
+}
+
+/// The end of the window: the matches there added.
+fn end(dfa: &DFA, cache: &mut Cache, state: regex_automata::hybrid::LazyStateID, matched: u32) -> Option<u32> {
     let state = dfa.next_eoi_state(cache, state).ok()?;
-    Some(state.is_match())
+    Some(if state.is_match() { matched | patterns(dfa, cache, state) } else { matched })
 }

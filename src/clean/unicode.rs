@@ -552,7 +552,7 @@ fn printable_ascii_prefix(bytes: &[u8]) -> usize {
 
 /// A character's matching form before lowercasing: quote, apostrophe and dash variants become
 /// their ASCII forms, any whitespace a space.
-fn fold_char(c: char) -> char {
+pub(crate) fn fold_char(c: char) -> char {
     match c {
         '`' | '‘' | '’' | '‚' | '‛' | '′' | '´' => '\'',
         '“' | '”' | '„' | '‟' | '″' | '«' | '»' => '"',
