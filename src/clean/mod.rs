@@ -170,21 +170,20 @@ impl UntouchedLines {
     }
 }
 
-/// The line stage: serialisations, boilerplate (built-in, user, learned), image names,
-/// link-only and URL-only lines.
+/// The line stage over the `spans` of the draft's text: serialisations, boilerplate (built-in,
+/// user, learned), image names, link-only and URL-only lines.
 fn line_rules(
-    text: &str,
+    draft: &Draft<'_>,
     spans: &[(usize, usize)],
+    markdown: &mut MarkdownOfDraft,
     opts: &CleanOptions,
     learned: Option<&ProfileMatcher>,
     group: Option<&str>,
     untouched: &mut UntouchedLines,
 ) -> Vec<StageEdit> {
+    let text = draft.text();
     let mut edits = Vec::new();
     let mut now = Vec::with_capacity(spans.len());
-    // Whether the text holds Markdown, found when a line first needs its plain form: a later
-    // round reads few lines.
-    let mut any_markdown = None;
     for &(s, e) in spans {
         let line = &text[s..e];
         if is_blank(line) {
@@ -200,7 +199,9 @@ fn line_rules(
         let taken = dumps.iter().any(|d| d.range.start == s);
         edits.extend(dumps);
         if !taken {
-            let any_markdown = *any_markdown.get_or_insert_with(|| markup::has_markdown(text));
+            // Whether the text holds Markdown, found when a line first needs its plain form: a
+            // later round reads few lines.
+            let any_markdown = markdown.of(text, draft.writes());
             line_rule(text, (s, e), any_markdown, opts, learned, group, &mut edits);
         }
         if edits.len() == before {
@@ -405,6 +406,26 @@ impl LinesOfDraft {
     }
 }
 
+/// Whether the draft's text holds Markdown ([`markup::has_markdown`]), found again only once the
+/// text is written: the line stage, structure and the Markdown stage often read one text.
+#[derive(Debug, Default)]
+struct MarkdownOfDraft {
+    /// The draft's [`Draft::writes`] when `any` was found, if it was.
+    writes: Option<u64>,
+    any: bool,
+}
+
+impl MarkdownOfDraft {
+    /// For the draft's `text` after its `writes`th write.
+    fn of(&mut self, text: &str, writes: u64) -> bool {
+        if self.writes != Some(writes) {
+            self.any = markup::has_markdown(text);
+            self.writes = Some(writes);
+        }
+        self.any
+    }
+}
+
 /// What rounds carry to the next.
 #[derive(Debug, Default)]
 struct RoundState {
@@ -419,6 +440,8 @@ struct RoundState {
     laid_out: Option<(u64, bool)>,
     /// The lines of the draft's text.
     lines: LinesOfDraft,
+    /// Whether the draft's text holds Markdown.
+    markdown: MarkdownOfDraft,
 }
 
 /// One round of every stage. What the structure stage finds in a later round only fills
@@ -431,10 +454,11 @@ fn stages(
     state: &mut RoundState,
     round: usize,
 ) {
-    let RoundState { found, published_raw, untouched, laid_out, lines } = state;
+    let RoundState { found, published_raw, untouched, laid_out, lines, markdown } = state;
     early_stages(draft, opts);
     let spans = lines.of(draft);
-    let edits = keep_enabled(line_rules(draft.text(), spans, opts, learned, hints.source, untouched), &opts.disabled);
+    let edits =
+        keep_enabled(line_rules(draft, spans, markdown, opts, learned, hints.source, untouched), &opts.disabled);
     draft.apply(edits);
     let structure_hints = Hints {
         title: hints.title,
@@ -442,7 +466,8 @@ fn stages(
         keeps_bylines: opts.disabled.contains("byline"),
         keeps_datelines: opts.disabled.contains("dateline"),
     };
-    let (edits, now) = structure::structure_of_lines(draft.text(), lines.of(draft), structure_hints);
+    let any_markdown = markdown.of(draft.text(), draft.writes());
+    let (edits, now) = structure::structure_of_lines(draft.text(), lines.of(draft), any_markdown, structure_hints);
     if published_raw.is_none() {
         *published_raw = now.published.as_ref().map(|(_, span)| {
             let a = draft.alignment();
@@ -459,7 +484,7 @@ fn stages(
     draft.apply(keep_enabled(edits, &opts.disabled));
     // Again while markup goes: `__**x**__` is emphasis inside emphasis.
     let mut removed_markup = false;
-    for _ in 0..4 {
+    for _ in 0..if markdown.of(draft.text(), draft.writes()) { 4 } else { 0 } {
         let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
         if edits.is_empty() {
             break;
@@ -610,6 +635,19 @@ mod tests {
         draft.apply(vec![StageEdit::replace(0..5, "A\nB", "x", "x")]);
         assert_eq!(lines.of(&draft), structure::lines(draft.text()));
         assert_eq!(lines.of(&draft), [(0, 1), (2, 3), (4, 4), (5, 14)]);
+    }
+
+    #[test]
+    fn whether_a_draft_holds_markdown_is_found_again_once_it_is_written() {
+        let mut draft = Draft::new("Title\n[Home](/)\nBody");
+        let mut markdown = MarkdownOfDraft::default();
+        assert!(markdown.of(draft.text(), draft.writes()));
+        draft.apply(Vec::new());
+        assert!(markdown.of(draft.text(), draft.writes()));
+        draft.apply(vec![StageEdit::remove(6..16, "link-only-line", "links")]);
+        assert!(!markdown.of(draft.text(), draft.writes()));
+        draft.apply(vec![StageEdit::replace(0..5, "**Title**", "x", "x")]);
+        assert!(markdown.of(draft.text(), draft.writes()));
     }
 
     #[test]

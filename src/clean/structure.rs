@@ -616,14 +616,18 @@ fn folded_prefix_end(line: &str, target: &str) -> Option<usize> {
 /// Title, title repeats and site suffix, datelines, bylines, section labels, duplicate
 /// lines and repeated captions.
 pub fn structure(text: &str, hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
-    structure_of_lines(text, &lines(text), hints)
+    structure_of_lines(text, &lines(text), has_markdown(text), hints)
 }
 
-/// [`structure`] of `text` split into `spans` ([`lines`] of `text`), which the caller may
-/// already hold.
-pub(crate) fn structure_of_lines(text: &str, spans: &[(usize, usize)], hints: Hints<'_>) -> (Vec<StageEdit>, Found) {
+/// [`structure`] of `text` split into `spans` ([`lines`] of `text`), whose
+/// [`has_markdown`] is `any_markdown`: what the caller may already hold.
+pub(crate) fn structure_of_lines(
+    text: &str,
+    spans: &[(usize, usize)],
+    any_markdown: bool,
+    hints: Hints<'_>,
+) -> (Vec<StageEdit>, Found) {
     // Each line's plain form and matching form, computed once.
-    let any_markdown = has_markdown(text);
     let plains: Vec<Cow<'_, str>> = spans.iter().map(|&(s, e)| plain_in(&text[s..e], any_markdown)).collect();
     let mut edits: Vec<StageEdit> = Vec::new();
     let mut removed = vec![false; spans.len()];
