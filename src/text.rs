@@ -12,6 +12,10 @@
 //! with n/64 words of memory; pure-ASCII text converts by identity. `CharCursor` needs no
 //! index: it converts offsets given in increasing order (the sorted spans of one result),
 //! counting only the bytes between one offset and the next.
+//!
+//! Also the small byte-level helpers every stage applies to each line: white space as the
+//! cleaning stages read it, and trims ([`trimmed`], [`is_blank`]) answered from a line's end
+//! bytes when they are visible ASCII.
 
 /// A half-open range `[start, end)` of character offsets (Python `str` indices).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]

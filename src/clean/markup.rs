@@ -593,7 +593,7 @@ pub fn is_link_only(line: &str) -> bool {
     rest.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•' | '-' | '/' | '>' | '»' | '*'))
 }
 
-/// Whether a line is only a URL: what [`URL`] finds at its start, then nothing but ASCII
+/// Whether a line is only a URL: what the `URL` pattern finds at its start, then nothing but ASCII
 /// punctuation. Read without the pattern, which costs a search forward and one back for
 /// each such line: the scheme (`http://`, `https://` or `www.`, in any case, the `s` also
 /// `ſ`, which case-folds to it), then a run free of white space and `<>"()[]`.

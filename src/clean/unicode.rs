@@ -20,7 +20,9 @@
 //! edits only the [`windows`] between the seams around them need reading again.
 //!
 //! [`fold`] gives the matching form used to compare lines and titles: lowercase, curly quotes
-//! and primes to `'`/`"`, dashes to `-`, any space run to one space, trimmed.
+//! and primes to `'`/`"`, dashes to `-`, any space run to one space, trimmed. [`fold_key`]
+//! hashes the start of a fold's letters and digits without folding: lines with one fold have
+//! one key, so only lines sharing a key need folding to be compared.
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -648,7 +650,7 @@ static ASCII_KEY_BYTE: [u8; 128] = {
 };
 
 /// A key of `text`'s fold, made without folding or allocating: a hash of the first
-/// [`FOLD_KEY_BYTES`] bytes of the letters and digits of [`fold`]`(text)`. Folding maps each
+/// `FOLD_KEY_BYTES` (16) bytes of the letters and digits of [`fold`]`(text)`. Folding maps each
 /// character on its own and only adds or drops spaces, so the key is a function of the fold:
 /// texts with one fold have one key. Texts whose folds differ can share a key; the caller
 /// compares their folds then.
