@@ -46,7 +46,7 @@ use std::ops::Range;
 use crate::clean::boilerplate::{ProfileMatcher, UserRule, builtin_match_plain};
 use crate::clean::edits::{Alignment, Draft, Edit, Segment, StageEdit};
 use crate::clean::markup::LinkPolicy;
-use crate::clean::structure::{Hints, lines, whole_line};
+use crate::clean::structure::{Hints, whole_line};
 use crate::clean::unicode::NormalForm;
 use crate::text::{is_blank, to_char_offsets_merged};
 use rustc_hash::FxHasher;
@@ -175,7 +175,7 @@ impl UntouchedLines {
 fn line_rules(
     draft: &Draft<'_>,
     spans: &[(usize, usize)],
-    markdown: &mut MarkdownOfDraft,
+    markdown: &mut OfDraft<bool>,
     opts: &CleanOptions,
     learned: Option<&ProfileMatcher>,
     group: Option<&str>,
@@ -201,7 +201,7 @@ fn line_rules(
         if !taken {
             // Whether the text holds Markdown, found when a line first needs its plain form: a
             // later round reads few lines.
-            let any_markdown = markdown.of(text, draft.writes());
+            let any_markdown = *markdown.of(draft, markup::has_markdown);
             line_rule(text, (s, e), any_markdown, opts, learned, group, &mut edits);
         }
         if edits.len() == before {
@@ -350,7 +350,7 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
         }
     }
     let RoundState { found, published_raw, mut lines, .. } = state;
-    let mut paragraphs = structure::paragraphs_of_lines(draft.text(), lines.of(&draft));
+    let mut paragraphs = structure::paragraphs_of_lines(draft.text(), lines.of(&draft, structure::lines));
     let (text, mut edits, mut alignment) = draft.finish();
     let title_in_text = found.title_in_text && !text.is_empty();
     let body_start = if title_in_text {
@@ -387,42 +387,23 @@ pub fn clean(raw: &str, hints: DocumentHints<'_>, opts: &CleanOptions, learned: 
     }
 }
 
-/// The lines of the draft's text ([`lines`]), split again only once the text is written:
-/// the line stage, structure, layout and the paragraphs often read one text.
+/// Something made of the draft's text, made again only once the text is written: the line
+/// stage, structure, layout and the paragraphs often read one text.
 #[derive(Debug, Default)]
-struct LinesOfDraft {
-    /// The draft's [`Draft::writes`] when `spans` were split, if they were.
+struct OfDraft<T> {
+    /// The draft's [`Draft::writes`] when `value` was made, if it was.
     writes: Option<u64>,
-    spans: Vec<(usize, usize)>,
+    value: T,
 }
 
-impl LinesOfDraft {
-    fn of(&mut self, draft: &Draft<'_>) -> &[(usize, usize)] {
+impl<T> OfDraft<T> {
+    /// `make` of the draft's text, made now if the text was written since it last was.
+    fn of(&mut self, draft: &Draft<'_>, make: fn(&str) -> T) -> &T {
         if self.writes != Some(draft.writes()) {
-            self.spans = lines(draft.text());
+            self.value = make(draft.text());
             self.writes = Some(draft.writes());
         }
-        &self.spans
-    }
-}
-
-/// Whether the draft's text holds Markdown ([`markup::has_markdown`]), found again only once the
-/// text is written: the line stage, structure and the Markdown stage often read one text.
-#[derive(Debug, Default)]
-struct MarkdownOfDraft {
-    /// The draft's [`Draft::writes`] when `any` was found, if it was.
-    writes: Option<u64>,
-    any: bool,
-}
-
-impl MarkdownOfDraft {
-    /// For the draft's `text` after its `writes`th write.
-    fn of(&mut self, text: &str, writes: u64) -> bool {
-        if self.writes != Some(writes) {
-            self.any = markup::has_markdown(text);
-            self.writes = Some(writes);
-        }
-        self.any
+        &self.value
     }
 }
 
@@ -438,10 +419,10 @@ struct RoundState {
     /// The draft's [`Draft::writes`] and the title flag just after the last layout: while
     /// both are the same, the text is layout's own output.
     laid_out: Option<(u64, bool)>,
-    /// The lines of the draft's text.
-    lines: LinesOfDraft,
-    /// Whether the draft's text holds Markdown.
-    markdown: MarkdownOfDraft,
+    /// The lines of the draft's text ([`lines`]).
+    lines: OfDraft<Vec<(usize, usize)>>,
+    /// Whether the draft's text holds Markdown ([`markup::has_markdown`]).
+    markdown: OfDraft<bool>,
 }
 
 /// One round of every stage. What the structure stage finds in a later round only fills
@@ -456,7 +437,7 @@ fn stages(
 ) {
     let RoundState { found, published_raw, untouched, laid_out, lines, markdown } = state;
     early_stages(draft, opts);
-    let spans = lines.of(draft);
+    let spans = lines.of(draft, structure::lines);
     let edits =
         keep_enabled(line_rules(draft, spans, markdown, opts, learned, hints.source, untouched), &opts.disabled);
     draft.apply(edits);
@@ -466,8 +447,9 @@ fn stages(
         keeps_bylines: opts.disabled.contains("byline"),
         keeps_datelines: opts.disabled.contains("dateline"),
     };
-    let any_markdown = markdown.of(draft.text(), draft.writes());
-    let (edits, now) = structure::structure_of_lines(draft.text(), lines.of(draft), any_markdown, structure_hints);
+    let any_markdown = *markdown.of(draft, markup::has_markdown);
+    let (edits, now) =
+        structure::structure_of_lines(draft.text(), lines.of(draft, structure::lines), any_markdown, structure_hints);
     if published_raw.is_none() {
         *published_raw = now.published.as_ref().map(|(_, span)| {
             let a = draft.alignment();
@@ -484,7 +466,7 @@ fn stages(
     draft.apply(keep_enabled(edits, &opts.disabled));
     // Again while markup goes: `__**x**__` is emphasis inside emphasis.
     let mut removed_markup = false;
-    for _ in 0..if markdown.of(draft.text(), draft.writes()) { 4 } else { 0 } {
+    for _ in 0..if *markdown.of(draft, markup::has_markdown) { 4 } else { 0 } {
         let edits = keep_enabled(markup::markdown(draft.text()), &opts.disabled);
         if edits.is_empty() {
             break;
@@ -506,7 +488,7 @@ fn stages(
     let layout_key = (draft.writes(), found.title_in_text);
     if *laid_out != Some(layout_key) {
         let edits = keep_enabled(
-            structure::layout_of_lines(draft.text(), lines.of(draft), found.title_in_text),
+            structure::layout_of_lines(draft.text(), lines.of(draft, structure::lines), found.title_in_text),
             &opts.disabled,
         );
         draft.apply(edits);
@@ -626,28 +608,28 @@ mod tests {
     #[test]
     fn the_lines_of_a_draft_are_split_again_once_it_is_written() {
         let mut draft = Draft::new("Title\n\nBody line\nShare this");
-        let mut lines = LinesOfDraft::default();
-        assert_eq!(lines.of(&draft), [(0, 5), (6, 6), (7, 16), (17, 27)]);
+        let mut lines = OfDraft::default();
+        assert_eq!(*lines.of(&draft, structure::lines), [(0, 5), (6, 6), (7, 16), (17, 27)]);
         draft.apply(Vec::new());
-        assert_eq!(lines.of(&draft), [(0, 5), (6, 6), (7, 16), (17, 27)]);
+        assert_eq!(*lines.of(&draft, structure::lines), [(0, 5), (6, 6), (7, 16), (17, 27)]);
         draft.apply(vec![StageEdit::remove(16..27, "share-widget", "share")]);
-        assert_eq!(lines.of(&draft), [(0, 5), (6, 6), (7, 16)]);
+        assert_eq!(*lines.of(&draft, structure::lines), [(0, 5), (6, 6), (7, 16)]);
         draft.apply(vec![StageEdit::replace(0..5, "A\nB", "x", "x")]);
-        assert_eq!(lines.of(&draft), structure::lines(draft.text()));
-        assert_eq!(lines.of(&draft), [(0, 1), (2, 3), (4, 4), (5, 14)]);
+        assert_eq!(*lines.of(&draft, structure::lines), structure::lines(draft.text()));
+        assert_eq!(*lines.of(&draft, structure::lines), [(0, 1), (2, 3), (4, 4), (5, 14)]);
     }
 
     #[test]
     fn whether_a_draft_holds_markdown_is_found_again_once_it_is_written() {
         let mut draft = Draft::new("Title\n[Home](/)\nBody");
-        let mut markdown = MarkdownOfDraft::default();
-        assert!(markdown.of(draft.text(), draft.writes()));
+        let mut markdown = OfDraft::default();
+        assert!(*markdown.of(&draft, markup::has_markdown));
         draft.apply(Vec::new());
-        assert!(markdown.of(draft.text(), draft.writes()));
+        assert!(*markdown.of(&draft, markup::has_markdown));
         draft.apply(vec![StageEdit::remove(6..16, "link-only-line", "links")]);
-        assert!(!markdown.of(draft.text(), draft.writes()));
+        assert!(!*markdown.of(&draft, markup::has_markdown));
         draft.apply(vec![StageEdit::replace(0..5, "**Title**", "x", "x")]);
-        assert!(markdown.of(draft.text(), draft.writes()));
+        assert!(*markdown.of(&draft, markup::has_markdown));
     }
 
     #[test]
