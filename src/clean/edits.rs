@@ -434,8 +434,11 @@ fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], c
         // replacement keeps the text between them.
         let start = widened_start(first.range.start);
         let mut end = widened_end(first.range.end);
-        let mut replacement = current[start..first.range.start].to_owned();
-        replacement.push_str(&first.replacement);
+        let mut replacement = if start == first.range.start {
+            first.replacement
+        } else {
+            current[start..first.range.start].to_owned() + &first.replacement
+        };
         let mut pos = first.range.end;
         while let Some(next) = edits.next_if(|n| widened_start(n.range.start) < end) {
             replacement.push_str(&current[pos..next.range.start]);
@@ -465,6 +468,17 @@ fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], c
         if !touches_replacement && removals.is_empty() && current.get(e.range.clone()) == Some(e.replacement.as_str()) {
             continue;
         }
+        let keep = |part: &StageEdit| {
+            let no_op = !touches_replacement && current.get(part.range.clone()) == Some(part.replacement.as_str());
+            !(no_op || (part.range.is_empty() && part.replacement.is_empty()))
+        };
+        if removals.is_empty() {
+            // Most edits: one part, the edit itself (no list made for it).
+            if keep(&e) {
+                out.push(e);
+            }
+            continue;
+        }
         let mut parts = Vec::with_capacity(removals.len() + 1);
         let mut at_start = e.range.start;
         for at in removals {
@@ -483,30 +497,24 @@ fn widen(mut edits: Vec<StageEdit>, pieces: &[Piece], ranges: &[Range<usize>], c
             reason: e.reason,
         });
         parts[0].replacement = e.replacement;
-        for part in parts {
-            let no_op = !touches_replacement && current.get(part.range.clone()) == Some(part.replacement.as_str());
-            if !(no_op || (part.range.is_empty() && part.replacement.is_empty())) {
-                out.push(part);
-            }
-        }
+        out.extend(parts.into_iter().filter(keep));
     }
     out
 }
 
 /// Sorted edits with overlapping ones merged: the union of their ranges, their replacements
 /// in order, the first one's rule.
-fn merge_overlapping(edits: Vec<StageEdit>) -> Vec<StageEdit> {
-    let mut out: Vec<StageEdit> = Vec::with_capacity(edits.len());
-    for e in edits {
-        match out.last_mut() {
-            Some(prev) if e.range.start < prev.range.end => {
-                prev.range.end = prev.range.end.max(e.range.end);
-                prev.replacement.push_str(&e.replacement);
-            }
-            _ => out.push(e),
+fn merge_overlapping(mut edits: Vec<StageEdit>) -> Vec<StageEdit> {
+    // `dedup_by` hands each edit with the last one kept before it.
+    edits.dedup_by(|next, kept| {
+        let overlaps = next.range.start < kept.range.end;
+        if overlaps {
+            kept.range.end = kept.range.end.max(next.range.end);
+            kept.replacement.push_str(&next.replacement);
         }
-    }
-    out
+        overlaps
+    });
+    edits
 }
 
 /// One segment of an [`Alignment`]: a clean range standing for a raw range.
@@ -567,6 +575,35 @@ impl Alignment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlapping_edits_of_one_stage_become_one() {
+        let mut d = Draft::new("abcdefgh");
+        d.apply(vec![
+            StageEdit::replace(2..5, "Y", "second", "y"),
+            StageEdit::replace(1..3, "X", "first", "x"),
+            StageEdit::remove(4..6, "third", "z"),
+            StageEdit::replace(7..8, "H", "apart", "h"),
+        ]);
+        assert_eq!(d.text(), "aXYgH");
+        let edits: Vec<(Range<usize>, &str, &str)> = d
+            .pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Replaced(e) => Some((e.raw.clone(), e.replacement.as_str(), e.rule.as_ref())),
+                Piece::Kept(_) => None,
+            })
+            .collect();
+        assert_eq!(edits, [(1..6, "XY", "first"), (7..8, "H", "apart")]);
+        // A replacement that cuts into an earlier one takes it whole, with the text kept
+        // between them.
+        d.apply(vec![StageEdit::replace(2..3, "Z", "later", "z")]);
+        assert_eq!(d.text(), "aXZgH");
+        assert_eq!(
+            d.edits().iter().map(|e| (e.raw.clone(), e.replacement.as_str())).collect::<Vec<_>>(),
+            [(1..6, "XZ"), (7..8, "H")]
+        );
+    }
 
     #[test]
     fn a_draft_records_what_edits_wrote_and_moves_ranges_carried_through_them() {
