@@ -194,10 +194,10 @@ pub fn utf8_of(s: &Bound<'_, PyString>) -> PyResult<String> {
 }
 
 /// What Python's UTF-8 encoder wrote, as a `str`: it writes valid UTF-8, so this is a check,
-/// not a repair (the standard check, which reads ASCII a word at a time; a lossy read goes a
-/// byte at a time, a twentieth of the cost of cleaning a generated article).
+/// not a repair. `simdutf8` checks 32 bytes at a time whatever they hold; the standard check
+/// goes a character at a time through text outside ASCII (a curly quote in every sentence).
 fn encoded_str(utf8: &[u8]) -> PyResult<&str> {
-    std::str::from_utf8(utf8)
+    simdutf8::basic::from_utf8(utf8)
         .map_err(|e| PyValueError::new_err(format!("Python's UTF-8 encoder wrote invalid UTF-8: {e}")))
 }
 
