@@ -1,11 +1,14 @@
 //! Which built-in boilerplate rules a line starts as, told by walking their automaton.
 //!
-//! The rules ([`BUILTIN_RULES`]) are anchored at the start of the folded line, so the lazy
-//! DFA of all of them, walked over the line's fold a byte at a time, is dead after a few bytes
+//! The rules ([`BUILTIN_RULES`]) are anchored at the start of the folded line, so the DFA of
+//! all of them, walked over the line's fold a byte at a time, is dead after a few bytes
 //! on almost every line: a paragraph starting "The army" is no rule once "the a" is read.
 //! Walking it here, while folding, spares most lines the fold of the rules' whole window; the
 //! match states met on the way name the rules that match, so the rule set's search (a second
 //! automaton, its states built anew in each process) runs only where the walk cannot tell.
+//! The DFA is built whole, once per process (about 20 ms, 1.3 MB): built lazily, its states
+//! were built again in every process as a corpus's first lines needed them, a tenth of the
+//! pipeline's cost on news_sample.
 //!
 //! Characters are folded here as [`fold`] folds them (lowercase, white space runs to one
 //! space, quotes and dashes to ASCII); the walk stops at the first character whose fold is
@@ -14,10 +17,11 @@
 //!
 //! [`fold`]: crate::clean::unicode::fold
 
-use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::dfa::Automaton;
+use regex_automata::dfa::dense::DFA;
+use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 
@@ -28,21 +32,16 @@ use crate::text::is_white_space_byte;
 // A rule is a bit of a `u32`.
 const _: () = assert!(BUILTIN_RULES.len() <= 32);
 
-/// The built-in rules' lazy DFA, as the ASCII rule set has them (every match, anchored).
-static RULES_DFA: LazyLock<DFA> = LazyLock::new(|| {
+/// The built-in rules' DFA, as the ASCII rule set has them (every match, anchored).
+static RULES_DFA: LazyLock<DFA<Vec<u32>>> = LazyLock::new(|| {
     let patterns: Vec<String> = BUILTIN_RULES.iter().map(|r| ascii_pattern(r.pattern)).collect();
     DFA::builder()
-        .configure(DFA::config().match_kind(MatchKind::All))
+        .configure(DFA::config().match_kind(MatchKind::All).start_kind(regex_automata::dfa::StartKind::Anchored))
         .syntax(regex_automata::util::syntax::Config::new().utf8(false))
         .thompson(regex_automata::nfa::thompson::Config::new().utf8(false))
         .build_many(&patterns)
         .expect("built-in boilerplate patterns compile")
 });
-
-thread_local! {
-    /// Each thread's states of [`RULES_DFA`], built as lines need them.
-    static CACHE: RefCell<Cache> = RefCell::new(RULES_DFA.create_cache());
-}
 
 /// Builds the automaton now rather than on the first line.
 pub(crate) fn compile_patterns() {
@@ -54,20 +53,15 @@ pub(crate) fn compile_patterns() {
 /// [`crate::clean::boilerplate::builtin_match_plain`] reads: the fold of its first `cut`
 /// bytes, at most [`WINDOW`] bytes of it. As the rule set's search of that window finds them
 /// (every pattern is anchored at the start), read by the walk instead. `None` where the walk
-/// cannot tell: a character whose fold is not ASCII before the automaton is dead, or a cache
-/// that gives up.
+/// cannot tell: a character whose fold is not ASCII before the automaton is dead.
 pub(crate) fn rules_at_start(plain: &str, cut: usize) -> Option<u32> {
-    CACHE.with(|cache| match cache.try_borrow_mut() {
-        Ok(mut cache) => walk(&plain[..cut], &mut cache),
-        // Not reentered in practice; if it were, the search decides.
-        Err(_) => None,
-    })
+    walk(&plain[..cut])
 }
 
 /// The walk: the rules matched once the automaton is dead or the window read.
-fn walk(text: &str, cache: &mut Cache) -> Option<u32> {
+fn walk(text: &str) -> Option<u32> {
     let dfa = &*RULES_DFA;
-    let mut state = dfa.start_state(cache, &start::Config::new().anchored(Anchored::Yes)).ok()?;
+    let mut state = dfa.start_state(&start::Config::new().anchored(Anchored::Yes)).ok()?;
     let mut matched = 0;
     let mut fed = 0;
     let mut space = false;
@@ -109,31 +103,31 @@ fn walk(text: &str, cache: &mut Cache) -> Option<u32> {
         let due: &[u8] = if std::mem::take(&mut space) { b" " } else { b"" };
         for &byte in due.iter().chain(folded) {
             if fed == WINDOW {
-                return end(dfa, cache, state, matched);
+                return Some(end(dfa, state, matched));
             }
-            state = dfa.next_state(cache, state, byte).ok()?;
+            state = dfa.next_state(state, byte);
             fed += 1;
-            if state.is_match() {
-                matched |= patterns(dfa, cache, state);
+            if dfa.is_match_state(state) {
+                matched |= patterns(dfa, state);
             }
-            if state.is_dead() {
+            if dfa.is_dead_state(state) {
                 return Some(matched);
             }
-            if state.is_quit() {
+            if dfa.is_quit_state(state) {
                 return None;
             }
         }
     }
-    end(dfa, cache, state, matched)
+    Some(end(dfa, state, matched))
 }
 
 /// The patterns a match state holds, as bits.
-fn patterns(dfa: &DFA, cache: &Cache, state: regex_automata::hybrid::LazyStateID) -> u32 {
-    (0..dfa.match_len(cache, state)).fold(0, |bits, k| bits | 1 << dfa.match_pattern(cache, state, k).as_usize())
+fn patterns(dfa: &DFA<Vec<u32>>, state: StateID) -> u32 {
+    (0..dfa.match_len(state)).fold(0, |bits, k| bits | 1 << dfa.match_pattern(state, k).as_usize())
 }
 
 /// The end of the window: the matches there added.
-fn end(dfa: &DFA, cache: &mut Cache, state: regex_automata::hybrid::LazyStateID, matched: u32) -> Option<u32> {
-    let state = dfa.next_eoi_state(cache, state).ok()?;
-    Some(if state.is_match() { matched | patterns(dfa, cache, state) } else { matched })
+fn end(dfa: &DFA<Vec<u32>>, state: StateID, matched: u32) -> u32 {
+    let state = dfa.next_eoi_state(state);
+    if dfa.is_match_state(state) { matched | patterns(dfa, state) } else { matched }
 }
