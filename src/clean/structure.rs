@@ -302,16 +302,25 @@ fn may_be_strong(prefix: &str) -> bool {
 
 /// A byline: `By …`, `Written by …`, and a blog's `Posted on <date> by …` (`Posted on by …`
 /// once the date's link is gone, `Posted in <category> by …`).
-static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(?:by|written by|author|reporting by|words by|posted(?:\s+(?:on|in)\b[^.!?\n]{0,40}?)?\s+by)\s*:?\s+(?P<name>[^.!?\n]{2,80}?)\s*$",
-    )
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| byline_pattern("{0,40}?", "{2,80}?"));
+
+/// [`BYLINE`] with its two bounded repetitions unbounded (their bounds checked on the
+/// captures instead, see [`byline`]): a counted repetition makes the lazy DFA build states
+/// for every count, which each new line's length kept asking for (28,000 instructions a
+/// line on news_sample).
+static BYLINE_UNBOUNDED: LazyLock<Regex> = LazyLock::new(|| byline_pattern("*?", "{2,}?"));
+
+/// The byline pattern, its place (`posted on …`) and name repeated `place` and `name` times.
+fn byline_pattern(place: &str, name: &str) -> Regex {
+    Regex::new(&format!(
+        r"(?i)^\s*(?:by|written by|author|reporting by|words by|posted(?:\s+(?:on|in)\b(?P<place>[^.!?\n]{place}))?\s+by)\s*:?\s+(?P<name>[^.!?\n]{name})\s*$"
+    ))
     .expect("byline pattern")
-});
+}
 
 /// Compiles every pattern of this module now rather than on the first text that needs it.
 pub(crate) fn compile_patterns() {
-    for pattern in [&DATELINE_LINE, &DATELINE_PREFIX, &DATELINE_PREFIX_ASCII, &BYLINE] {
+    for pattern in [&DATELINE_LINE, &DATELINE_PREFIX, &DATELINE_PREFIX_ASCII, &BYLINE, &BYLINE_UNBOUNDED] {
         LazyLock::force(pattern);
     }
     LazyLock::force(&DATELINE_PREFIX_DFA);
@@ -419,7 +428,17 @@ fn byline(line: &str) -> Option<regex::Captures<'_>> {
     {
         return None;
     }
-    captures(&BYLINE, line)
+    byline_captures(line)
+}
+
+/// [`BYLINE`]'s captures on `line`. The unbounded pattern matches wherever the bounded one
+/// does, reading the line the same way (the same alternatives in the same order): where its
+/// first match keeps within the bounds, that match is the bounded pattern's too. Else the
+/// bounded pattern decides.
+fn byline_captures(line: &str) -> Option<regex::Captures<'_>> {
+    let c = captures(&BYLINE_UNBOUNDED, line)?;
+    let within = |group: &str, most: usize| c.name(group).is_none_or(|m| m.as_str().chars().count() <= most);
+    if within("place", 40) && within("name", 80) { Some(c) } else { captures(&BYLINE, line) }
 }
 
 /// [`BYLINE`] matches no line with more characters than this other than white space and
@@ -1588,6 +1607,52 @@ mod tests {
         }
         assert!(has_more_word_chars(&"x".repeat(129), DATELINE_WORD_CHARS));
         assert!(!has_more_word_chars(&format!("{}, \u{3000}", "x".repeat(128)), DATELINE_WORD_CHARS));
+    }
+
+    #[test]
+    fn bylines_are_read_as_the_bounded_pattern_reads_them() {
+        let parts = [
+            "By",
+            "by",
+            "Posted",
+            "posted",
+            " on",
+            " in",
+            " ",
+            "  ",
+            "\u{a0}",
+            ":",
+            " by",
+            " By ",
+            "Written by ",
+            "Author",
+            "Reporting by",
+            "words By",
+            "Jane Doe",
+            "xxxxxxxxxx",
+            "xxxxxxxxxxxxxxxxxxxx",
+            "é",
+            "-",
+            ".",
+            "\n",
+            "\u{212A}",
+            "inn",
+        ];
+        let mut next = crate::test_rng::below(0x3C6E_F372_FE94_F82B);
+        let (mut matched, mut beyond) = (0, 0);
+        for _ in 0..60_000 {
+            let line = crate::test_rng::joined(&mut next, &parts, 16);
+            let name = |c: regex::Captures<'_>| c.name("name").map(|m| m.range());
+            let expected = BYLINE.captures(&line).and_then(name);
+            assert_eq!(byline_captures(&line).and_then(name), expected, "{line:?}");
+            matched += usize::from(expected.is_some());
+            // Lines whose first unbounded match goes past a bound: the bounded pattern's turn.
+            let unbounded = BYLINE_UNBOUNDED.captures(&line);
+            beyond += usize::from(unbounded.is_some_and(|c| {
+                c["name"].chars().count() > 80 || c.name("place").is_some_and(|p| p.as_str().chars().count() > 40)
+            }));
+        }
+        assert!(matched > 1_000 && beyond > 100, "{matched} {beyond}");
     }
 
     #[test]
