@@ -25,137 +25,15 @@ use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::clean::builtin_patterns::ascii_pattern;
 use crate::clean::unicode::fold;
 use crate::error::{Error, Result};
 use crate::text::{floor_char_boundary, trimmed};
 
-/// A built-in boilerplate rule.
-///
-/// `pattern` is matched, anchored, at the start of the folded line (only its first
-/// [`WINDOW`] bytes are looked at, so long lines cost nothing); the rule applies when the
-/// line is at most `max_len` bytes long (folded). Patterns end in `$` where the whole line
-/// must match.
-#[derive(Debug, Clone, Copy)]
-pub struct BuiltinRule {
-    /// Rule id, as recorded on edits.
-    pub id: &'static str,
-    /// Regex over the start of the folded line.
-    pub pattern: &'static str,
-    /// Longest line (folded, bytes) the rule removes.
-    pub max_len: usize,
-    /// Why such a line goes.
-    pub reason: &'static str,
-}
-
 /// Bytes of the folded line the built-in rules look at.
 pub const WINDOW: usize = 240;
 
-/// The built-in rules, in the order they are reported.
-pub const BUILTIN_RULES: &[BuiltinRule] = &[
-    BuiltinRule {
-        id: "share-widget",
-        pattern: r"^(share|share this( article| story| post)?|share on (facebook|twitter|x|whatsapp|linkedin|telegram|reddit)|tweet( this)?|pin it|print( this)?( article| page)?|email( this)?( article)?|whatsapp|telegram|reddit|linkedin|facebook|twitter|save|bookmark)[:.!]?$",
-        max_len: 60,
-        reason: "share widget",
-    },
-    BuiltinRule {
-        id: "comment-widget",
-        pattern: r"^(facebook comments|comments?|\d+ comments?|leave a (comment|reply)|post a comment|view comments|show comments|add (a )?comment|comment on [^.]{0,80} facebook page|join the (discussion|conversation)|disqus comments)[:.!]?$",
-        max_len: 140,
-        reason: "comment widget",
-    },
-    BuiltinRule {
-        id: "back-to-top",
-        pattern: r"^(back to top( button)?|scroll to top|go to top|top of page|return to top)[.!]?$",
-        max_len: 40,
-        reason: "navigation widget",
-    },
-    BuiltinRule {
-        id: "navigation",
-        pattern: r"^(home|menu|search|next|previous|prev|next article|previous article|next post|previous post|skip to (main )?content|main menu|close|toggle navigation)$",
-        max_len: 40,
-        reason: "navigation widget",
-    },
-    BuiltinRule {
-        id: "read-more",
-        pattern: r"^(read more|continue reading|read the (full|rest of the) (article|story)|more on this( story)?|see also|related( articles| posts| stories| news| content| coverage)?|you may also like|recommended( for you)?|trending( now)?|most (read|popular|viewed)|latest news|more stories|don't miss|also read)\b",
-        max_len: 120,
-        reason: "read-more or related-links block",
-    },
-    BuiltinRule {
-        id: "subscribe-prompt",
-        pattern: r"^(subscribe|sign up|join (our|us)|get (our|the) (newsletter|daily|weekly)|follow us|like us on facebook|follow [^.]{1,60} on (twitter|facebook|instagram|telegram|x|youtube)|newsletter sign ?up)\b",
-        max_len: 200,
-        reason: "subscribe or follow prompt",
-    },
-    BuiltinRule { id: "click-here", pattern: r"^click here\b", max_len: 220, reason: "click-here prompt" },
-    BuiltinRule {
-        id: "donate-prompt",
-        pattern: r"^(become a (member|patron|supporter) of|donate\b|support (us|our work|independent journalism)|please (support|donate|consider supporting)|make a donation)",
-        max_len: 220,
-        reason: "membership or donation prompt",
-    },
-    BuiltinRule {
-        id: "affiliate-disclosure",
-        pattern: r"^(as an amazon associate|(i|we) (may )?(receive|earn|get) (a )?(small )?(commission|compensation) (when|if|from|for)|this (post|article|page|site) (may )?contains? affiliate links|(affiliate )?disclosure: (this|i|we|some|the|our) )",
-        max_len: 320,
-        reason: "affiliate-link disclosure",
-    },
-    BuiltinRule {
-        id: "copyright",
-        pattern: r"^(copyright\b|©|\(c\) ?\d{4}|all rights reserved)",
-        max_len: 320,
-        reason: "copyright line",
-    },
-    BuiltinRule {
-        id: "disclaimer",
-        pattern: r"^(disclaimer:|the (views|opinions) expressed (in this|here)|the contents of this article are of sole responsibility)",
-        max_len: 3000,
-        reason: "disclaimer",
-    },
-    BuiltinRule {
-        id: "original-source",
-        pattern: r"^(the original source of this article is|this article (was )?(originally|first) (appeared|published)|(originally|first) published (by|on|at|in)\b|articles by:|republished (from|with permission)|((original|article) )?source\s*:\s*(https?://|www\.)\S+$)",
-        max_len: 220,
-        reason: "reprint attribution block",
-    },
-    BuiltinRule {
-        id: "media-inquiries",
-        pattern: r"^(for media inquiries|media (inquiries|contact)|contact us|(e-?mail|write to) us at)",
-        max_len: 220,
-        reason: "contact line",
-    },
-    BuiltinRule {
-        id: "tag-list",
-        pattern: r"^((tags?|topics?|categories|category|filed under|keywords|region|theme|in-depth report)\s*:|tags \S)",
-        max_len: 320,
-        reason: "tag or category list",
-    },
-    BuiltinRule {
-        id: "advertisement",
-        pattern: r"^(advertisement|advertisements|sponsored( content)?|promoted( content)?|ad|ads|loading(\.{1,3}|…)?)$",
-        max_len: 30,
-        reason: "advertisement or loading placeholder",
-    },
-    BuiltinRule {
-        id: "photo-credit",
-        pattern: r"^(((file )?photo|image|picture|photograph|video)( credit)?\s*[:©|/]|((featured|header|top) )?(photo|image|picture|photograph) (via|by|courtesy( of)?)\s)",
-        max_len: 160,
-        reason: "photo or video credit",
-    },
-    BuiltinRule {
-        id: "cookie-notice",
-        pattern: r"^(we use cookies|this (web)?site uses cookies|by (continuing|using) (to use )?this (web)?site)",
-        max_len: 500,
-        reason: "cookie notice",
-    },
-    BuiltinRule {
-        id: "app-prompt",
-        pattern: r"^(download (our|the) app|get the app|listen to (this|the) (article|story)|watch( the)? video|click to (play|enlarge|expand)|play video)\b",
-        max_len: 120,
-        reason: "app or player prompt",
-    },
-];
+pub use crate::clean::builtin_patterns::{BUILTIN_RULES, BuiltinRule};
 
 /// A rule that looks at the whole folded line, not its start.
 struct AnywhereRule {
@@ -201,14 +79,6 @@ static BUILTIN_SET_ASCII: LazyLock<regex::bytes::RegexSet> = LazyLock::new(|| {
     regex::bytes::RegexSet::new(BUILTIN_RULES.iter().map(|r| ascii_pattern(r.pattern)))
         .expect("built-in boilerplate patterns compile")
 });
-
-/// A built-in pattern for [`BUILTIN_SET_ASCII`]: ASCII classes, and `\xFF` for each character
-/// outside ASCII.
-pub(crate) fn ascii_pattern(pattern: &str) -> String {
-    let ascii: String =
-        pattern.chars().map(|c| if c.is_ascii() { c.to_string() } else { r"\xFF".to_owned() }).collect();
-    format!("(?-u){ascii}")
-}
 
 /// Every built-in rule as `(id, pattern, reason)`: the [`BUILTIN_RULES`] (patterns over the
 /// start of the folded line, `^…`), then the anywhere rules (`ANYWHERE_RULES`), whose pattern (unanchored)

@@ -32,9 +32,11 @@ macro_rules! finder {
 }
 
 pub mod boilerplate;
+mod builtin_patterns;
 mod date_reader;
 pub mod edits;
 pub mod markup;
+mod prebuilt;
 mod rule_starts;
 pub mod structure;
 pub mod unicode;
@@ -306,7 +308,7 @@ fn character_stages(draft: &mut Draft<'_>, opts: &CleanOptions) {
 }
 
 /// Compiles every built-in pattern of the cleaning stages, once per process (later calls
-/// return at once). [`clean`] calls it first: the cost (about 40 ms) is paid by the
+/// return at once). [`clean`] calls it first: the cost (a few milliseconds) is paid by the
 /// first call, not by whichever later text first holds a rare trigger (a `<`, an `@`, a date),
 /// so a document's cleaning time depends on the document alone.
 pub fn compile_patterns() {

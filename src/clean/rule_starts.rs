@@ -6,7 +6,7 @@
 //! Walking it here, while folding, spares most lines the fold of the rules' whole window; the
 //! match states met on the way name the rules that match, so the rule set's search (a second
 //! automaton, its states built anew in each process) runs only where the walk cannot tell.
-//! The DFA is built whole, once per process (about 20 ms, 1.3 MB): built lazily, its states
+//! The DFA is built whole by `build.rs` and loaded from its bytes: built lazily, its states
 //! were built again in every process as a corpus's first lines needed them, a tenth of the
 //! pipeline's cost on news_sample.
 //!
@@ -19,29 +19,24 @@
 
 use std::sync::LazyLock;
 
+use regex_automata::Anchored;
 use regex_automata::dfa::Automaton;
 use regex_automata::dfa::dense::DFA;
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
-use regex_automata::{Anchored, MatchKind};
 
-use crate::clean::boilerplate::{BUILTIN_RULES, WINDOW, ascii_pattern};
+use crate::clean::boilerplate::{BUILTIN_RULES, WINDOW};
 use crate::clean::unicode::fold_char;
+use crate::clean::{builtin_patterns, prebuilt};
 use crate::text::is_white_space_byte;
 
 // A rule is a bit of a `u32`.
 const _: () = assert!(BUILTIN_RULES.len() <= 32);
 
-/// The built-in rules' DFA, as the ASCII rule set has them (every match, anchored).
-static RULES_DFA: LazyLock<DFA<Vec<u32>>> = LazyLock::new(|| {
-    let patterns: Vec<String> = BUILTIN_RULES.iter().map(|r| ascii_pattern(r.pattern)).collect();
-    DFA::builder()
-        .configure(DFA::config().match_kind(MatchKind::All).start_kind(regex_automata::dfa::StartKind::Anchored))
-        .syntax(regex_automata::util::syntax::Config::new().utf8(false))
-        .thompson(regex_automata::nfa::thompson::Config::new().utf8(false))
-        .build_many(&patterns)
-        .expect("built-in boilerplate patterns compile")
-});
+/// The built-in rules' DFA, as the ASCII rule set has them (every match, anchored), built by
+/// `build.rs` ([`builtin_patterns::rules_dfa`]).
+static RULES_DFA: LazyLock<DFA<&'static [u32]>> =
+    LazyLock::new(|| prebuilt::load(prebuilt::prebuilt!("rules.dfa"), builtin_patterns::rules_dfa));
 
 /// Builds the automaton now rather than on the first line.
 pub(crate) fn compile_patterns() {
@@ -122,12 +117,12 @@ fn walk(text: &str) -> Option<u32> {
 }
 
 /// The patterns a match state holds, as bits.
-fn patterns(dfa: &DFA<Vec<u32>>, state: StateID) -> u32 {
+fn patterns(dfa: &DFA<&[u32]>, state: StateID) -> u32 {
     (0..dfa.match_len(state)).fold(0, |bits, k| bits | 1 << dfa.match_pattern(state, k).as_usize())
 }
 
 /// The end of the window: the matches there added.
-fn end(dfa: &DFA<Vec<u32>>, state: StateID, matched: u32) -> u32 {
+fn end(dfa: &DFA<&[u32]>, state: StateID, matched: u32) -> u32 {
     let state = dfa.next_eoi_state(state);
     if dfa.is_match_state(state) { matched | patterns(dfa, state) } else { matched }
 }

@@ -25,9 +25,11 @@ use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use regex::Regex;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
+use crate::clean::builtin_patterns::{self, DATE_KEYWORD, date_pattern, dateline_prefix_source};
 use crate::clean::date_reader::{self, DateParts, LineReading, Month};
 use crate::clean::edits::StageEdit;
 use crate::clean::markup::{has_markdown, plain, plain_in};
+use crate::clean::prebuilt;
 use crate::clean::unicode::{fold, fold_key};
 use crate::text::{floor_char_boundary, is_blank, is_white_space_byte, trimmed, trimmed_start};
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -164,20 +166,6 @@ fn reads_as_body(line: &str) -> bool {
     n >= 25 || (n >= 6 && ends_sentence(line))
 }
 
-const MONTH: &str = r"(?P<MON>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
-
-fn date_pattern() -> String {
-    let m = |k: usize| MONTH.replace("MON", &format!("m{k}"));
-    format!(
-        r"(?:(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]{{0,6}}\.?,?\s+)?(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+{m1},?\s+(?P<y1>\d{{4}})|{m2}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})|{m3}\s+(?P<d3>\d{{2}})(?P<y3>(?:19|20)\d{{2}})|(?P<y4>\d{{4}})-(?P<mo4>\d{{2}})-(?P<d4>\d{{2}}))(?:,?\s+(?:at\s+)?(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)(?:\s*(?P<ampm>[ap]\.?m\.?))?)?(?:\s*(?:gmt|utc|est|edt|cet|cest|\+\d{{2}}:?\d{{2}}))?",
-        m1 = m(1),
-        m2 = m(2),
-        m3 = m(3)
-    )
-}
-
-const DATE_KEYWORD: &str = r"(?P<kw>date of publication|first published|published|posted|last updated|updated|last modified)(?:\s+(?:on|at))?\s*:?\s*";
-
 /// A whole header line that is a dateline, maybe after a name (`Global Research, …`) of at
 /// most [`DATELINE_NAME_CHARS`] characters. The bound is checked on the captured name, not in
 /// the pattern: a counted repetition there multiplies the states the lazy DFA builds for each
@@ -202,22 +190,15 @@ fn dateline_prefix_pattern(flags: &str) -> Regex {
     Regex::new(&dateline_prefix_source(flags)).expect("dateline prefix pattern")
 }
 
-fn dateline_prefix_source(flags: &str) -> String {
-    format!(r"(?{flags})^\s*(?:{DATE_KEYWORD})?{}(?:\s*[,:|-])?\s+", date_pattern())
-}
-
-/// [`DATELINE_PREFIX`] as a whole DFA, built once (about 15 ms, 1.2 MB) for the search that
-/// finds where a fused dateline ends, on the first body line of every text: the pattern's
-/// lazy DFA builds its states as texts first need them, and with datelines of every form (a
-/// keyword or not, a weekday, four date forms, a time, a zone) a corpus's first texts kept
-/// needing new ones, at a tenth of the structure stage's cost on FA-KES. Same pattern, same
-/// syntax and match semantics (leftmost first) as the `regex` crate's: the same matches.
-static DATELINE_PREFIX_DFA: LazyLock<regex_automata::dfa::dense::DFA<Vec<u32>>> = LazyLock::new(|| {
-    regex_automata::dfa::dense::Builder::new()
-        .configure(regex_automata::dfa::dense::Config::new().start_kind(regex_automata::dfa::StartKind::Anchored))
-        .build(&dateline_prefix_source("i"))
-        .expect("dateline prefix DFA")
-});
+/// [`DATELINE_PREFIX`] as a whole DFA, built by `build.rs`
+/// ([`builtin_patterns::dateline_prefix_dfa`]), for the search that finds where a fused
+/// dateline ends, on the first body line of every text: the pattern's lazy DFA builds its
+/// states as texts first need them, and with datelines of every form (a keyword or not, a
+/// weekday, four date forms, a time, a zone) a corpus's first texts kept needing new ones, at
+/// a tenth of the structure stage's cost on FA-KES. Same pattern, same syntax and match
+/// semantics (leftmost first) as the `regex` crate's: the same matches.
+static DATELINE_PREFIX_DFA: LazyLock<regex_automata::dfa::dense::DFA<&'static [u32]>> =
+    LazyLock::new(|| prebuilt::load(prebuilt::prebuilt!("dateline_prefix.dfa"), builtin_patterns::dateline_prefix_dfa));
 
 /// Where a [`DATELINE_PREFIX`] match at the start of `line` ends, if there is one.
 fn dateline_prefix_end(line: &str) -> Option<usize> {
