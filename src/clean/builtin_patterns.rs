@@ -145,8 +145,12 @@ pub fn ascii_pattern(pattern: &str) -> String {
     format!("(?-u){ascii}")
 }
 
+/// A month name, full or cut (`sep`, `sept`, `september`), and its dot; `MON` stands for the
+/// capture group's name, one per date form.
 const MONTH: &str = r"(?P<MON>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
 
+/// A date in the forms datelines write it (`Tue Dec 13, 2016 22:11:53`, `7 December 2016`,
+/// `Jul 012016`, `2016-12-13`): an optional weekday, the date, an optional time and zone.
 pub fn date_pattern() -> String {
     let m = |k: usize| MONTH.replace("MON", &format!("m{k}"));
     format!(
@@ -157,6 +161,7 @@ pub fn date_pattern() -> String {
     )
 }
 
+/// A keyword before a dateline's date (`Date of publication`, `Last updated at`).
 pub const DATE_KEYWORD: &str = r"(?P<kw>date of publication|first published|published|posted|last updated|updated|last modified)(?:\s+(?:on|at))?\s*:?\s*";
 
 /// The start of a line with a dateline fused into it (the `structure` module's
