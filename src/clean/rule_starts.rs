@@ -50,11 +50,7 @@ pub(crate) fn compile_patterns() {
 /// (every pattern is anchored at the start), read by the walk instead. `None` where the walk
 /// cannot tell: a character whose fold is not ASCII before the automaton is dead.
 pub(crate) fn rules_at_start(plain: &str, cut: usize) -> Option<u32> {
-    walk(&plain[..cut])
-}
-
-/// The walk: the rules matched once the automaton is dead or the window read.
-fn walk(text: &str) -> Option<u32> {
+    let text = &plain[..cut];
     let dfa = &*RULES_DFA;
     let mut state = dfa.start_state(&start::Config::new().anchored(Anchored::Yes)).ok()?;
     let mut matched = 0;
