@@ -38,7 +38,7 @@ const _: () = assert!(BUILTIN_RULES.len() <= 32);
 static RULES_DFA: LazyLock<DFA<&'static [u32]>> =
     LazyLock::new(|| prebuilt::load(prebuilt::prebuilt!("rules.dfa"), builtin_patterns::rules_dfa));
 
-/// Builds the automaton now rather than on the first line.
+/// Loads the automaton now rather than on the first line.
 pub(crate) fn compile_patterns() {
     LazyLock::force(&RULES_DFA);
 }

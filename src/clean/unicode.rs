@@ -218,28 +218,40 @@ static MAY_EDIT: [bool; 256] = {
     table
 };
 
-/// The first byte at or after `from` that [`may_edit`], skipping chunks of printable ASCII
-/// and LF (most text) by a test the compiler vectorises: a whole chunk of fixed size, with
-/// no early exit inside (a slice's chunk, of a length known only at run time, kept the
-/// test a byte at a time).
-fn next_may_edit(bytes: &[u8], from: usize) -> Option<usize> {
-    const CHUNK: usize = 32;
-    let plain = |b: u8| b.wrapping_sub(0x20) < 0x5F || b == b'\n';
+/// Bytes tested together by [`skip_plain_chunks`].
+const CHUNK: usize = 32;
+
+/// Where the first [`CHUNK`] bytes at or after `from` that are not all `plain` start (or the
+/// last stretch, shorter than a chunk): the bytes before are all `plain`. Each chunk is tested
+/// whole, with no early exit inside and a length known when compiled, so that the test
+/// vectorises (over a slice's chunk, whose length is known only at run time, it runs a byte
+/// at a time).
+fn skip_plain_chunks(bytes: &[u8], from: usize, plain: impl Fn(u8) -> bool) -> usize {
     let mut at = from;
-    while at < bytes.len() {
+    for chunk in bytes[from.min(bytes.len())..].chunks_exact(CHUNK) {
+        if chunk.iter().fold(0u8, |acc, &b| acc | u8::from(!plain(b))) != 0 {
+            break;
+        }
+        at += CHUNK;
+    }
+    at
+}
+
+/// The first byte at or after `from` that [`may_edit`], skipping chunks of printable ASCII
+/// and LF (most text) whole ([`skip_plain_chunks`]).
+fn next_may_edit(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        at = skip_plain_chunks(bytes, at, |b| b.wrapping_sub(0x20) < 0x5F || b == b'\n');
         let end = bytes.len().min(at + CHUNK);
-        let all_plain = match bytes[at..end].first_chunk::<CHUNK>() {
-            Some(chunk) => chunk.iter().fold(0u8, |acc, &b| acc | u8::from(!plain(b))) == 0,
-            None => false,
-        };
-        if !all_plain {
-            if let Some(k) = bytes[at..end].iter().position(|&b| may_edit(b)) {
-                return Some(at + k);
-            }
+        if let Some(k) = bytes[at..end].iter().position(|&b| may_edit(b)) {
+            return Some(at + k);
+        }
+        if end == bytes.len() {
+            return None;
         }
         at = end;
     }
-    None
 }
 
 /// Control, invisible, line-break and space edits.
@@ -539,22 +551,14 @@ fn printable_ascii_prefix(bytes: &[u8]) -> usize {
     if !bytes.first().is_some_and(|&b| simple(b)) {
         return 0;
     }
-    // A whole chunk without an early exit inside, so that the test vectorises.
-    let all_simple = |chunk: &[u8]| {
-        chunk.iter().fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(0x20) >= 0x5F) | u8::from(b == b'`')) == 0
-    };
-    let mut chunks = bytes.chunks_exact(32);
-    let mut done = 0;
-    for chunk in &mut chunks {
-        if !all_simple(chunk) {
-            return done + chunk.iter().position(|&b| !simple(b)).unwrap_or(chunk.len());
-        }
-        done += 32;
-    }
-    let rest = chunks.remainder();
-    // The last 32 bytes as one more chunk (overlapping the one before) rather than the rest a
-    // byte at a time.
-    if !rest.is_empty() && bytes.len() >= 32 && all_simple(&bytes[bytes.len() - 32..]) {
+    let done = skip_plain_chunks(bytes, 0, simple);
+    let rest = &bytes[done..];
+    // The last chunk's bytes as one more chunk (overlapping the one before) rather than the
+    // rest a byte at a time.
+    if rest.len() < CHUNK
+        && bytes.len() >= CHUNK
+        && skip_plain_chunks(bytes, bytes.len() - CHUNK, simple) == bytes.len()
+    {
         return bytes.len();
     }
     done + rest.iter().position(|&b| !simple(b)).unwrap_or(rest.len())
