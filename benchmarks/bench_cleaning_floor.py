@@ -1,0 +1,237 @@
+"""Cleaning's speed target against what bounds it, measured in one run.
+
+Issue 3's target is ``clean_batch(texts, workers=1)`` at 50 times the speed of
+``ftfy.fix_text`` on the same documents (``run.py --groups cleaning`` measures the ratio). This
+script asks how far the present pipeline *could* go. For each corpus it measures, each in a
+fresh process, in turns, ``--repeats`` times, and takes the medians:
+
+* **ftfy**: ``ftfy.fix_text`` on every text, after the seed articles (as ``run.py`` does).
+  A 50th of it is the target's time budget.
+* **copydesk**: ``clean_batch(texts, workers=1)`` and every result's ``.text`` (as ``run.py``).
+* **pipeline alone**: the same texts cleaned by ``examples/clean_profile``, the Rust pipeline
+  with no Python at all (a release build with the allocator the extension uses; the texts
+  are read from a JSON Lines copy made before the clock starts; one first pass after the
+  seed articles, as in the Python call).
+* **binding floor**: what any UTF-8 core called from Python pays on top of its own work: the
+  non-ASCII inputs encoded to UTF-8, and the cleaned texts made into ``str`` (from their UTF-8,
+  made before the clock starts). ASCII inputs are read in place, as ``clean_batch`` does.
+
+*Bound* is ftfy's time over (pipeline alone + binding floor): the ratio copydesk would reach if
+the rest of the binding (result objects, memory, everything between) cost nothing.
+
+Usage::
+
+    pip install ".[bench]"        # a release build (with ftfy): a debug build says nothing
+    python benchmarks/bench_cleaning_floor.py [--sizes 1000 10000] [--repeats 5]
+
+It builds the example with ``cargo build --release --features mimalloc --example
+clean_profile`` (so it needs the Rust toolchain) and writes its table into the
+``cleaning-floor`` block of ``RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from results_md import replace_block  # noqa: E402
+from run import FAKES_CSV, NEWS_CSV, REPO_ROOT, WARM_UP_DIR, machine_rows, repo_state  # noqa: E402
+
+EXAMPLE = REPO_ROOT / "target" / "release" / "examples" / "clean_profile"
+#: A corpus's label, texts, UTF-8 bytes and median seconds of each measurement.
+Row = tuple[str, int, int, dict[str, float]]
+#: What 50 times the speed of ftfy leaves for copydesk.
+TARGET = 50
+
+#: One timed measurement in a fresh process: argv[1] is the kind, argv[2] the JSON Lines copy
+#: of the texts, argv[3] the seed directory. Prints seconds.
+CHILD = r"""
+import json, sys, time
+from pathlib import Path
+kind, path, seeds = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+texts = [json.loads(line)["text"] for line in open(path, encoding="utf-8")]
+warm = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+if kind == "ftfy":
+    import ftfy
+    for t in warm:
+        ftfy.fix_text(t)
+    start = time.perf_counter()
+    out = [ftfy.fix_text(t) for t in texts]
+elif kind == "copydesk":
+    import copydesk
+    copydesk.clean_batch(warm, workers=1)
+    start = time.perf_counter()
+    out = [c.text for c in copydesk.clean_batch(texts, workers=1)]
+elif kind == "floor":
+    import copydesk
+    cleaned_utf8 = [c.text.encode() for c in copydesk.clean_batch(texts, workers=1)]
+    start = time.perf_counter()
+    inputs_utf8 = [t.encode() for t in texts if not t.isascii()]
+    out = [b.decode() for b in cleaned_utf8]
+else:
+    raise SystemExit(f"unknown kind {kind!r}")
+print(time.perf_counter() - start)
+"""
+
+
+def corpora(sizes: Sequence[int]) -> list[tuple[str, Path, str]]:
+    """``(label, path, text column)`` of each corpus that exists."""
+    import generate
+
+    out: list[tuple[str, Path, str]] = []
+    for n in sizes:
+        out.append(
+            (
+                "generated",
+                generate.ensure_corpus(n, seed=7, quiet=True) / "corpus.jsonl",
+                "text",
+            )
+        )
+    for label, path, column in (
+        ("FA-KES", FAKES_CSV, "article_content"),
+        ("news_sample", NEWS_CSV, "content"),
+    ):
+        if path.exists():
+            out.append((label, path.resolve(), column))
+    return out
+
+
+def write_texts(path: Path, column: str, into: Path) -> tuple[int, int]:
+    """The corpus's texts as copydesk reads them, one JSON object per line; ``(texts, bytes)``."""
+    import copydesk
+
+    texts = [d.text for d in copydesk.read(path, text=column)]
+    with into.open("w", encoding="utf-8") as f:
+        for t in texts:
+            f.write(json.dumps({"text": t}) + "\n")
+    return len(texts), sum(len(t.encode()) for t in texts)
+
+
+def build_example() -> None:
+    """The release build of ``examples/clean_profile``, with the extension's allocator."""
+    subprocess.run(
+        [
+            "cargo",
+            "build",
+            "--quiet",
+            "--release",
+            "--features",
+            "mimalloc",
+            "--example",
+            "clean_profile",
+        ],
+        cwd=REPO_ROOT,
+        check=True,
+    )
+
+
+def measure(kind: str, texts: Path) -> float:
+    """Seconds of one fresh-process measurement of ``kind``."""
+    if kind == "pipeline":
+        out = subprocess.run(
+            [str(EXAMPLE), str(texts), "text", str(10**9), "1"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        found = re.search(r"best ([0-9.]+) ms", out)
+        if not found:
+            raise RuntimeError(f"clean_profile printed no time: {out!r}")
+        return float(found.group(1)) / 1e3
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, kind, str(texts), str(WARM_UP_DIR)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def ms(seconds: float) -> str:
+    """``seconds`` in ms (or s), three significant digits."""
+    return f"{seconds * 1e3:.3g} ms" if seconds < 1 else f"{seconds:.3g} s"
+
+
+def report(rows: list[Row], options: str, started: datetime.datetime) -> str:
+    """The Markdown block of one run."""
+    shown = ("CPU", "cores", "Python", "rustc")
+    machine = "; ".join(
+        v if v.startswith(k) else f"{k} {v}" for k, v in machine_rows() if k in shown
+    )
+    lines = [
+        "## Cleaning: the speed target and what bounds it (`bench_cleaning_floor.py`)",
+        "",
+        f"Measured by `python benchmarks/bench_cleaning_floor.py {options}` on "
+        f"{started:%Y-%m-%d %H:%M} UTC, copydesk at {repo_state()}, "
+        f"ftfy {metadata.version('ftfy')}; {machine}. Medians of fresh processes taken in "
+        "turns; the script's docstring says what each column measures. *Budget* is a "
+        f"{TARGET}th of ftfy's time; *bound* is ftfy's time over (pipeline alone + binding "
+        "floor): the ratio copydesk would reach if the rest of the binding cost nothing.",
+        "",
+        "| corpus | ftfy.fix_text | budget | copydesk, 1 thread (ratio) "
+        "| pipeline alone, Rust (ratio) | binding floor | bound |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for label, n, nbytes, med in rows:
+        f, pipeline, floor = med["ftfy"], med["pipeline"], med["floor"]
+        bound = f / (pipeline + floor)
+        lines.append(
+            f"| {label} ({n:,} texts, {nbytes / 1e6:.1f} MB) | {ms(f)} | {ms(f / TARGET)} "
+            f"| {ms(med['copydesk'])} ({f / med['copydesk']:.1f}x) "
+            f"| {ms(pipeline)} ({f / pipeline:.1f}x) | {ms(floor)} | {bound:.1f}x |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", type=int, nargs="*", default=[1000, 10000], help="generated corpus sizes"
+    )
+    parser.add_argument("--repeats", type=int, default=5, help="fresh processes per measurement")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print the table, leave RESULTS.md alone"
+    )
+    args = parser.parse_args(argv)
+    try:
+        metadata.version("ftfy")
+    except metadata.PackageNotFoundError:
+        parser.error("ftfy is not installed here: pip install ftfy")
+    build_example()
+    kinds = ("ftfy", "copydesk", "pipeline", "floor")
+    rows: list[Row] = []
+    started = datetime.datetime.now(datetime.timezone.utc)
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, path, column in corpora(args.sizes):
+            texts = Path(tmp) / "texts.jsonl"
+            n, nbytes = write_texts(path, column, texts)
+            times: dict[str, list[float]] = {k: [] for k in kinds}
+            for _ in range(args.repeats):
+                for kind in kinds:
+                    times[kind].append(measure(kind, texts))
+            med = {k: statistics.median(v) for k, v in times.items()}
+            rows.append((label, n, nbytes, med))
+            print(f"{label}: " + ", ".join(f"{k} {ms(v)}" for k, v in med.items()), file=sys.stderr)
+    table = report(
+        rows, f"--sizes {' '.join(map(str, args.sizes))} --repeats {args.repeats}", started
+    )
+    print(table)
+    if not args.no_write:
+        replace_block("cleaning-floor", table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
