@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -49,7 +50,14 @@ sys.path.insert(0, str(BENCH))
 from results_md import replace_block  # noqa: E402
 from run import FAKES_CSV, NEWS_CSV, REPO_ROOT, WARM_UP_DIR, machine_rows, repo_state  # noqa: E402
 
-EXAMPLE = REPO_ROOT / "target" / "release" / "examples" / "clean_profile"
+#: Where cargo, run in the repository, puts the example (under ``CARGO_TARGET_DIR`` if set).
+EXAMPLE = (
+    REPO_ROOT
+    / os.environ.get("CARGO_TARGET_DIR", "target")
+    / "release"
+    / "examples"
+    / "clean_profile"
+)
 #: A corpus's label, texts, UTF-8 bytes and median seconds of each measurement.
 Row = tuple[str, int, int, dict[str, float]]
 #: What 50 times the speed of ftfy leaves for copydesk.
