@@ -1,12 +1,14 @@
 """Cleaning's speed target against what bounds it, measured in one run.
 
 Issue 3's target is ``clean_batch(texts, workers=1)`` at 50 times the speed of
-``ftfy.fix_text`` on the same documents (``run.py --groups cleaning`` measures the ratio). This
-script asks how far the present pipeline *could* go. For each corpus it measures, each in a
-fresh process, in turns, ``--repeats`` times, and takes the medians:
+``ftfy.fix_text`` and of ``cleantext.clean`` on the same documents (``run.py --groups
+cleaning`` measures the ratios). This script asks how far the present pipeline *could* go. For
+each corpus it measures, each in a fresh process, in turns, ``--repeats`` times, and takes the
+medians:
 
-* **ftfy**: ``ftfy.fix_text`` on every text, after the seed articles (as ``run.py`` does).
-  A 50th of it is the target's time budget.
+* **the peers**: ``ftfy.fix_text`` and ``cleantext.clean`` (with ``run.py``'s options) on
+  every text, after the seed articles (as ``run.py`` does). A 50th of a peer's time is the
+  target's time budget.
 * **copydesk**: ``clean_batch(texts, workers=1)`` and every result's ``.text`` (as ``run.py``).
 * **pipeline alone**: the same texts cleaned by ``examples/clean_profile``, the Rust pipeline
   with no Python at all (a release build with the allocator the extension uses; the texts
@@ -16,12 +18,12 @@ fresh process, in turns, ``--repeats`` times, and takes the medians:
   non-ASCII inputs encoded to UTF-8, and the cleaned texts made into ``str`` (from their UTF-8,
   made before the clock starts). ASCII inputs are read in place, as ``clean_batch`` does.
 
-*Bound* is ftfy's time over (pipeline alone + binding floor): the ratio copydesk would reach if
-the rest of the binding (result objects, memory, everything between) cost nothing.
+*Bound* is a peer's time over (pipeline alone + binding floor): the ratio copydesk would reach
+if the rest of the binding (result objects, memory, everything between) cost nothing.
 
 Usage::
 
-    pip install ".[bench]"        # a release build (with ftfy): a debug build says nothing
+    pip install ".[bench]"     # a release build, ftfy and clean-text: a debug build says nothing
     python benchmarks/bench_cleaning_floor.py [--sizes 1000 10000] [--repeats 5]
 
 It builds the example with ``cargo build --release --features mimalloc --example
@@ -60,8 +62,10 @@ EXAMPLE = (
 )
 #: A corpus's label, texts, UTF-8 bytes and median seconds of each measurement.
 Row = tuple[str, int, int, dict[str, float]]
-#: What 50 times the speed of ftfy leaves for copydesk.
+#: What 50 times the speed of a peer leaves for copydesk.
 TARGET = 50
+#: The peers of the target: measurement kind, name in the table, distribution.
+PEERS = (("ftfy", "ftfy.fix_text", "ftfy"), ("cleantext", "cleantext.clean", "clean-text"))
 
 #: One timed measurement in a fresh process: argv[1] is the kind, argv[2] the JSON Lines copy
 #: of the texts, argv[3] the seed directory. Prints seconds.
@@ -77,6 +81,14 @@ if kind == "ftfy":
         ftfy.fix_text(t)
     start = time.perf_counter()
     out = [ftfy.fix_text(t) for t in texts]
+elif kind == "cleantext":
+    import cleantext
+    def fix(t):
+        return cleantext.clean(t, lower=False, to_ascii=False, no_line_breaks=False)
+    for t in warm:
+        fix(t)
+    start = time.perf_counter()
+    out = [fix(t) for t in texts]
 elif kind == "copydesk":
     import copydesk
     copydesk.clean_batch(warm, workers=1)
@@ -178,27 +190,34 @@ def report(rows: list[Row], options: str, started: datetime.datetime) -> str:
     machine = "; ".join(
         v if v.startswith(k) else f"{k} {v}" for k, v in machine_rows() if k in shown
     )
+    versions = ", ".join(f"{dist} {metadata.version(dist)}" for _, _, dist in PEERS)
     lines = [
         "## Cleaning: the speed target and what bounds it (`bench_cleaning_floor.py`)",
         "",
         f"Measured by `python benchmarks/bench_cleaning_floor.py {options}` on "
-        f"{started:%Y-%m-%d %H:%M} UTC, copydesk at {repo_state()}, "
-        f"ftfy {metadata.version('ftfy')}; {machine}. Medians of fresh processes taken in "
-        "turns; the script's docstring says what each column measures. *Budget* is a "
-        f"{TARGET}th of ftfy's time; *bound* is ftfy's time over (pipeline alone + binding "
-        "floor): the ratio copydesk would reach if the rest of the binding cost nothing.",
+        f"{started:%Y-%m-%d %H:%M} UTC, copydesk at {repo_state()}, {versions}; {machine}. "
+        "Medians of fresh processes taken in turns; the script's docstring says what each "
+        f"column measures. A peer's *budget* is a {TARGET}th of its time; *ratio* is its time "
+        "over copydesk's (the pipeline's ratios are ftfy's and clean-text's times over its "
+        "own); *bound* is its time over (pipeline alone + binding floor): the ratio copydesk "
+        "would reach if the rest of the binding cost nothing.",
         "",
-        "| corpus | ftfy.fix_text | budget | copydesk, 1 thread (ratio) "
-        "| pipeline alone, Rust (ratio) | binding floor | bound |",
-        "|---|--:|--:|--:|--:|--:|--:|",
+        "| corpus | copydesk, 1 thread | pipeline alone, Rust (ratios) | binding floor "
+        + "".join(f"| {name} | budget | ratio | bound " for _, name, _ in PEERS)
+        + "|",
+        "|---|--:|--:|--:|" + "--:|" * 4 * len(PEERS),
     ]
     for label, n, nbytes, med in rows:
-        f, pipeline, floor = med["ftfy"], med["pipeline"], med["floor"]
-        bound = f / (pipeline + floor)
+        copydesk, pipeline, floor = med["copydesk"], med["pipeline"], med["floor"]
+        peers = "".join(
+            f"| {ms(med[k])} | {ms(med[k] / TARGET)} | {med[k] / copydesk:.1f}x "
+            f"| **{med[k] / (pipeline + floor):.1f}x** "
+            for k, _, _ in PEERS
+        )
+        alone = ", ".join(f"{med[k] / pipeline:.1f}x" for k, _, _ in PEERS)
         lines.append(
-            f"| {label} ({n:,} texts, {nbytes / 1e6:.1f} MB) | {ms(f)} | {ms(f / TARGET)} "
-            f"| {ms(med['copydesk'])} ({f / med['copydesk']:.1f}x) "
-            f"| {ms(pipeline)} ({f / pipeline:.1f}x) | {ms(floor)} | {bound:.1f}x |"
+            f"| {label} ({n:,} texts, {nbytes / 1e6:.1f} MB) | {ms(copydesk)} "
+            f"| {ms(pipeline)} ({alone}) | {ms(floor)} {peers}|"
         )
     return "\n".join(lines)
 
@@ -213,12 +232,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-write", action="store_true", help="print the table, leave RESULTS.md alone"
     )
     args = parser.parse_args(argv)
-    try:
-        metadata.version("ftfy")
-    except metadata.PackageNotFoundError:
-        parser.error("ftfy is not installed here: pip install ftfy")
+    for _, _, dist in PEERS:
+        try:
+            metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            parser.error(f"{dist} is not installed here: pip install {dist}")
     build_example()
-    kinds = ("ftfy", "copydesk", "pipeline", "floor")
+    kinds = (*(k for k, _, _ in PEERS), "copydesk", "pipeline", "floor")
     rows: list[Row] = []
     started = datetime.datetime.now(datetime.timezone.utc)
     with tempfile.TemporaryDirectory() as tmp:
