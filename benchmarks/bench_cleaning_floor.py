@@ -52,7 +52,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from results_md import replace_block  # noqa: E402
-from run import FAKES_CSV, NEWS_CSV, REPO_ROOT, WARM_UP_DIR, machine_rows, repo_state  # noqa: E402
+from run import FAKES_CSV, NEWS_CSV, REPO_ROOT, machine_rows, repo_state  # noqa: E402
 
 #: Where cargo, run in the repository, puts the example (under ``CARGO_TARGET_DIR`` if set).
 EXAMPLE = (
@@ -73,23 +73,17 @@ BOUND_PARTS = ("pipeline", "floor")
 PEERS = (("ftfy", "ftfy.fix_text", "ftfy"), ("cleantext", "cleantext.clean", "clean-text"))
 
 #: One timed measurement in a fresh process: argv[1] is the kind, argv[2] the JSON Lines copy
-#: of the texts, argv[3] the seed directory. Prints seconds.
+#: of the texts, argv[3] this directory (the peers are called as ``run.py`` calls them, after
+#: its warm-up texts). Prints seconds.
 CHILD = r"""
 import json, sys, time
-from pathlib import Path
-kind, path, seeds = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+kind, path = sys.argv[1], sys.argv[2]
+sys.path.insert(0, sys.argv[3])
+from run import cleantext_clean, ftfy_fix_text, warm_up_texts
 texts = [json.loads(line)["text"] for line in open(path, encoding="utf-8")]
-warm = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
-if kind == "ftfy":
-    import ftfy
-    for t in warm:
-        ftfy.fix_text(t)
-    start = time.perf_counter()
-    out = [ftfy.fix_text(t) for t in texts]
-elif kind == "cleantext":
-    import cleantext
-    def fix(t):
-        return cleantext.clean(t, lower=False, to_ascii=False, no_line_breaks=False)
+warm = warm_up_texts()
+if kind in ("ftfy", "cleantext"):
+    fix = ftfy_fix_text() if kind == "ftfy" else cleantext_clean()
     for t in warm:
         fix(t)
     start = time.perf_counter()
@@ -176,7 +170,7 @@ def measure(kind: str, texts: Path) -> float:
             raise RuntimeError(f"clean_profile printed no time: {out!r}")
         return float(found.group(1)) / 1e3
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, kind, str(texts), str(WARM_UP_DIR)],
+        [sys.executable, "-c", CHILD, kind, str(texts), str(BENCH)],
         capture_output=True,
         text=True,
         check=True,
